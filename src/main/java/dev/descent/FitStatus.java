@@ -1,0 +1,11 @@
+package dev.descent;
+
+/** How a fit ended. Only CONVERGED means the stopping rule was met. */
+public enum FitStatus {
+    /** The stopping rule was met (objective no longer improving, or gradient norm small). */
+    CONVERGED,
+    /** The epoch limit came first; the weights are the last iterate. */
+    MAX_EPOCHS,
+    /** The objective became non-finite or kept rising; the weights are the best seen, not the last. */
+    DIVERGED
+}

@@ -1,0 +1,112 @@
+package dev.descent;
+
+import java.util.Arrays;
+
+/**
+ * A fitted model: z = W x + b, then the identity (linear), the sigmoid (logistic) or the softmax.
+ * Predictions are computed in double from the float32 data.
+ *
+ * @param kind       linear, logistic or softmax
+ * @param classes    the class labels in increasing order (logistic: {0, 1}); empty for linear
+ * @param weights    (outputs, features): one row for linear and logistic, one per class for softmax
+ * @param intercepts one per output
+ */
+public record LinearModel(ModelKind kind, double[] classes, double[][] weights, double[] intercepts) {
+
+    public int features() {
+        return weights[0].length;
+    }
+
+    /** The linear outputs z, (rows, outputs). */
+    public double[][] decisionFunction(Dataset data) {
+        requireFeatures(data);
+        int d = features();
+        float[] x = data.features();
+        double[][] z = new double[data.rows()][weights.length];
+        for (int i = 0; i < data.rows(); i++) {
+            for (int c = 0; c < weights.length; c++) {
+                double sum = intercepts[c];
+                for (int j = 0; j < d; j++) {
+                    sum += weights[c][j] * x[i * d + j];
+                }
+                z[i][c] = sum;
+            }
+        }
+        return z;
+    }
+
+    /** Class probabilities, (rows, classes), columns in the order of {@link #classes()}. Not for linear models. */
+    public double[][] predictProba(Dataset data) {
+        if (kind == ModelKind.LINEAR) {
+            throw new InvalidInputException("a linear model has no class probabilities; use predict");
+        }
+        double[][] z = decisionFunction(data);
+        double[][] probabilities = new double[z.length][];
+        for (int i = 0; i < z.length; i++) {
+            if (kind == ModelKind.LOGISTIC) {
+                double p = Losses.sigmoid(z[i][0]);
+                probabilities[i] = new double[] {1 - p, p};
+            } else {
+                probabilities[i] = new double[classes.length];
+                Losses.softmax(z[i], classes.length, 0, probabilities[i]);
+            }
+        }
+        return probabilities;
+    }
+
+    /** The predicted value (linear) or the most probable class label (logistic: p >= 0.5 gives 1). */
+    public double[] predict(Dataset data) {
+        double[][] z = decisionFunction(data);
+        double[] predicted = new double[z.length];
+        for (int i = 0; i < z.length; i++) {
+            predicted[i] = switch (kind) {
+                case LINEAR -> z[i][0];
+                case LOGISTIC -> z[i][0] >= 0 ? classes[1] : classes[0];
+                case SOFTMAX -> classes[argMax(z[i])];
+            };
+        }
+        return predicted;
+    }
+
+    /** {@link #predict(Dataset)} on rows of features. */
+    public double[] predict(double[][] x) {
+        return predict(Dataset.of(x, null));
+    }
+
+    /** {@link #predictProba(Dataset)} on rows of features. */
+    public double[][] predictProba(double[][] x) {
+        return predictProba(Dataset.of(x, null));
+    }
+
+    /** R^2 for a linear model, accuracy for a classifier; the data must have labels. */
+    public double score(Dataset data) {
+        if (!data.hasLabels()) {
+            throw new InvalidInputException("the data has no labels to score against");
+        }
+        double[] predicted = predict(data);
+        return kind == ModelKind.LINEAR ? Metrics.r2(data.labels(), predicted) : Metrics.accuracy(data.labels(), predicted);
+    }
+
+    private void requireFeatures(Dataset data) {
+        if (data.columns() != features()) {
+            throw new InvalidInputException("the model has " + features() + " features but the data has "
+                    + data.columns() + " columns");
+        }
+    }
+
+    private static int argMax(double[] values) {
+        int best = 0;
+        for (int c = 1; c < values.length; c++) {
+            if (values[c] > values[best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public String toString() {
+        return kind + " model, classes " + Arrays.toString(classes) + ", weights " + Arrays.deepToString(weights)
+                + ", intercepts " + Arrays.toString(intercepts);
+    }
+}

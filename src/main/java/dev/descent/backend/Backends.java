@@ -1,0 +1,67 @@
+package dev.descent.backend;
+
+import dev.descent.InvalidInputException;
+import dev.descent.backend.cpu.CpuBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one place where a backend is chosen. {@code auto} takes the first available backend of
+ * {@link #PROVIDERS} that is eligible for it; the GPU backends go in front of cpu as they arrive.
+ */
+public final class Backends {
+    /** Fastest first: auto's order of preference. */
+    private static final List<BackendProvider> PROVIDERS = List.of(
+            new CpuBackend.Provider(),
+            new ReferenceBackend.Provider());
+
+    private Backends() {
+    }
+
+    /** Every backend this build knows, available here or not. */
+    public static List<BackendProvider> all() {
+        return PROVIDERS;
+    }
+
+    /** A backend opened by name, and a sentence on why it was chosen. */
+    public record Selection(Backend backend, String explanation) {
+    }
+
+    /**
+     * Opens the backend named {@code name} ("auto" or one of {@link #all()}). A named backend that
+     * cannot run here is an error that says why.
+     */
+    public static Selection open(String name) {
+        String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
+        if (wanted.equals("auto")) {
+            List<String> passedOver = new ArrayList<>();
+            for (BackendProvider provider : PROVIDERS) {
+                Availability availability = provider.availability();
+                if (!provider.eligibleForAuto()) {
+                    continue;
+                }
+                if (availability.available()) {
+                    String why = "auto chose " + provider.name() + " (" + availability.device() + ")"
+                            + (passedOver.isEmpty() ? "" : "; passed over " + String.join(", ", passedOver));
+                    return new Selection(provider.create(), why);
+                }
+                passedOver.add(provider.name() + ": " + availability.reason());
+            }
+            throw new InvalidInputException("no backend can run here: " + String.join("; ", passedOver));
+        }
+        for (BackendProvider provider : PROVIDERS) {
+            if (provider.name().equals(wanted)) {
+                Availability availability = provider.availability();
+                if (!availability.available()) {
+                    throw new InvalidInputException("backend " + wanted + " is unavailable: " + availability.reason());
+                }
+                return new Selection(provider.create(), "requested " + wanted + " (" + availability.device() + ")");
+            }
+        }
+        List<String> names = new ArrayList<>();
+        names.add("auto");
+        PROVIDERS.forEach(p -> names.add(p.name()));
+        throw new InvalidInputException("unknown backend '" + name + "': expected one of " + String.join(", ", names));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.descent.backend;
+
+import dev.descent.Optimizer;
+
+/**
+ * One optimizer step on the flat parameter vector, in double precision, with its state (velocity,
+ * moments, accumulators) kept beside the parameters. The CPU-side backends share it; the GPU
+ * backends must implement the same formulas, and are tested against this class.
+ *
+ * <p>With g the gradient of the smooth part (loss plus l2 term) and lr the learning rate, per
+ * coordinate:
+ * <pre>
+ *   gd        w -= lr g
+ *   momentum  v = mu v + g;                  w -= lr v             (PyTorch's heavy ball)
+ *   nesterov  v = mu v + g;                  w -= lr (g + mu v)    (PyTorch's form)
+ *   adagrad   a += g^2;                      w -= lr g / (sqrt(a) + eps)
+ *   rmsprop   a = rho a + (1 - rho) g^2;     w -= lr g / (sqrt(a) + eps)
+ *   adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+ *             w -= lr m^ / (sqrt(v^) + eps),  m^ = m / (1 - b1^t), v^ = v / (1 - b2^t)
+ * </pre>
+ * then, for weights (not intercepts) when l1 > 0, the proximal step of l1 ||w||_1:
+ * w = sign(w) max(|w| - eta l1, 0), where eta is the coordinate's step size (lr, or lr / (sqrt(.) + eps)
+ * for the adaptive rules). This is what produces exact zeros.
+ *
+ * <p>{@link #apply} also returns the norm of the proximal gradient mapping at the pre-update point,
+ * G = (w - prox(w - lr g)) / lr, which is the gradient when l1 = 0 and is zero exactly at an
+ * optimum of the l1 problem: the stopping rule's gradient norm.
+ */
+public final class ParameterUpdate {
+    private final Optimizer optimizer;
+    private final int penalizedCount;
+    private final int parameterCount;
+    private final boolean intercept;
+    private final double l1;
+    private final double[] first;
+    private final double[] second;
+    private long steps;
+
+    public ParameterUpdate(Problem problem) {
+        this.optimizer = problem.optimizer();
+        this.penalizedCount = problem.penalizedCount();
+        this.parameterCount = problem.parameterCount();
+        this.intercept = problem.intercept();
+        this.l1 = problem.l1();
+        this.first = new double[parameterCount];
+        this.second = new double[parameterCount];
+    }
+
+    /** Forgets the optimizer state (used when the parameters are set anew). */
+    public void reset() {
+        java.util.Arrays.fill(first, 0);
+        java.util.Arrays.fill(second, 0);
+        steps = 0;
+    }
+
+    /**
+     * Updates {@code parameters} in place from {@code gradient} (of the smooth part, l2 included).
+     *
+     * @return the 2-norm of the proximal gradient mapping at the parameters before the update
+     */
+    public double apply(double[] parameters, double[] gradient, double learningRate) {
+        steps++;
+        double mu = optimizer.momentum();
+        double betaOne = optimizer.betaOne();
+        double betaTwo = optimizer.betaTwo();
+        double rho = optimizer.rho();
+        double epsilon = optimizer.epsilon();
+        double firstCorrection = 1 - Math.pow(betaOne, steps);
+        double secondCorrection = 1 - Math.pow(betaTwo, steps);
+        double mappingNormSquared = 0;
+        int count = intercept ? parameterCount : penalizedCount;
+        for (int j = 0; j < count; j++) {
+            double w = parameters[j];
+            double g = gradient[j];
+            boolean penalized = j < penalizedCount && l1 > 0;
+            double mapping = penalized ? (w - softThreshold(w - learningRate * g, learningRate * l1)) / learningRate : g;
+            mappingNormSquared += mapping * mapping;
+
+            double stepSize = learningRate;
+            double delta;
+            switch (optimizer.kind()) {
+                case GD -> delta = g;
+                case MOMENTUM -> {
+                    first[j] = mu * first[j] + g;
+                    delta = first[j];
+                }
+                case NESTEROV -> {
+                    first[j] = mu * first[j] + g;
+                    delta = g + mu * first[j];
+                }
+                case ADAGRAD -> {
+                    second[j] += g * g;
+                    stepSize = learningRate / (Math.sqrt(second[j]) + epsilon);
+                    delta = g;
+                }
+                case RMSPROP -> {
+                    second[j] = rho * second[j] + (1 - rho) * g * g;
+                    stepSize = learningRate / (Math.sqrt(second[j]) + epsilon);
+                    delta = g;
+                }
+                case ADAM -> {
+                    first[j] = betaOne * first[j] + (1 - betaOne) * g;
+                    second[j] = betaTwo * second[j] + (1 - betaTwo) * g * g;
+                    stepSize = learningRate / (Math.sqrt(second[j] / secondCorrection) + epsilon);
+                    delta = first[j] / firstCorrection;
+                }
+                default -> throw new IllegalStateException("unhandled optimizer " + optimizer.kind());
+            }
+            w -= stepSize * delta;
+            parameters[j] = penalized ? softThreshold(w, stepSize * l1) : w;
+        }
+        return Math.sqrt(mappingNormSquared);
+    }
+
+    /** sign(w) max(|w| - threshold, 0): the proximal operator of threshold * |w|. */
+    public static double softThreshold(double w, double threshold) {
+        if (w > threshold) {
+            return w - threshold;
+        }
+        if (w < -threshold) {
+            return w + threshold;
+        }
+        return 0.0;
+    }
+}

@@ -1,0 +1,445 @@
+package dev.descent.backend.cpu;
+
+import dev.descent.Dataset;
+import dev.descent.Losses;
+import dev.descent.backend.Availability;
+import dev.descent.backend.Backend;
+import dev.descent.backend.BackendProvider;
+import dev.descent.backend.ParameterUpdate;
+import dev.descent.backend.Problem;
+import dev.descent.backend.RowPermutation;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The CPU backend: float32 data, the Java Vector API, every core, and one pass over X per step.
+ *
+ * <p>A step splits the batch into blocks of rows. For each row of a block, while the row is still
+ * in L1, it computes z = x . w + b, the loss and r = dloss/dz, and adds s_i r x to the block's
+ * gradient: X is read from memory once per step. Each worker takes blocks w, w + T, w + 2T, ...;
+ * the block partials are then summed in block order on the calling thread, so the result does not
+ * depend on the number of threads or their timing (bit-identical runs).
+ *
+ * <p>Precision: the dot products and the running gradient are float32 over at most
+ * {@link #ROWS_PER_CHUNK} rows, then folded into double block partials; loss, residuals, the
+ * reduction, the parameters and the optimizer state are double. Float32 rounding therefore grows
+ * with the chunk length, not with n.
+ *
+ * <p>The steady-state step allocates nothing: scratch space is sized at upload.
+ */
+public final class CpuBackend implements Backend {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int LANES = SPECIES.length();
+
+    /**
+     * Rows whose gradient contributions are summed in float32 before being folded into double:
+     * the fold costs d adds per chunk (under 1% of a chunk's 2 d flops per row at 128 rows), and the
+     * float sums stay short, so their relative rounding stays near 128 * 2^-24 in the worst case.
+     */
+    static final int ROWS_PER_CHUNK = 128;
+
+    /** X bytes per block: 256 KiB stays in the 1-2 MiB L2 with room for w and the partial, and gives many blocks to share. */
+    static final int BLOCK_BYTES = 1 << 18;
+
+    /** Cap on the doubles held by block partials (16 MiB), which bounds the reduction at wide softmax shapes. */
+    static final int MAX_PARTIAL_VALUES = 1 << 21;
+
+    private static final int LOSS_LINEAR = 0;
+    private static final int LOSS_LOGISTIC = 1;
+    private static final int LOSS_SOFTMAX = 2;
+    /** Not a loss: r = z, used by {@link #gramTimes} to compute X^T S X v with the same pass. */
+    private static final int PASS_GRAM = 3;
+
+    private final int threads;
+    private final WorkerPool pool;
+    private final WorkerPool.Work blockWork = this::runBlocks;
+
+    private float[] x;
+    private float[] y;
+    private float[] sampleWeights;
+    private int rows;
+    private int features;
+    private int outputs;
+    private double weightSum;
+    private Problem problem;
+    private ParameterUpdate update;
+
+    private double[] parameters;
+    private double[] saved;
+    private double[] gradient;
+    private float[] weightsF;
+    private float[] interceptsF;
+    private float[] gramWeights;
+    private float[] gramIntercept;
+    private double[] gramSums;
+
+    private int rowsPerBlock;
+    private double[] partialGradient;
+    private double[] partialLoss;
+    private float[][] chunkGradient;
+    private double[][] outputScratch;
+    private double[][] residualScratch;
+    private double[][] interceptScratch;
+
+    // The current pass: written by the calling thread before the pool publishes it (volatile write).
+    private int lossCode;
+    private int passCode;
+    private int passOutputs;
+    private float[] passWeights;
+    private float[] passIntercepts;
+    private boolean passShuffled;
+    private long passKey;
+    private int passStart;
+    private int passSize;
+    private int passBlocks;
+
+    private double lastObjective = Double.NaN;
+    private double lastGradientNorm = Double.NaN;
+    private boolean closed;
+
+    /** Available wherever the JVM runs with jdk.incubator.vector. */
+    public static final class Provider implements BackendProvider {
+        @Override
+        public String name() {
+            return "cpu";
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.available(describe(Runtime.getRuntime().availableProcessors()));
+        }
+
+        @Override
+        public boolean eligibleForAuto() {
+            return true;
+        }
+
+        @Override
+        public Backend create() {
+            return new CpuBackend(Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    public CpuBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = new WorkerPool(threads, "descent-cpu");
+    }
+
+    private static String describe(int threads) {
+        return threads + (threads == 1 ? " thread, " : " threads, ") + SPECIES.vectorBitSize() + "-bit float32 vectors";
+    }
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public String device() {
+        return describe(threads);
+    }
+
+    @Override
+    public void upload(Dataset data, Problem problemToSolve) {
+        checkOpen();
+        this.problem = problemToSolve;
+        this.x = data.features();
+        this.y = data.labels();
+        this.sampleWeights = data.sampleWeights();
+        this.rows = data.rows();
+        this.features = data.columns();
+        this.outputs = problemToSolve.outputs();
+        this.weightSum = data.sampleWeightSum();
+        this.update = new ParameterUpdate(problemToSolve);
+
+        int parameterCount = problemToSolve.parameterCount();
+        this.parameters = new double[parameterCount];
+        this.saved = new double[parameterCount];
+        this.gradient = new double[parameterCount];
+        this.weightsF = new float[outputs * features];
+        this.interceptsF = new float[outputs];
+        this.gramWeights = new float[features];
+        this.gramIntercept = new float[1];
+        this.gramSums = new double[features + 1];
+
+        int partialWidth = Math.max(parameterCount, features + 1);
+        int blockRows = Math.max(ROWS_PER_CHUNK, BLOCK_BYTES / (Float.BYTES * features));
+        long blocksAtCap = Math.max(1, MAX_PARTIAL_VALUES / partialWidth);
+        blockRows = (int) Math.max(blockRows, (rows + blocksAtCap - 1) / blocksAtCap);
+        this.rowsPerBlock = (blockRows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
+        int maxBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
+        this.partialGradient = new double[maxBlocks * partialWidth];
+        this.partialLoss = new double[maxBlocks];
+
+        this.chunkGradient = new float[threads][outputs * features];
+        this.outputScratch = new double[threads][outputs];
+        this.residualScratch = new double[threads][outputs];
+        this.interceptScratch = new double[threads][outputs];
+        lossCode = switch (problemToSolve.model()) {
+            case LINEAR -> LOSS_LINEAR;
+            case LOGISTIC -> LOSS_LOGISTIC;
+            case SOFTMAX -> LOSS_SOFTMAX;
+        };
+    }
+
+    @Override
+    public void setParameters(double[] values) {
+        checkUploaded();
+        System.arraycopy(values, 0, parameters, 0, parameters.length);
+        update.reset();
+        refreshFloatParameters();
+    }
+
+    @Override
+    public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
+        checkUploaded();
+        boolean fullBatch = batchSize == rows;
+        double batchWeightSum = fullBatch ? weightSum : batchSize * weightSum / rows;
+        double dataTerm = lossAndGradient(!fullBatch, permutationKey, batchStart, batchSize, batchWeightSum);
+        lastObjective = dataTerm + problem.regularize(parameters, gradient);
+        lastGradientNorm = update.apply(parameters, gradient, learningRate);
+        refreshFloatParameters();
+    }
+
+    @Override
+    public double lastObjective() {
+        return lastObjective;
+    }
+
+    @Override
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    @Override
+    public double evaluate(double[] gradientOut) {
+        checkUploaded();
+        double dataTerm = lossAndGradient(false, 0, 0, rows, weightSum);
+        double objective = dataTerm + problem.regularize(parameters, gradient);
+        if (gradientOut != null) {
+            System.arraycopy(gradient, 0, gradientOut, 0, gradient.length);
+        }
+        return objective;
+    }
+
+    @Override
+    public void gramTimes(double[] vector, double[] out) {
+        checkUploaded();
+        for (int j = 0; j < features; j++) {
+            gramWeights[j] = (float) vector[j];
+        }
+        gramIntercept[0] = problem.intercept() ? (float) vector[features] : 0f;
+        int width = features + 1;
+        runPass(PASS_GRAM, 1, gramWeights, gramIntercept, false, 0, 0, rows);
+        reducePartials(width, gramSums);
+        for (int j = 0; j < out.length; j++) {
+            out[j] = gramSums[j] / weightSum;
+        }
+    }
+
+    /** The data term of the objective on a batch, with its gradient (divided by S') left in {@link #gradient}. */
+    private double lossAndGradient(boolean shuffled, long key, int start, int size, double batchWeightSum) {
+        runPass(lossCode, outputs, weightsF, interceptsF, shuffled, key, start, size);
+        double loss = reducePartials(problem.parameterCount(), gradient);
+        double inverse = 1.0 / batchWeightSum;
+        for (int j = 0; j < gradient.length; j++) {
+            gradient[j] *= inverse;
+        }
+        return loss * inverse;
+    }
+
+    private void runPass(int code, int passOutputCount, float[] weights, float[] intercepts, boolean shuffled,
+                         long key, int start, int size) {
+        passCode = code;
+        passOutputs = passOutputCount;
+        passWeights = weights;
+        passIntercepts = intercepts;
+        passShuffled = shuffled;
+        passKey = key;
+        passStart = start;
+        passSize = size;
+        passBlocks = (size + rowsPerBlock - 1) / rowsPerBlock;
+        if (passBlocks == 1) {
+            runBlocks(0, 1);
+        } else {
+            pool.run(blockWork);
+        }
+    }
+
+    /** Sums the block partials in block order (fixed, so deterministic) into {@code sums}; returns the summed loss. */
+    private double reducePartials(int width, double[] sums) {
+        Arrays.fill(sums, 0, width, 0.0);
+        double loss = 0;
+        for (int b = 0; b < passBlocks; b++) {
+            int base = b * width;
+            for (int j = 0; j < width; j++) {
+                sums[j] += partialGradient[base + j];
+            }
+            loss += partialLoss[b];
+        }
+        return loss;
+    }
+
+    private void runBlocks(int worker, int workers) {
+        for (int b = worker; b < passBlocks; b += workers) {
+            block(worker, b);
+        }
+    }
+
+    /** One block of the fused pass: forward, loss, residual and gradient for each row, each row read once. */
+    private void block(int worker, int blockIndex) {
+        final int d = features;
+        final int k = passOutputs;
+        final int code = passCode;
+        final float[] w = passWeights;
+        final float[] b = passIntercepts;
+        final float[] acc = chunkGradient[worker];
+        final double[] z = outputScratch[worker];
+        final double[] residuals = residualScratch[worker];
+        final double[] interceptSums = interceptScratch[worker];
+        final int width = code == PASS_GRAM ? d + 1 : problem.parameterCount();
+        final int base = blockIndex * width;
+        final int end = Math.min(passSize, (blockIndex + 1) * rowsPerBlock);
+        Arrays.fill(partialGradient, base, base + width, 0.0);
+        Arrays.fill(interceptSums, 0, k, 0.0);
+        double lossSum = 0;
+        for (int chunk = blockIndex * rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
+            int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
+            Arrays.fill(acc, 0, k * d, 0f);
+            for (int position = chunk; position < chunkEnd; position++) {
+                int i = passShuffled ? RowPermutation.row(passKey, rows, passStart + position) : position;
+                int offset = i * d;
+                for (int c = 0; c < k; c++) {
+                    z[c] = dot(x, offset, w, c * d, d) + b[c];
+                }
+                double sampleWeight = sampleWeights == null ? 1.0 : sampleWeights[i];
+                double label = code == PASS_GRAM ? 0 : y[i];
+                double loss;
+                switch (code) {
+                    case LOSS_LINEAR -> {
+                        double residual = z[0] - label;
+                        loss = residual * residual;
+                        residuals[0] = 2 * residual;
+                    }
+                    case LOSS_LOGISTIC -> {
+                        double e = Math.exp(-Math.abs(z[0]));
+                        loss = Math.max(z[0], 0) + Math.log1p(e) - label * z[0];
+                        residuals[0] = (z[0] >= 0 ? 1 / (1 + e) : e / (1 + e)) - label;
+                    }
+                    case LOSS_SOFTMAX -> {
+                        int labelIndex = (int) label;
+                        loss = Losses.softmax(z, k, labelIndex, residuals);
+                        residuals[labelIndex] -= 1;
+                    }
+                    default -> {
+                        loss = 0;
+                        residuals[0] = z[0];
+                    }
+                }
+                lossSum += sampleWeight * loss;
+                for (int c = 0; c < k; c++) {
+                    double coefficient = sampleWeight * residuals[c];
+                    axpy(acc, c * d, x, offset, (float) coefficient, d);
+                    interceptSums[c] += coefficient;
+                }
+            }
+            for (int j = 0; j < k * d; j++) {
+                partialGradient[base + j] += acc[j];
+            }
+        }
+        for (int c = 0; c < k; c++) {
+            partialGradient[base + k * d + c] = interceptSums[c];
+        }
+        partialLoss[blockIndex] = lossSum;
+    }
+
+    /** x[xOffset .. xOffset + d) . w[wOffset .. wOffset + d) in float32, lanes summed in a fixed order. */
+    static float dot(float[] x, int xOffset, float[] w, int wOffset, int d) {
+        FloatVector sum = FloatVector.zero(SPECIES);
+        int upper = SPECIES.loopBound(d);
+        int j = 0;
+        for (; j < upper; j += LANES) {
+            sum = FloatVector.fromArray(SPECIES, x, xOffset + j).fma(FloatVector.fromArray(SPECIES, w, wOffset + j), sum);
+        }
+        float result = sum.reduceLanes(VectorOperators.ADD);
+        for (; j < d; j++) {
+            result = Math.fma(x[xOffset + j], w[wOffset + j], result);
+        }
+        return result;
+    }
+
+    /** acc[accOffset .. accOffset + d) += a * x[xOffset .. xOffset + d). */
+    static void axpy(float[] acc, int accOffset, float[] x, int xOffset, float a, int d) {
+        FloatVector scale = FloatVector.broadcast(SPECIES, a);
+        int upper = SPECIES.loopBound(d);
+        int j = 0;
+        for (; j < upper; j += LANES) {
+            FloatVector.fromArray(SPECIES, x, xOffset + j)
+                    .fma(scale, FloatVector.fromArray(SPECIES, acc, accOffset + j))
+                    .intoArray(acc, accOffset + j);
+        }
+        for (; j < d; j++) {
+            acc[accOffset + j] = Math.fma(x[xOffset + j], a, acc[accOffset + j]);
+        }
+    }
+
+    private void refreshFloatParameters() {
+        int weightCount = problem.penalizedCount();
+        for (int j = 0; j < weightCount; j++) {
+            weightsF[j] = (float) parameters[j];
+        }
+        for (int c = 0; c < outputs; c++) {
+            interceptsF[c] = (float) parameters[weightCount + c];
+        }
+    }
+
+    @Override
+    public void resetOptimizerState() {
+        update.reset();
+    }
+
+    @Override
+    public void checkpoint() {
+        checkUploaded();
+        System.arraycopy(parameters, 0, saved, 0, parameters.length);
+    }
+
+    @Override
+    public void restoreCheckpoint() {
+        checkUploaded();
+        System.arraycopy(saved, 0, parameters, 0, parameters.length);
+        refreshFloatParameters();
+    }
+
+    @Override
+    public double[] readParameters() {
+        checkUploaded();
+        return parameters.clone();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            pool.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the cpu backend is closed");
+        }
+    }
+
+    private void checkUploaded() {
+        checkOpen();
+        if (problem == null) {
+            throw new IllegalStateException("upload data before using the cpu backend");
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.descent.cli;
+
+import dev.descent.DescentException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code descent} command. Errors descent can name reach the user as one line and exit code 2;
+ * nothing else is caught, so a real bug still shows its stack trace.
+ */
+@Command(name = "descent", mixinStandardHelpOptions = true, version = "descent 0.1.0",
+        description = "Fits linear, logistic and softmax models by gradient descent on the CPU and GPUs.",
+        subcommands = {DemoCommand.class, DevicesCommand.class})
+public final class Main implements Runnable {
+    /** Exit code of a fit that did not converge or diverged. */
+    public static final int EXIT_NOT_CONVERGED = 1;
+    /** Exit code of bad usage or bad input. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (for tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
+            if (exception instanceof DescentException) {
+                line.getErr().println("descent: " + exception.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            throw exception;
+        });
+        return commandLine.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

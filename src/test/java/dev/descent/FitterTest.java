@@ -1,0 +1,322 @@
+package dev.descent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Whole fits on the cpu and reference backends: convergence, each optimizer, L1, determinism, divergence. */
+class FitterTest {
+    /** The bar: the fitted weights within 1e-4 of the least-squares solution, relative to its norm. */
+    static final double LEAST_SQUARES_RELATIVE = 1e-4;
+    /** Per-epoch inverse-time decay for the adaptive rules in the least-squares test. */
+    static final double ADAPTIVE_DECAY = 0.01;
+
+    /** Solves (X1^T X1) beta = X1^T y in double by Gaussian elimination with partial pivoting; X1 = [X, 1]. */
+    static double[] leastSquares(Dataset data) {
+        int n = data.rows();
+        int d = data.columns();
+        int m = d + 1;
+        double[][] a = new double[m][m + 1];
+        float[] x = data.features();
+        for (int i = 0; i < n; i++) {
+            double[] row = new double[m];
+            for (int j = 0; j < d; j++) {
+                row[j] = x[i * d + j];
+            }
+            row[d] = 1;
+            for (int p = 0; p < m; p++) {
+                for (int q = 0; q < m; q++) {
+                    a[p][q] += row[p] * row[q];
+                }
+                a[p][m] += row[p] * data.labels()[i];
+            }
+        }
+        for (int col = 0; col < m; col++) {
+            int pivot = col;
+            for (int r = col + 1; r < m; r++) {
+                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
+                    pivot = r;
+                }
+            }
+            double[] swap = a[col];
+            a[col] = a[pivot];
+            a[pivot] = swap;
+            for (int r = 0; r < m; r++) {
+                if (r != col) {
+                    double factor = a[r][col] / a[col][col];
+                    for (int q = col; q <= m; q++) {
+                        a[r][q] -= factor * a[col][q];
+                    }
+                }
+            }
+        }
+        double[] beta = new double[m];
+        for (int j = 0; j < m; j++) {
+            beta[j] = a[j][m] / a[j][j];
+        }
+        return beta;
+    }
+
+    static double relativeError(double[] expected, double[] actual) {
+        double error = 0;
+        double norm = 0;
+        for (int j = 0; j < expected.length; j++) {
+            error += (expected[j] - actual[j]) * (expected[j] - actual[j]);
+            norm += expected[j] * expected[j];
+        }
+        return Math.sqrt(error / norm);
+    }
+
+    static double[] flat(FitResult result) {
+        double[] w = result.model().weights()[0];
+        double[] all = Arrays.copyOf(w, w.length + 1);
+        all[w.length] = result.model().intercepts()[0];
+        return all;
+    }
+
+    static Stream<Arguments> optimizersAndBackends() {
+        return Stream.of(OptimizerKind.values()).flatMap(k -> Stream.of(Arguments.of(k, "cpu"), Arguments.of(k, "reference")));
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("optimizersAndBackends")
+    void linearRegressionReachesLeastSquares(OptimizerKind kind, String backend) {
+        for (long seed = 1; seed <= 3; seed++) {
+            Dataset data = TestData.random(ModelKind.LINEAR, 400, 8, 0, seed);
+            double[] expected = leastSquares(data);
+            // RMSProp and Adam take steps of about lr in every coordinate, so at a constant rate they hover
+            // around the optimum; a decaying rate lets them settle, as one would use them (AdaGrad decays by itself).
+            Fitter fitter = Fitter.of(ModelKind.LINEAR).optimizer(kind).backend(backend)
+                    .maxEpochs(20_000).tolerance(1e-12).gradientTolerance(1e-8);
+            if (kind == OptimizerKind.RMSPROP || kind == OptimizerKind.ADAM) {
+                fitter.schedule(Fitter.Schedule.INVERSE_TIME, ADAPTIVE_DECAY);
+            }
+            FitResult result = fitter.fit(data);
+            double error = relativeError(expected, flat(result));
+            assertTrue(error < LEAST_SQUARES_RELATIVE, kind + " seed " + seed + ": relative error " + error
+                    + " after " + result.epochs() + " epochs, " + result.status() + ": " + result.reason());
+        }
+    }
+
+    @Test
+    void defaultsReachLeastSquaresOnTheirOwn() {
+        Dataset data = TestData.random(ModelKind.LINEAR, 2000, 20, 0, 42);
+        FitResult result = Fitter.of(ModelKind.LINEAR).fit(data);
+        assertEquals(FitStatus.CONVERGED, result.status(), result.reason());
+        double error = relativeError(leastSquares(data), flat(result));
+        assertTrue(error < LEAST_SQUARES_RELATIVE, "relative error " + error);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(OptimizerKind.class)
+    void everyOptimizerLowersEveryObjective(OptimizerKind kind) {
+        for (ModelKind model : ModelKind.values()) {
+            for (int batch : new int[] {0, 50}) {
+                Dataset data = TestData.random(model, 500, 10, 3, 7);
+                FitResult result = Fitter.of(model).optimizer(kind).batchSize(batch).maxEpochs(30).fit(data);
+                double start = objectiveAtZero(model, data);
+                assertTrue(result.objective() < 0.9 * start, kind + " " + model + " batch " + batch + ": objective "
+                        + start + " -> " + result.objective());
+            }
+        }
+    }
+
+    /** The objective of the starting point (all parameters zero), from the reference backend. */
+    static double objectiveAtZero(ModelKind model, Dataset data) {
+        var problem = new dev.descent.backend.Problem(model, model == ModelKind.SOFTMAX ? 3 : 1, data.columns(), true, 0, 0,
+                Optimizer.of(OptimizerKind.GD));
+        try (var reference = new dev.descent.backend.ReferenceBackend()) {
+            reference.upload(data, problem);
+            reference.setParameters(new double[problem.parameterCount()]);
+            return reference.evaluate(null);
+        }
+    }
+
+    /**
+     * Lasso with an orthogonal design has a closed form. With X^T X / n = I and centred columns and y,
+     * (1/n)||Xw - y||^2 + l1 ||w||_1 is minimized by w_j = soft(b_j, l1 / 2), b = X^T y / n, intercept 0.
+     * The columns are rows of a 4 x 4 Hadamard matrix other than the all-ones one.
+     */
+    @Test
+    void l1GivesExactZerosWhereTheOptimumHasThem() {
+        float[] x = {1, 1, 1, -1, 1, -1, 1, -1, -1, -1, -1, 1};
+        // y = 1.0 col0 + 0.1 col1 - 0.5 col2, so b = (1.0, 0.1, -0.5) and w = (0.8, 0, -0.3) at l1 = 0.4
+        float[] y = {0.6f, -0.4f, 1.4f, -1.6f};
+        Dataset data = Dataset.rowMajor(x, 4, 3, y);
+        double l1 = 0.4;
+        double[] b = new double[3];
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 3; j++) {
+                b[j] += x[i * 3 + j] * y[i] / 4.0;
+            }
+        }
+        for (String backend : new String[] {"cpu", "reference"}) {
+            FitResult result = Fitter.of(ModelKind.LINEAR).optimizer(OptimizerKind.GD).l1(l1).backend(backend)
+                    .maxEpochs(5000).fit(data);
+            double[] w = result.model().weights()[0];
+            for (int j = 0; j < 3; j++) {
+                double optimum = dev.descent.backend.ParameterUpdate.softThreshold(b[j], l1 / 2);
+                if (optimum == 0) {
+                    assertEquals(0.0, w[j], 0.0, backend + ": weight " + j + " must be exactly zero; b = " + Arrays.toString(b));
+                } else {
+                    assertEquals(optimum, w[j], 1e-6, backend + ": weight " + j);
+                }
+            }
+            assertTrue(Arrays.stream(w).filter(v -> v == 0).count() >= 1, "the design must have at least one zero: " + Arrays.toString(b));
+        }
+    }
+
+    @ParameterizedTest(name = "batch {0} on {1}")
+    @MethodSource("batchesAndBackends")
+    void sameSeedGivesBitIdenticalWeights(int batch, String backend) {
+        for (ModelKind model : ModelKind.values()) {
+            Dataset data = TestData.random(model, 3000, 12, 4, 11);
+            Fitter fitter = Fitter.of(model).optimizer(OptimizerKind.ADAM).batchSize(batch).seed(99).randomInit(true)
+                    .backend(backend).maxEpochs(5).tolerance(0);
+            FitResult first = fitter.fit(data);
+            FitResult second = fitter.fit(data);
+            assertTrue(Arrays.deepEquals(first.model().weights(), second.model().weights()), model + " weights");
+            assertArrayEquals(first.model().intercepts(), second.model().intercepts(), 0.0);
+            assertArrayEquals(first.objectiveHistory(), second.objectiveHistory(), 0.0);
+        }
+    }
+
+    static Stream<Arguments> batchesAndBackends() {
+        return Stream.of(0, 64, 1).flatMap(b -> Stream.of(Arguments.of(b, "cpu"), Arguments.of(b, "reference")));
+    }
+
+    @Test
+    void cpuResultsDoNotDependOnTheNumberOfThreads() {
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 50_000, 40, 0, 5);
+        dev.descent.backend.Problem problem = new dev.descent.backend.Problem(ModelKind.LOGISTIC, 1, 40, true, 0.01, 0,
+                Optimizer.of(OptimizerKind.NESTEROV));
+        double[][] results = new double[3][];
+        int[] threads = {1, 2, 3};
+        for (int t = 0; t < threads.length; t++) {
+            try (var cpu = new dev.descent.backend.cpu.CpuBackend(threads[t])) {
+                cpu.upload(data, problem);
+                cpu.setParameters(new double[problem.parameterCount()]);
+                for (int step = 0; step < 5; step++) {
+                    cpu.step(0, 0, data.rows(), 0.5);
+                }
+                results[t] = cpu.readParameters();
+            }
+        }
+        assertArrayEquals(results[0], results[1], 0.0, "1 vs 2 threads");
+        assertArrayEquals(results[0], results[2], 0.0, "1 vs 3 threads");
+    }
+
+    @Test
+    void tooLargeLearningRateDivergesWithFiniteWeightsAndAdvice() {
+        Dataset data = TestData.random(ModelKind.LINEAR, 500, 5, 0, 3);
+        for (String backend : new String[] {"cpu", "reference"}) {
+            FitResult result = Fitter.of(ModelKind.LINEAR).optimizer(OptimizerKind.GD).learningRate(50).backend(backend)
+                    .maxEpochs(10_000).fit(data);
+            assertEquals(FitStatus.DIVERGED, result.status(), backend);
+            assertTrue(result.reason().contains("learning rate 50.00") && result.reason().contains("smaller"), result.reason());
+            for (double w : result.model().weights()[0]) {
+                assertTrue(Double.isFinite(w), "weights must be finite: " + Arrays.toString(result.model().weights()[0]));
+            }
+            assertTrue(Double.isFinite(result.objective()), "objective " + result.objective());
+            assertTrue(result.epochs() < 10_000);
+        }
+    }
+
+    @Test
+    void softmaxLearnsSeparatedClassesAndPredictsTheirLabels() {
+        SplittableRandom random = new SplittableRandom(4);
+        int n = 600;
+        double[][] x = new double[n][2];
+        double[] y = new double[n];
+        double[] labels = {-3, 10, 42};
+        for (int i = 0; i < n; i++) {
+            int c = i % 3;
+            y[i] = labels[c];
+            x[i][0] = 4 * Math.cos(2 * Math.PI * c / 3) + 0.3 * TestData.gaussian(random);
+            x[i][1] = 4 * Math.sin(2 * Math.PI * c / 3) + 0.3 * TestData.gaussian(random);
+        }
+        FitResult result = Fitter.of(ModelKind.SOFTMAX).l2(1e-3).fit(x, y);
+        assertArrayEquals(labels, result.model().classes(), 0.0);
+        assertArrayEquals(y, result.model().predict(x), 0.0);
+        double[][] p = result.model().predictProba(x);
+        assertEquals(1.0, p[0][0] + p[0][1] + p[0][2], 1e-12);
+        assertTrue(p[0][0] > 0.9, "confident on an easy point: " + Arrays.toString(p[0]));
+    }
+
+    @Test
+    void logisticMatchesNewtonSolutionWithL2() {
+        // Newton's method in double on the same objective is the independent check of the optimum.
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 1000, 4, 0, 8);
+        double l2 = 0.01;
+        FitResult result = Fitter.of(ModelKind.LOGISTIC).l2(l2).maxEpochs(5000).tolerance(1e-12).gradientTolerance(1e-9).fit(data);
+        double[] newton = newtonLogistic(data, l2);
+        double error = relativeError(newton, flat(result));
+        assertTrue(error < LEAST_SQUARES_RELATIVE, "relative error " + error + " " + result.reason());
+    }
+
+    private static double[] newtonLogistic(Dataset data, double l2) {
+        int n = data.rows();
+        int d = data.columns();
+        int m = d + 1;
+        double[] beta = new double[m];
+        float[] x = data.features();
+        for (int iteration = 0; iteration < 50; iteration++) {
+            double[][] h = new double[m][m + 1];
+            for (int i = 0; i < n; i++) {
+                double[] row = new double[m];
+                for (int j = 0; j < d; j++) {
+                    row[j] = x[i * d + j];
+                }
+                row[d] = 1;
+                double z = 0;
+                for (int j = 0; j < m; j++) {
+                    z += row[j] * beta[j];
+                }
+                double p = Losses.sigmoid(z);
+                for (int a = 0; a < m; a++) {
+                    for (int b = 0; b < m; b++) {
+                        h[a][b] += p * (1 - p) * row[a] * row[b] / n;
+                    }
+                    h[a][m] -= (p - data.labels()[i]) * row[a] / n;
+                }
+            }
+            for (int j = 0; j < d; j++) {
+                h[j][j] += l2;
+                h[j][m] -= l2 * beta[j];
+            }
+            double[] delta = solve(h);
+            for (int j = 0; j < m; j++) {
+                beta[j] += delta[j];
+            }
+        }
+        return beta;
+    }
+
+    private static double[] solve(double[][] a) {
+        int m = a.length;
+        for (int col = 0; col < m; col++) {
+            for (int r = 0; r < m; r++) {
+                if (r != col) {
+                    double factor = a[r][col] / a[col][col];
+                    for (int q = col; q <= m; q++) {
+                        a[r][q] -= factor * a[col][q];
+                    }
+                }
+            }
+        }
+        double[] out = new double[m];
+        for (int j = 0; j < m; j++) {
+            out[j] = a[j][m] / a[j][j];
+        }
+        return out;
+    }
+}

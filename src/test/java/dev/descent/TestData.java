@@ -1,0 +1,62 @@
+package dev.descent;
+
+import java.util.SplittableRandom;
+
+/** Random data sets for tests, all from explicit seeds. */
+public final class TestData {
+    private TestData() {
+    }
+
+    public static double gaussian(SplittableRandom random) {
+        double u = 1 - random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+    }
+
+    /** Features N(0, 1); labels that suit the model: a noisy linear target, {0, 1} drawn from the sigmoid, or the argmax of {@code classes} noisy linear scores. */
+    public static Dataset random(ModelKind kind, int rows, int columns, int classes, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[rows * columns];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) gaussian(random);
+        }
+        int outputs = kind == ModelKind.SOFTMAX ? classes : 1;
+        double[] truth = new double[outputs * columns];
+        for (int j = 0; j < truth.length; j++) {
+            truth[j] = gaussian(random);
+        }
+        float[] y = new float[rows];
+        double[] z = new double[outputs];
+        for (int i = 0; i < rows; i++) {
+            int best = 0;
+            for (int c = 0; c < outputs; c++) {
+                z[c] = 0.5 + 0.3 * gaussian(random);
+                for (int j = 0; j < columns; j++) {
+                    z[c] += x[i * columns + j] * truth[c * columns + j] / Math.sqrt(columns);
+                }
+                best = z[c] > z[best] ? c : best;
+            }
+            y[i] = switch (kind) {
+                case LINEAR -> (float) (z[0] + 0.1 * gaussian(random));
+                case LOGISTIC -> random.nextDouble() < Losses.sigmoid(2 * z[0]) ? 1 : 0;
+                case SOFTMAX -> best;
+            };
+        }
+        if (kind != ModelKind.LINEAR) {
+            y[0] = 0;
+            if (rows > 1) {
+                y[1] = 1;
+            }
+        }
+        return Dataset.rowMajor(x, rows, columns, y);
+    }
+
+    /** Sample weights in [0.1, 2.1). */
+    public static float[] weights(int rows, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] w = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            w[i] = (float) (0.1 + 2 * random.nextDouble());
+        }
+        return w;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.descent.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.descent.Dataset;
+import dev.descent.ModelKind;
+import dev.descent.Optimizer;
+import dev.descent.OptimizerKind;
+import dev.descent.TestData;
+import dev.descent.backend.cpu.CpuBackend;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The cpu backend (float32 data and dot products) against the reference (double) on random data:
+ * every loss, with and without sample weights and regularization, on shapes that include n = 1,
+ * d = 1 and d that is not a multiple of any vector width. An element passes within
+ * {@code absolute + relative * |reference|}.
+ */
+class BackendAgreementTest {
+    /**
+     * float32 features enter both backends exactly; the cpu backend rounds each dot product and each
+     * 128-row gradient chunk to float32 (relative 2^-24 per operation, growing with the number of
+     * terms, a few hundred here), so 1e-5 relative leaves a margin of ~10x over what is observed.
+     */
+    static final double RELATIVE = 1e-5;
+    /** Gradient entries that cancel to near zero carry the rounding of the terms, not of the sum. */
+    static final double ABSOLUTE = 1e-5;
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        int[][] shapes = {{1, 1}, {1, 7}, {2, 1}, {37, 3}, {300, 17}, {1000, 64}, {257, 100}, {3001, 33}};
+        long seed = 1;
+        for (ModelKind kind : ModelKind.values()) {
+            for (int[] shape : shapes) {
+                for (int variant = 0; variant < 3; variant++) {
+                    cases.add(Arguments.of(kind, shape[0], shape[1], variant, seed++));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** variant 0: plain; 1: sample weights and l2; 2: l1, l2 and no intercept. */
+    private static Problem problem(ModelKind kind, int columns, int variant) {
+        int outputs = kind == ModelKind.SOFTMAX ? 3 : 1;
+        return new Problem(kind, outputs, columns, variant != 2, variant == 0 ? 0 : 0.05, variant == 2 ? 0.01 : 0,
+                Optimizer.of(OptimizerKind.ADAM));
+    }
+
+    private static Dataset data(ModelKind kind, int rows, int columns, int variant, long seed) {
+        Dataset data = TestData.random(kind, rows, columns, 3, seed);
+        return variant == 1 ? data.withSampleWeights(TestData.weights(rows, seed + 1000)) : data;
+    }
+
+    private static double[] randomParameters(Problem problem, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] p = new double[problem.parameterCount()];
+        for (int j = 0; j < p.length; j++) {
+            p[j] = random.nextDouble(-0.5, 0.5);
+        }
+        if (!problem.intercept()) {
+            java.util.Arrays.fill(p, problem.penalizedCount(), p.length, 0);
+        }
+        return p;
+    }
+
+    @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
+    @MethodSource("cases")
+    void objectiveAndGradientMatchReference(ModelKind kind, int rows, int columns, int variant, long seed) {
+        Problem problem = problem(kind, columns, variant);
+        Dataset data = data(kind, rows, columns, variant, seed);
+        try (Backend reference = new ReferenceBackend(); Backend cpu = new CpuBackend(2)) {
+            reference.upload(data, problem);
+            cpu.upload(data, problem);
+            double[] start = randomParameters(problem, seed);
+            reference.setParameters(start);
+            cpu.setParameters(start);
+            double[] expectedGradient = new double[problem.parameterCount()];
+            double[] actualGradient = new double[problem.parameterCount()];
+            double expected = reference.evaluate(expectedGradient);
+            double actual = cpu.evaluate(actualGradient);
+            assertClose("objective", new double[] {expected}, new double[] {actual});
+            assertClose("gradient", expectedGradient, actualGradient);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
+    @MethodSource("cases")
+    void miniBatchStepsMatchReference(ModelKind kind, int rows, int columns, int variant, long seed) {
+        Problem problem = problem(kind, columns, variant);
+        Dataset data = data(kind, rows, columns, variant, seed);
+        int batch = Math.max(1, rows / 3);
+        try (Backend reference = new ReferenceBackend(); Backend cpu = new CpuBackend(2)) {
+            reference.upload(data, problem);
+            cpu.upload(data, problem);
+            double[] start = randomParameters(problem, seed);
+            reference.setParameters(start);
+            cpu.setParameters(start);
+            long key = RowPermutation.epochKey(seed, 0);
+            for (int first = 0; first < rows; first += batch) {
+                int size = Math.min(batch, rows - first);
+                reference.step(key, first, size, 0.01);
+                cpu.step(key, first, size, 0.01);
+                assertClose("batch objective", new double[] {reference.lastObjective()}, new double[] {cpu.lastObjective()});
+            }
+            assertClose("parameters after an epoch", reference.readParameters(), cpu.readParameters());
+        }
+    }
+
+    static void assertClose(String what, double[] expected, double[] actual) {
+        assertEquals(expected.length, actual.length, what + " length");
+        List<String> mismatches = new ArrayList<>();
+        double largest = 0;
+        for (int j = 0; j < expected.length; j++) {
+            double error = Math.abs(expected[j] - actual[j]);
+            largest = Math.max(largest, error);
+            if (!(error <= ABSOLUTE + RELATIVE * Math.abs(expected[j]))) {
+                if (mismatches.size() < 5) {
+                    mismatches.add(String.format(Locale.ROOT, "[%d] expected %.9g, got %.9g", j, expected[j], actual[j]));
+                }
+            }
+        }
+        if (!mismatches.isEmpty()) {
+            fail(what + ": largest error " + largest + "; first mismatches " + mismatches);
+        }
+    }
+}
