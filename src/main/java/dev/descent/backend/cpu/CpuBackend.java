@@ -177,7 +177,7 @@ public final class CpuBackend implements Backend {
         this.partialLoss = new double[maxBlocks];
 
         this.chunkGradient = new float[threads][outputs * features];
-        this.outputScratch = new double[threads][outputs];
+        this.outputScratch = new double[threads][Math.max(outputs, 4)];
         this.residualScratch = new double[threads][outputs];
         this.interceptScratch = new double[threads][outputs];
         lossCode = switch (problemToSolve.model()) {
@@ -287,22 +287,174 @@ public final class CpuBackend implements Backend {
 
     private void runBlocks(int worker, int workers) {
         for (int b = worker; b < passBlocks; b += workers) {
-            block(worker, b);
+            if (passOutputs == 1) {
+                singleOutputBlock(worker, b);
+            } else {
+                block(worker, b);
+            }
         }
     }
 
-    /** One block of the fused pass: forward, loss, residual and gradient for each row, each row read once. */
+    /**
+     * The block of a one-output pass (linear, logistic, gram), four rows at a time: the four dot
+     * products share each load of w and the four gradient updates share each load and store of the
+     * accumulator, which halves the L1 traffic per row and overlaps the four rows' latencies.
+     */
+    private void singleOutputBlock(int worker, int blockIndex) {
+        final int d = features;
+        final int code = passCode;
+        final float[] w = passWeights;
+        final double bias = passIntercepts[0];
+        final float[] acc = chunkGradient[worker];
+        final double[] loss = outputScratch[worker];
+        final float[] s = sampleWeights;
+        final float[] labels = y;
+        final int width = code == PASS_GRAM ? d + 1 : problem.parameterCount();
+        final int base = blockIndex * width;
+        final int end = Math.min(passSize, (blockIndex + 1) * rowsPerBlock);
+        Arrays.fill(partialGradient, base, base + width, 0.0);
+        double interceptSum = 0;
+        double lossSum = 0;
+        for (int chunk = blockIndex * rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
+            int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
+            Arrays.fill(acc, 0, d, 0f);
+            int position = chunk;
+            for (; position + 4 <= chunkEnd; position += 4) {
+                int o0 = rowAt(position) * d;
+                int o1 = rowAt(position + 1) * d;
+                int o2 = rowAt(position + 2) * d;
+                int o3 = rowAt(position + 3) * d;
+                dot4(x, o0, o1, o2, o3, w, d, loss);
+                double c0 = weighted(code, loss[0] + bias, o0 / d, labels, s, loss, 0);
+                double c1 = weighted(code, loss[1] + bias, o1 / d, labels, s, loss, 1);
+                double c2 = weighted(code, loss[2] + bias, o2 / d, labels, s, loss, 2);
+                double c3 = weighted(code, loss[3] + bias, o3 / d, labels, s, loss, 3);
+                lossSum += loss[0] + loss[1] + loss[2] + loss[3];
+                interceptSum += c0 + c1 + c2 + c3;
+                axpy4(acc, x, o0, o1, o2, o3, (float) c0, (float) c1, (float) c2, (float) c3, d);
+            }
+            for (; position < chunkEnd; position++) {
+                int offset = rowAt(position) * d;
+                double c = weighted(code, dot(x, offset, w, 0, d) + bias, offset / d, labels, s, loss, 0);
+                lossSum += loss[0];
+                interceptSum += c;
+                axpy(acc, 0, x, offset, (float) c, d);
+            }
+            for (int j = 0; j < d; j++) {
+                partialGradient[base + j] += acc[j];
+            }
+        }
+        partialGradient[base + d] = interceptSum;
+        partialLoss[blockIndex] = lossSum;
+    }
+
+    private int rowAt(int position) {
+        return passShuffled ? RowPermutation.row(passKey, rows, passStart + position) : position;
+    }
+
+    /**
+     * s_i * dloss/dz for row i at linear output z; writes s_i * loss into lossOut[slot]. Logistic
+     * uses one exp for both: with e = exp(-|z|), softplus(z) = max(z, 0) + log1p(e) and
+     * sigmoid(z) = 1 / (1 + e) or e / (1 + e).
+     */
+    private static double weighted(int code, double z, int row, float[] labels, float[] s, double[] lossOut, int slot) {
+        double sampleWeight = s == null ? 1.0 : s[row];
+        double residual;
+        double loss;
+        if (code == LOSS_LINEAR) {
+            double error = z - labels[row];
+            loss = error * error;
+            residual = 2 * error;
+        } else if (code == LOSS_LOGISTIC) {
+            double label = labels[row];
+            double e = Math.exp(-Math.abs(z));
+            loss = Math.max(z, 0) + log1pSmall(e) - label * z;
+            residual = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - label;
+        } else {
+            loss = 0;
+            residual = z;
+        }
+        lossOut[slot] = sampleWeight * loss;
+        return sampleWeight * residual;
+    }
+
+    /**
+     * log(1 + e) for e in [0, 1]: Math.log1p is not a JIT intrinsic and costs tens of nanoseconds,
+     * Math.log is. Below 1e-4 the series e - e^2/2 + e^3/3 is exact to double rounding; above it,
+     * the rounding of 1 + e (2^-53 absolute) is under 1e-12 of the result.
+     */
+    static double log1pSmall(double e) {
+        return e < 1e-4 ? e * (1 - e * (0.5 - e / 3)) : Math.log(1 + e);
+    }
+
+    /** Four dot products x_r . w, sharing the loads of w; results in out[0..3]. */
+    static void dot4(float[] x, int o0, int o1, int o2, int o3, float[] w, int d, double[] out) {
+        FloatVector s0 = FloatVector.zero(SPECIES);
+        FloatVector s1 = FloatVector.zero(SPECIES);
+        FloatVector s2 = FloatVector.zero(SPECIES);
+        FloatVector s3 = FloatVector.zero(SPECIES);
+        int upper = SPECIES.loopBound(d);
+        int j = 0;
+        for (; j < upper; j += LANES) {
+            FloatVector wv = FloatVector.fromArray(SPECIES, w, j);
+            s0 = FloatVector.fromArray(SPECIES, x, o0 + j).fma(wv, s0);
+            s1 = FloatVector.fromArray(SPECIES, x, o1 + j).fma(wv, s1);
+            s2 = FloatVector.fromArray(SPECIES, x, o2 + j).fma(wv, s2);
+            s3 = FloatVector.fromArray(SPECIES, x, o3 + j).fma(wv, s3);
+        }
+        float z0 = s0.reduceLanes(VectorOperators.ADD);
+        float z1 = s1.reduceLanes(VectorOperators.ADD);
+        float z2 = s2.reduceLanes(VectorOperators.ADD);
+        float z3 = s3.reduceLanes(VectorOperators.ADD);
+        for (; j < d; j++) {
+            z0 = Math.fma(x[o0 + j], w[j], z0);
+            z1 = Math.fma(x[o1 + j], w[j], z1);
+            z2 = Math.fma(x[o2 + j], w[j], z2);
+            z3 = Math.fma(x[o3 + j], w[j], z3);
+        }
+        out[0] = z0;
+        out[1] = z1;
+        out[2] = z2;
+        out[3] = z3;
+    }
+
+    /** acc += a0 x_0 + a1 x_1 + a2 x_2 + a3 x_3, one load and one store of acc per vector. */
+    static void axpy4(float[] acc, float[] x, int o0, int o1, int o2, int o3, float a0, float a1, float a2, float a3, int d) {
+        FloatVector v0 = FloatVector.broadcast(SPECIES, a0);
+        FloatVector v1 = FloatVector.broadcast(SPECIES, a1);
+        FloatVector v2 = FloatVector.broadcast(SPECIES, a2);
+        FloatVector v3 = FloatVector.broadcast(SPECIES, a3);
+        int upper = SPECIES.loopBound(d);
+        int j = 0;
+        for (; j < upper; j += LANES) {
+            FloatVector sum = FloatVector.fromArray(SPECIES, acc, j);
+            sum = FloatVector.fromArray(SPECIES, x, o0 + j).fma(v0, sum);
+            sum = FloatVector.fromArray(SPECIES, x, o1 + j).fma(v1, sum);
+            sum = FloatVector.fromArray(SPECIES, x, o2 + j).fma(v2, sum);
+            sum = FloatVector.fromArray(SPECIES, x, o3 + j).fma(v3, sum);
+            sum.intoArray(acc, j);
+        }
+        for (; j < d; j++) {
+            float sum = acc[j];
+            sum = Math.fma(x[o0 + j], a0, sum);
+            sum = Math.fma(x[o1 + j], a1, sum);
+            sum = Math.fma(x[o2 + j], a2, sum);
+            sum = Math.fma(x[o3 + j], a3, sum);
+            acc[j] = sum;
+        }
+    }
+
+    /** One block of a softmax pass: k outputs per row, then loss, residuals and k gradient rows, each row read once. */
     private void block(int worker, int blockIndex) {
         final int d = features;
         final int k = passOutputs;
-        final int code = passCode;
         final float[] w = passWeights;
         final float[] b = passIntercepts;
         final float[] acc = chunkGradient[worker];
         final double[] z = outputScratch[worker];
         final double[] residuals = residualScratch[worker];
         final double[] interceptSums = interceptScratch[worker];
-        final int width = code == PASS_GRAM ? d + 1 : problem.parameterCount();
+        final int width = problem.parameterCount();
         final int base = blockIndex * width;
         final int end = Math.min(passSize, (blockIndex + 1) * rowsPerBlock);
         Arrays.fill(partialGradient, base, base + width, 0.0);
@@ -312,35 +464,15 @@ public final class CpuBackend implements Backend {
             int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
             Arrays.fill(acc, 0, k * d, 0f);
             for (int position = chunk; position < chunkEnd; position++) {
-                int i = passShuffled ? RowPermutation.row(passKey, rows, passStart + position) : position;
+                int i = rowAt(position);
                 int offset = i * d;
                 for (int c = 0; c < k; c++) {
                     z[c] = dot(x, offset, w, c * d, d) + b[c];
                 }
                 double sampleWeight = sampleWeights == null ? 1.0 : sampleWeights[i];
-                double label = code == PASS_GRAM ? 0 : y[i];
-                double loss;
-                switch (code) {
-                    case LOSS_LINEAR -> {
-                        double residual = z[0] - label;
-                        loss = residual * residual;
-                        residuals[0] = 2 * residual;
-                    }
-                    case LOSS_LOGISTIC -> {
-                        double e = Math.exp(-Math.abs(z[0]));
-                        loss = Math.max(z[0], 0) + Math.log1p(e) - label * z[0];
-                        residuals[0] = (z[0] >= 0 ? 1 / (1 + e) : e / (1 + e)) - label;
-                    }
-                    case LOSS_SOFTMAX -> {
-                        int labelIndex = (int) label;
-                        loss = Losses.softmax(z, k, labelIndex, residuals);
-                        residuals[labelIndex] -= 1;
-                    }
-                    default -> {
-                        loss = 0;
-                        residuals[0] = z[0];
-                    }
-                }
+                int labelIndex = (int) y[i];
+                double loss = Losses.softmax(z, k, labelIndex, residuals);
+                residuals[labelIndex] -= 1;
                 lossSum += sampleWeight * loss;
                 for (int c = 0; c < k; c++) {
                     double coefficient = sampleWeight * residuals[c];

@@ -1,0 +1,116 @@
+package dev.descent.bench;
+
+import dev.descent.Dataset;
+import dev.descent.ModelKind;
+import dev.descent.Optimizer;
+import dev.descent.OptimizerKind;
+import dev.descent.backend.Problem;
+import dev.descent.backend.cpu.CpuBackend;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One full-batch step of the cpu backend (forward, loss, gradient, Adam update: one read of X)
+ * beside the physical floor, a plain multi-threaded streaming read of the same X, in the same run.
+ * Bytes of X per step: rows * features * 4.
+ *
+ * <pre>
+ * mvn -B -q -f bench/pom.xml package
+ * java -jar bench/target/benchmarks.jar FullBatchStep
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
+public class FullBatchStep {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final long SEED = 20261123L;
+
+    @Param({"1000000x64", "50000x1024"})
+    public String shape;
+
+    @Param({"linear", "logistic"})
+    public String model;
+
+    private Dataset data;
+    private CpuBackend backend;
+    private int threads;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        String[] parts = shape.split("x");
+        int rows = Integer.parseInt(parts[0]);
+        int columns = Integer.parseInt(parts[1]);
+        SplittableRandom random = new SplittableRandom(SEED);
+        float[] x = new float[rows * columns];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        float[] y = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            y[i] = random.nextInt(2);
+        }
+        data = Dataset.rowMajor(x, rows, columns, y);
+        ModelKind kind = ModelKind.parse(model);
+        threads = Runtime.getRuntime().availableProcessors();
+        backend = new CpuBackend(threads);
+        backend.upload(data, new Problem(kind, 1, columns, true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));
+        backend.setParameters(new double[columns + 1]);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        backend.close();
+    }
+
+    /** The whole step; the objective is returned so JMH consumes it. */
+    @Benchmark
+    public double step() {
+        backend.step(0, 0, data.rows(), 1e-3);
+        return backend.lastObjective();
+    }
+
+    /** The floor: every thread streams its contiguous share of X once and sums it with vectors. */
+    @Benchmark
+    public double streamingRead() {
+        float[] x = data.features();
+        int share = (x.length + threads - 1) / threads;
+        return IntStream.range(0, threads).parallel().mapToDouble(t -> {
+            int from = t * share;
+            int to = Math.min(x.length, from + share);
+            FloatVector a = FloatVector.zero(SPECIES);
+            FloatVector b = FloatVector.zero(SPECIES);
+            int i = from;
+            int step = 2 * SPECIES.length();
+            for (; i + step <= to; i += step) {
+                a = a.add(FloatVector.fromArray(SPECIES, x, i));
+                b = b.add(FloatVector.fromArray(SPECIES, x, i + SPECIES.length()));
+            }
+            float sum = a.add(b).reduceLanes(VectorOperators.ADD);
+            for (; i < to; i++) {
+                sum += x[i];
+            }
+            return sum;
+        }).sum();
+    }
+}
