@@ -188,7 +188,7 @@ public final class CpuBackend implements Backend {
 
         this.chunkGradient = new float[threads][outputs * features];
         this.outputScratch = new double[threads][Math.max(outputs, 4)];
-        this.residualScratch = new double[threads][Math.max(outputs, 8)];
+        this.residualScratch = new double[threads][Math.max(outputs, 4)];
         this.interceptScratch = new double[threads][outputs];
         lossCode = switch (problemToSolve.model()) {
             case LINEAR -> LOSS_LINEAR;
@@ -418,26 +418,22 @@ public final class CpuBackend implements Backend {
     /**
      * The logistic loss and weighted residual of four rows at once, in double, with the Vector API's
      * exp and log1p. On entry zs[0..3] hold x . w without the bias; on exit zs[0..3] hold
-     * s_i * loss_i and out[0..3] s_i * r_i. out[4..7] is scratch.
+     * s_i * loss_i and out[0..3] s_i * r_i.
      */
     private static void logistic4(double[] zs, double bias, int r0, int r1, int r2, int r3, float[] labels, float[] s,
                                   double[] out) {
-        DoubleVector z = DoubleVector.fromArray(QUAD, zs, 0).add(bias);
-        out[4] = labels[r0];
-        out[5] = labels[r1];
-        out[6] = labels[r2];
-        out[7] = labels[r3];
-        DoubleVector label = DoubleVector.fromArray(QUAD, out, 4);
+        // Built lane by lane: four scalar stores read back as one vector would stall store forwarding.
+        DoubleVector z = DoubleVector.zero(QUAD).withLane(0, zs[0]).withLane(1, zs[1]).withLane(2, zs[2])
+                .withLane(3, zs[3]).add(bias);
+        DoubleVector label = DoubleVector.zero(QUAD).withLane(0, labels[r0]).withLane(1, labels[r1])
+                .withLane(2, labels[r2]).withLane(3, labels[r3]);
         DoubleVector e = z.abs().neg().lanewise(VectorOperators.EXP);
         DoubleVector loss = z.max(0.0).add(e.lanewise(VectorOperators.LOG1P)).sub(label.mul(z));
         DoubleVector numerator = e.blend(1.0, z.compare(VectorOperators.GE, 0.0));
         DoubleVector residual = numerator.div(e.add(1.0)).sub(label);
         if (s != null) {
-            out[4] = s[r0];
-            out[5] = s[r1];
-            out[6] = s[r2];
-            out[7] = s[r3];
-            DoubleVector weight = DoubleVector.fromArray(QUAD, out, 4);
+            DoubleVector weight = DoubleVector.zero(QUAD).withLane(0, s[r0]).withLane(1, s[r1]).withLane(2, s[r2])
+                    .withLane(3, s[r3]);
             loss = loss.mul(weight);
             residual = residual.mul(weight);
         }
