@@ -2,6 +2,7 @@ package dev.descent;
 
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
+import dev.descent.backend.ParameterUpdate;
 import dev.descent.backend.Problem;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -75,6 +76,7 @@ public final class Fitter {
     private boolean intercept = true;
     private long seed;
     private boolean randomInit;
+    private boolean precondition = true;
     private String backend = "auto";
     private EpochListener listener;
 
@@ -194,6 +196,18 @@ public final class Fitter {
         return this;
     }
 
+    /**
+     * Whether the optimizer works in standardized coordinates (the default): each feature centred
+     * (with an intercept) and scaled to unit curvature (its spread and the ridge together) by an exact
+     * change of variables, so the objective,
+     * its optimum and the reported weights are unchanged and only the path is faster on badly scaled
+     * data. See {@link dev.descent.backend.ParameterUpdate}. Off: plain steps on the raw features.
+     */
+    public Fitter precondition(boolean value) {
+        this.precondition = value;
+        return this;
+    }
+
     /** "auto" (the default), "cpu", "reference", or another name from {@code descent devices}. */
     public Fitter backend(String name) {
         this.backend = name;
@@ -224,7 +238,8 @@ public final class Fitter {
         double[] classes = classesOf(data.labels());
         Dataset training = model == ModelKind.SOFTMAX ? data.withLabels(classIndices(data.labels(), classes)) : data;
         int outputs = model == ModelKind.SOFTMAX ? classes.length : 1;
-        Problem problem = new Problem(model, outputs, data.columns(), intercept, l2, l1, optimizer);
+        double[][] moments = precondition ? featureMoments(data) : new double[2][];
+        Problem problem = new Problem(model, outputs, data.columns(), intercept, l2, l1, optimizer, moments[0], moments[1]);
 
         Backends.Selection selection = Backends.open(backend);
         try (Backend device = selection.backend()) {
@@ -383,7 +398,8 @@ public final class Fitter {
 
     /**
      * lr = 1/L for the full batch, L = c * lambda_max((1/S) X1^T S X1) + l2, where lambda_max comes from
-     * power iteration on the backend and c is the loss's curvature bound. For a mini-batch of B rows the
+     * power iteration on the backend and c is the loss's curvature bound, both in the optimizer's
+     * (standardized) coordinates, where the ridge's curvature is at most l2 / min_j s_j^2. For a mini-batch of B rows the
      * "expected smoothness" of Gower et al. (2019) interpolates between L (B = n) and the largest
      * per-row constant L_max (B = 1): L_B = (n - B) / (B (n - 1)) L_max + n (B - 1) / (B (n - 1)) L.
      * The adaptive rules normalize the step per coordinate, so for them lr is a step length, not
@@ -394,10 +410,17 @@ public final class Fitter {
             return adaptiveAutoRate(optimizer.kind());
         }
         double c = model.curvatureBound();
-        double smoothness = c * largestEigenvalue(device, problem) + l2;
+        // In the optimizer's coordinates the ridge term (l2/2) sum (w'_j / s_j)^2 has curvature l2 / s_j^2.
+        double ridge = l2;
+        if (problem.featureScale() != null) {
+            for (double scale : problem.featureScale()) {
+                ridge = Math.max(ridge, l2 / (scale * scale));
+            }
+        }
+        double smoothness = c * largestEigenvalue(device, problem) + ridge;
         int rows = data.rows();
         if (batch < rows) {
-            double rowSmoothness = c * largestRowNorm(data) + l2;
+            double rowSmoothness = c * largestRowNorm(data, problem) + ridge;
             smoothness = (double) (rows - batch) / ((double) batch * (rows - 1)) * rowSmoothness
                     + (double) rows * (batch - 1) / ((double) batch * (rows - 1)) * smoothness;
         }
@@ -419,22 +442,31 @@ public final class Fitter {
         return kind == OptimizerKind.ADAGRAD ? 0.5 : 0.01;
     }
 
+    /**
+     * lambda_max of the Gram matrix in the optimizer's coordinates, T^T G T, by power iteration; each
+     * product is one pass over X on the backend.
+     */
     private static double largestEigenvalue(Backend device, Problem problem) {
-        int size = problem.features() + (problem.intercept() ? 1 : 0);
-        double[] v = new double[size];
-        double[] next = new double[size];
+        int d = problem.features();
+        Problem single = new Problem(problem.model(), 1, d, true, 0, 0, problem.optimizer(), problem.featureMean(),
+                problem.featureScale());
+        double[] v = new double[d + 1];
+        double[] original = new double[d + 1];
+        double[] product = new double[d + 1];
         SplittableRandom random = new SplittableRandom(POWER_ITERATION_SEED);
-        for (int j = 0; j < size; j++) {
-            v[j] = random.nextDouble(-1, 1);
+        for (int j = 0; j <= d; j++) {
+            v[j] = j < d || problem.intercept() ? random.nextDouble(-1, 1) : 0;
         }
         normalize(v);
         double eigenvalue = 0;
         for (int iteration = 0; iteration < POWER_ITERATION_LIMIT; iteration++) {
-            device.gramTimes(v, next);
-            double estimate = normalize(next);
-            double[] swap = v;
-            v = next;
-            next = swap;
+            ParameterUpdate.toOriginal(single, v, original);
+            device.gramTimes(original, product);
+            if (!problem.intercept()) {
+                product[d] = 0;
+            }
+            ParameterUpdate.transposeToScaled(single, product, v);
+            double estimate = normalize(v);
             if (estimate == 0 || Math.abs(estimate - eigenvalue) <= POWER_ITERATION_TOLERANCE * estimate) {
                 return estimate;
             }
@@ -443,17 +475,54 @@ public final class Fitter {
         return eigenvalue;
     }
 
-    /** max_i (s_i n / S) ||x1_i||^2: the smoothness of the single worst row's term. */
-    private double largestRowNorm(Dataset data) {
+    /**
+     * The change of variables of {@link #precondition}: per feature, the weighted mean (with an
+     * intercept; otherwise none) and the scale sqrt(s_j^2 + l2 / c), s_j the weighted standard
+     * deviation about that mean (root mean square without an intercept); 1 where that is 0.
+     * Returns {mean or null, scale}.
+     */
+    private double[][] featureMoments(Dataset data) {
+        int n = data.rows();
         int d = data.columns();
         float[] x = data.features();
         float[] s = data.sampleWeights();
+        double weightSum = data.sampleWeightSum();
+        double[] mean = new double[d];
+        double[] square = new double[d];
+        for (int i = 0; i < n; i++) {
+            double weight = s == null ? 1 : s[i];
+            for (int j = 0; j < d; j++) {
+                double value = x[i * d + j];
+                mean[j] += weight * value;
+                square[j] += weight * value * value;
+            }
+        }
+        double[] scale = new double[d];
+        for (int j = 0; j < d; j++) {
+            mean[j] /= weightSum;
+            double spread = Math.max(0, square[j] / weightSum - (intercept ? mean[j] * mean[j] : 0));
+            // Jacobi on the Hessian's bound: coordinate j has curvature at most c s_j^2 + l2 (data plus
+            // ridge); dividing by its square root makes every coordinate's bound c.
+            double curvature = spread + l2 / model.curvatureBound();
+            scale[j] = curvature > 0 ? Math.sqrt(curvature) : 1;
+        }
+        return new double[][] {intercept ? mean : null, scale};
+    }
+
+    /** max_i (s_i n / S) ||x1_i||^2 in the optimizer's coordinates: the smoothness of the worst row's term. */
+    private double largestRowNorm(Dataset data, Problem problem) {
+        int d = data.columns();
+        float[] x = data.features();
+        float[] s = data.sampleWeights();
+        double[] mean = problem.featureMean();
+        double[] scale = problem.featureScale();
         double meanWeight = data.sampleWeightSum() / data.rows();
         double largest = 0;
         for (int i = 0; i < data.rows(); i++) {
             double norm = intercept ? 1 : 0;
             for (int j = 0; j < d; j++) {
-                norm += (double) x[i * d + j] * x[i * d + j];
+                double value = (x[i * d + j] - (mean == null ? 0 : mean[j])) / (scale == null ? 1 : scale[j]);
+                norm += value * value;
             }
             largest = Math.max(largest, norm * (s == null ? 1 : s[i] / meanWeight));
         }

@@ -18,9 +18,27 @@ import dev.descent.Optimizer;
  * @param l2        ridge strength (in the gradient)
  * @param l1        lasso strength (a proximal soft threshold in the update)
  * @param optimizer the update rule
+ * @param featureMean  the centre of each feature for the optimizer's change of variables, or null for 0
+ *                     (only with an intercept); see {@link ParameterUpdate}
+ * @param featureScale the scale of each feature for that change of variables, or null for 1
  */
 public record Problem(ModelKind model, int outputs, int features, boolean intercept, double l2, double l1,
-                      Optimizer optimizer) {
+                      Optimizer optimizer, double[] featureMean, double[] featureScale) {
+
+    /** A problem whose optimizer works in the original coordinates. */
+    public Problem(ModelKind model, int outputs, int features, boolean intercept, double l2, double l1,
+                   Optimizer optimizer) {
+        this(model, outputs, features, intercept, l2, l1, optimizer, null, null);
+    }
+
+    public Problem {
+        if (featureMean != null && (featureMean.length != features || !intercept)) {
+            throw new IllegalArgumentException("feature means need one value per feature and an intercept");
+        }
+        if (featureScale != null && featureScale.length != features) {
+            throw new IllegalArgumentException("feature scales need one value per feature");
+        }
+    }
 
     /** k * d weights, then k intercepts. */
     public int parameterCount() {

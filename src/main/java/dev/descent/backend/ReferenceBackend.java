@@ -76,7 +76,7 @@ public final class ReferenceBackend implements Backend {
     public void setParameters(double[] values) {
         checkOpen();
         System.arraycopy(values, 0, parameters, 0, parameters.length);
-        update.reset();
+        update.start(parameters);
     }
 
     @Override
@@ -215,6 +215,7 @@ public final class ReferenceBackend implements Backend {
     public void restoreCheckpoint() {
         checkOpen();
         System.arraycopy(saved, 0, parameters, 0, parameters.length);
+        update.start(parameters);
     }
 
     @Override

@@ -20,6 +20,7 @@ class ParameterUpdateTest {
     private static double[] twoSteps(OptimizerKind kind, double l1) {
         Problem problem = new Problem(ModelKind.LINEAR, 1, 1, false, 0, l1, Optimizer.of(kind));
         ParameterUpdate update = new ParameterUpdate(problem);
+        update.start(new double[] {1.0, 0.0});
         double[] w = {1.0, 0.0};
         double first = update.apply(w, new double[] {2.0, 0}, 0.1);
         double afterOne = w[0];
@@ -97,5 +98,33 @@ class ParameterUpdateTest {
         assertEquals(0.0, ParameterUpdate.softThreshold(0.3, 0.5));
         assertEquals(0.0, ParameterUpdate.softThreshold(-0.5, 0.5));
         assertEquals(-0.25, ParameterUpdate.softThreshold(-0.75, 0.5), EXACT);
+    }
+
+    /** T maps standardized to original coordinates; T^T maps gradients back: <T^T g, v> = <g, T v>. */
+    @Test
+    void coordinateChangeRoundTripsAndItsTransposeIsTheAdjoint() {
+        Problem problem = new Problem(ModelKind.SOFTMAX, 2, 3, true, 0, 0, Optimizer.of(OptimizerKind.GD),
+                new double[] {5, -2, 0.5}, new double[] {10, 0.1, 1});
+        double[] original = {1, 2, 3, 4, 5, 6, 7, 8};
+        double[] scaled = new double[8];
+        double[] back = new double[8];
+        ParameterUpdate.toScaled(problem, original, scaled);
+        ParameterUpdate.toOriginal(problem, scaled, back);
+        for (int j = 0; j < 8; j++) {
+            assertEquals(original[j], back[j], 1e-12);
+        }
+        double[] g = {0.3, -1, 2, 0.5, 0.25, -0.75, 1.5, -2};
+        double[] v = {1, -1, 0.5, 2, -0.5, 1, 0.25, 3};
+        double[] tv = new double[8];
+        double[] ttg = new double[8];
+        ParameterUpdate.toOriginal(problem, v, tv);
+        ParameterUpdate.transposeToScaled(problem, g, ttg);
+        double left = 0;
+        double right = 0;
+        for (int j = 0; j < 8; j++) {
+            left += ttg[j] * v[j];
+            right += g[j] * tv[j];
+        }
+        assertEquals(right, left, 1e-12);
     }
 }

@@ -201,7 +201,7 @@ public final class CpuBackend implements Backend {
     public void setParameters(double[] values) {
         checkUploaded();
         System.arraycopy(values, 0, parameters, 0, parameters.length);
-        update.reset();
+        update.start(parameters);
         refreshFloatParameters();
     }
 
@@ -296,7 +296,9 @@ public final class CpuBackend implements Backend {
     }
 
     private void runBlocks(int worker, int workers) {
-        for (int b = worker; b < passBlocks; b += workers) {
+        int share = (passBlocks + workers - 1) / workers;
+        int last = Math.min(passBlocks, (worker + 1) * share);
+        for (int b = worker * share; b < last; b++) {
             if (passOutputs == 1) {
                 singleOutputBlock(worker, b);
             } else {
@@ -599,6 +601,7 @@ public final class CpuBackend implements Backend {
     public void restoreCheckpoint() {
         checkUploaded();
         System.arraycopy(saved, 0, parameters, 0, parameters.length);
+        update.start(parameters);
         refreshFloatParameters();
     }
 
