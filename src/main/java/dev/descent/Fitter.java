@@ -610,6 +610,17 @@ public final class Fitter {
         }
     }
 
+    /** Every setting, so a log line is enough to repeat the fit. */
+    @Override
+    public String toString() {
+        return "Fitter{model=" + model + ", optimizer=" + optimizer + ", learningRate="
+                + (Double.isNaN(learningRate) ? "auto" : learningRate) + ", schedule=" + schedule + ", decay=" + decay
+                + ", batchSize=" + (batchSize == 0 ? "full" : batchSize) + ", maxEpochs=" + maxEpochs + ", tolerance="
+                + tolerance + ", patience=" + patience + ", gradientTolerance=" + gradientTolerance + ", l2=" + l2
+                + ", l1=" + l1 + ", intercept=" + intercept + ", precondition=" + precondition + ", seed=" + seed
+                + ", randomInit=" + randomInit + ", backend=" + backend + "}";
+    }
+
     private static String format(double value) {
         return String.format(java.util.Locale.ROOT, "%.4g", value);
     }

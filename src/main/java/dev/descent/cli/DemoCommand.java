@@ -41,6 +41,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         out = spec.commandLine().getOut();
+        Backends.open(backend).backend().close();
         SplittableRandom random = new SplittableRandom(seed);
 
         out.println("1. linear: points normally distributed around the line y = x");
