@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "descent", mixinStandardHelpOptions = true, version = "descent 0.1.0",
         description = "Fits linear, logistic and softmax models by gradient descent on the CPU and GPUs.",
-        subcommands = {DemoCommand.class, DevicesCommand.class})
+        subcommands = {FitCommand.class, PredictCommand.class, DevicesCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a fit that did not converge or diverged. */
     public static final int EXIT_NOT_CONVERGED = 1;
@@ -33,6 +33,10 @@ public final class Main implements Runnable {
         commandLine.setExecutionExceptionHandler((exception, line, parsed) -> {
             if (exception instanceof DescentException) {
                 line.getErr().println("descent: " + exception.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (exception instanceof java.io.IOException || exception instanceof java.io.UncheckedIOException) {
+                line.getErr().println("descent: " + exception);
                 return EXIT_BAD_INPUT;
             }
             throw exception;

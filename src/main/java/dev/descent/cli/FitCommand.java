@@ -1,0 +1,190 @@
+package dev.descent.cli;
+
+import dev.descent.FitResult;
+import dev.descent.FitStatus;
+import dev.descent.Fitter;
+import dev.descent.InvalidInputException;
+import dev.descent.Metrics;
+import dev.descent.ModelKind;
+import dev.descent.OptimizerKind;
+import dev.descent.io.DataFile;
+import dev.descent.io.ModelFile;
+import dev.descent.io.Standardization;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code descent fit}: reads a data file, fits, writes the model (atomically), summarizes. */
+@Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Fits a model to a data file and writes it as JSON.",
+            "Exit codes: 0 converged, 1 did not converge or diverged (the model is still written, with its status),"
+                + " 2 bad usage or bad input."})
+final class FitCommand implements Callable<Integer> {
+    /** A progress bar appears only on fits that last longer than this. */
+    static final long PROGRESS_AFTER_MILLIS = 1000;
+
+    @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training data.")
+    Path train;
+
+    @Option(names = "--format", paramLabel = "csv|libsvm|npy", description = "Data format (default: from the file name; .npy, .svm/.libsvm, else csv).")
+    String format;
+
+    @Option(names = "--label", paramLabel = "COLUMN", description = "CSV label column (default: the last column).")
+    String label;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "For .npy data: the .npy file of labels.")
+    Path labels;
+
+    @Option(names = "--weights", paramLabel = "COLUMN", description = "CSV column of sample weights.")
+    String weights;
+
+    @Option(names = "--model", required = true, paramLabel = "linear|logistic|softmax", description = "What to fit.")
+    String model;
+
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "gd, momentum, nesterov, adagrad, rmsprop or adam (default: nesterov).")
+    String optimizer;
+
+    @Option(names = "--lr", defaultValue = "auto", paramLabel = "auto|X", description = "Learning rate (default: ${DEFAULT-VALUE}, 1/L from the data).")
+    String learningRate;
+
+    @Option(names = "--batch", defaultValue = "0", paramLabel = "N", description = "Rows per step; 0 is the full batch (default), 1 is SGD.")
+    int batch;
+
+    @Option(names = "--max-epochs", defaultValue = "" + Fitter.DEFAULT_MAX_EPOCHS, paramLabel = "N", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
+    int maxEpochs;
+
+    @Option(names = "--tol", defaultValue = "" + Fitter.DEFAULT_TOLERANCE, paramLabel = "X", description = "Relative progress below which the fit stops (default: ${DEFAULT-VALUE}).")
+    double tolerance;
+
+    @Option(names = "--l2", defaultValue = "0", paramLabel = "X", description = "Ridge strength (default: 0).")
+    double l2;
+
+    @Option(names = "--l1", defaultValue = "0", paramLabel = "X", description = "Lasso strength (default: 0).")
+    double l1;
+
+    @Option(names = "--no-intercept", description = "Fit no intercept.")
+    boolean noIntercept;
+
+    @Option(names = "--standardize", description = "Centre and scale the features (stored in the model; weights are then on the standardized scale).")
+    boolean standardize;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the mini-batch shuffles (default: 0).")
+    long seed;
+
+    @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME", description = "auto, cpu, reference, ... (see descent devices; default: auto).")
+    String backend;
+
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a PNG of the objective per epoch (log scale).")
+    Path plot;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL.json", description = "Where to write the model.")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter console = spec.commandLine().getOut();
+        ModelKind kind = ModelKind.parse(model);
+        Fitter fitter = Fitter.of(kind).maxEpochs(maxEpochs).tolerance(tolerance).l2(l2).l1(l1).intercept(!noIntercept)
+                .seed(seed).backend(backend).batchSize(batch);
+        if (optimizer != null) {
+            fitter.optimizer(OptimizerKind.parse(optimizer));
+        }
+        if (!learningRate.equalsIgnoreCase("auto")) {
+            fitter.learningRate(parseNumber("--lr", learningRate));
+        }
+        DataFile.Format dataFormat = format == null ? DataFile.Format.guess(train) : DataFile.Format.parse(format);
+        DataFile.Table table = DataFile.read(train, dataFormat, DataFile.Request.forFit(label, weights, labels));
+        Standardization standardization = standardize ? Standardization.learn(table.data()) : null;
+        if (standardization != null) {
+            standardization.applyInPlace(table.data());
+        }
+
+        Progress progress = new Progress(!quiet && System.console() != null, maxEpochs);
+        FitResult result;
+        try {
+            result = fitter.listener(progress::onEpoch).fit(table.data());
+        } finally {
+            progress.close();
+        }
+        ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
+                standardization, l2, l1, ModelFile.FitSummary.of(result)));
+        if (plot != null) {
+            ConvergencePlot.write(result, kind + " on " + train.getFileName() + ": " + result.status(), plot);
+        }
+
+        double[] predicted = result.model().predict(table.data());
+        String metric = kind == ModelKind.LINEAR
+                ? String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g", Metrics.r2(table.data().labels(), predicted),
+                        Metrics.meanSquaredError(table.data().labels(), predicted))
+                : String.format(Locale.ROOT, "accuracy %.6f, log-loss %.6g", Metrics.accuracy(table.data().labels(), predicted),
+                        Metrics.logLoss(table.data().labels(), result.model().predictProba(table.data()), result.model().classes()));
+        console.printf(Locale.ROOT, "%s: %s%n", result.status(), result.reason());
+        console.printf(Locale.ROOT, "epochs %d, steps %d, objective %.9g, training %s%n", result.epochs(), result.steps(),
+                result.objective(), metric);
+        console.printf(Locale.ROOT, "backend %s (%s), median step %.3f ms, learning rate %.6g, optimizer %s%n",
+                result.backend(), result.device(), result.medianStepMillis(), result.learningRate(), result.optimizer());
+        console.printf(Locale.ROOT, "model written to %s%s%s%n", out,
+                standardization != null ? " (weights on the standardized scale)" : "",
+                plot != null ? "; plot written to " + plot : "");
+        return result.status() == FitStatus.CONVERGED ? 0 : Main.EXIT_NOT_CONVERGED;
+    }
+
+    static double parseNumber(String option, String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(option + " must be a number or auto, not '" + text + "'");
+        }
+    }
+
+    /** A progress bar on the terminal, started only once a fit has run for a second. */
+    private static final class Progress implements AutoCloseable {
+        private final boolean enabled;
+        private final int maxEpochs;
+        private final long start = System.nanoTime();
+        private ProgressBar bar;
+
+        Progress(boolean enabled, int maxEpochs) {
+            this.enabled = enabled;
+            this.maxEpochs = maxEpochs;
+        }
+
+        void onEpoch(int epoch, double objective, double gradientNorm, double learningRate) {
+            if (!enabled) {
+                return;
+            }
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+            if (bar == null && elapsedMillis < PROGRESS_AFTER_MILLIS) {
+                return;
+            }
+            if (bar == null) {
+                bar = new ProgressBarBuilder().setTaskName("fit").setInitialMax(maxEpochs).setUnit(" epochs", 1)
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build();
+            }
+            bar.stepTo(epoch + 1);
+            bar.setExtraMessage(String.format(Locale.ROOT, "objective %.6g, %.1f epochs/s", objective,
+                    (epoch + 1) / Math.max(1e-9, elapsedMillis / 1000.0)));
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+}

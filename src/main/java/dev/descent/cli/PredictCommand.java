@@ -1,0 +1,112 @@
+package dev.descent.cli;
+
+import dev.descent.Dataset;
+import dev.descent.Metrics;
+import dev.descent.ModelKind;
+import dev.descent.io.AtomicFiles;
+import dev.descent.io.DataFile;
+import dev.descent.io.ModelFile;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code descent predict}: applies a model file to data, one line per row. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Applies a model to data: one line per row (the value, or the class label; with --proba the",
+            "class probabilities, comma-separated, in the order of the model's \"classes\"). When the data has the",
+            "label column the metric is printed (to the console; to stderr when predictions go to stdout)."})
+final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "A model written by descent fit.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data to predict on.")
+    Path data;
+
+    @Option(names = "--format", paramLabel = "csv|libsvm|npy", description = "Data format (default: from the file name).")
+    String format;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "For .npy data: labels, to print the metric.")
+    Path labels;
+
+    @Option(names = "--proba", description = "Write class probabilities instead of labels (classifiers only).")
+    boolean proba;
+
+    @Option(names = "--out", paramLabel = "FILE.csv", description = "Write predictions here (atomically) instead of to stdout.")
+    Path out;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        if (proba && saved.model().kind() == ModelKind.LINEAR) {
+            throw new dev.descent.InvalidInputException("--proba needs a logistic or softmax model; " + model + " is linear");
+        }
+        DataFile.Format dataFormat = format == null ? DataFile.Format.guess(data) : DataFile.Format.parse(format);
+        DataFile.Table table = DataFile.read(data, dataFormat,
+                DataFile.Request.forPredict(saved.label(), labels, saved.features()));
+        Dataset rows = table.data();
+        if (saved.standardization() != null) {
+            saved.standardization().applyInPlace(rows);
+        }
+        double[] predicted = saved.model().predict(rows);
+        double[][] probabilities = proba ? saved.model().predictProba(rows) : null;
+        if (out != null) {
+            AtomicFiles.write(out, stream -> {
+                Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
+                writeLines(writer, predicted, probabilities);
+                writer.flush();
+            });
+        } else {
+            PrintWriter console = spec.commandLine().getOut();
+            writeLines(console, predicted, probabilities);
+            console.flush();
+        }
+        if (rows.hasLabels()) {
+            PrintWriter report = out != null ? spec.commandLine().getOut() : spec.commandLine().getErr();
+            report.println(metric(saved, rows, predicted));
+        }
+        return 0;
+    }
+
+    private static String metric(ModelFile.SavedModel saved, Dataset rows, double[] predicted) {
+        if (saved.model().kind() == ModelKind.LINEAR) {
+            return String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g on %d rows", Metrics.r2(rows.labels(), predicted),
+                    Metrics.meanSquaredError(rows.labels(), predicted), rows.rows());
+        }
+        return String.format(Locale.ROOT, "accuracy %.6f on %d rows", Metrics.accuracy(rows.labels(), predicted), rows.rows());
+    }
+
+    private static void writeLines(Writer writer, double[] predicted, double[][] probabilities) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < predicted.length; i++) {
+            line.setLength(0);
+            if (probabilities == null) {
+                line.append(format(predicted[i]));
+            } else {
+                for (int c = 0; c < probabilities[i].length; c++) {
+                    line.append(c == 0 ? "" : ",").append(probabilities[i][c]);
+                }
+            }
+            writer.write(line.append('\n').toString());
+        }
+    }
+
+    /** Whole numbers (class labels) without ".0"; everything else with full precision. */
+    static String format(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return Double.toString(value);
+    }
+}

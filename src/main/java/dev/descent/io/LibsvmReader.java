@@ -1,0 +1,162 @@
+package dev.descent.io;
+
+import dev.descent.Dataset;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * LIBSVM / svmlight text: "label index:value index:value ... # comment", indices 1-based and strictly
+ * increasing. Read sparse in one streamed pass, then made dense with d = the largest index seen (or
+ * the model's feature count at predict time). Feature j (0-based, named "f" + j) is index j + 1.
+ */
+final class LibsvmReader {
+    private LibsvmReader() {
+    }
+
+    static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
+        FloatColumns labels = new FloatColumns();
+        FloatColumns values = new FloatColumns();
+        IntList indices = new IntList();
+        IntList rowEnds = new IntList();
+        NumberParser parser = new NumberParser();
+        int largest = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            LineSource lines = new LineSource(in);
+            while (lines.next()) {
+                byte[] b = lines.buffer();
+                int end = lines.end;
+                for (int i = lines.start; i < end; i++) {
+                    if (b[i] == '#') {
+                        end = i;
+                    }
+                }
+                int i = skipSpaces(b, lines.start, end);
+                if (i == end) {
+                    continue;
+                }
+                int tokenEnd = tokenEnd(b, i, end);
+                if (!parser.parse(b, i, tokenEnd) || !Double.isFinite(parser.value)) {
+                    throw DataFormatException.at(file, lines.lineNumber, i - lines.start + 1, "label",
+                            "'" + text(b, i, tokenEnd) + "' is not a finite number");
+                }
+                labels.add((float) parser.value);
+                int previous = 0;
+                i = skipSpaces(b, tokenEnd, end);
+                while (i < end) {
+                    tokenEnd = tokenEnd(b, i, end);
+                    int colon = i;
+                    while (colon < tokenEnd && b[colon] != ':') {
+                        colon++;
+                    }
+                    int column = i - lines.start + 1;
+                    if (colon == tokenEnd) {
+                        throw DataFormatException.at(file, lines.lineNumber, column, null,
+                                "'" + text(b, i, tokenEnd) + "' is not index:value");
+                    }
+                    long index = 0;
+                    for (int k = i; k < colon; k++) {
+                        if (b[k] < '0' || b[k] > '9' || index > Integer.MAX_VALUE) {
+                            throw DataFormatException.at(file, lines.lineNumber, column, null,
+                                    "'" + text(b, i, colon) + "' is not a feature index (a positive integer)");
+                        }
+                        index = index * 10 + (b[k] - '0');
+                    }
+                    if (colon == i || index > Integer.MAX_VALUE - 8) {
+                        throw DataFormatException.at(file, lines.lineNumber, column, null,
+                                "'" + text(b, i, colon) + "' is not a feature index (a positive integer)");
+                    }
+                    if (index == 0) {
+                        throw DataFormatException.at(file, lines.lineNumber, column, null,
+                                "feature index 0: LIBSVM indices start at 1");
+                    }
+                    if (index <= previous) {
+                        throw DataFormatException.at(file, lines.lineNumber, column, null, "feature index " + index
+                                + " after " + previous + ": indices must increase along a line");
+                    }
+                    if (!parser.parse(b, colon + 1, tokenEnd) || !Float.isFinite((float) parser.value)) {
+                        throw DataFormatException.at(file, lines.lineNumber, column + colon + 1 - i, null,
+                                "'" + text(b, colon + 1, tokenEnd) + "' is not a finite float32 number");
+                    }
+                    previous = (int) index;
+                    largest = Math.max(largest, previous);
+                    indices.add(previous - 1);
+                    values.add((float) parser.value);
+                    i = skipSpaces(b, tokenEnd, end);
+                }
+                rowEnds.add(values.size());
+            }
+        }
+        int n = labels.size();
+        if (n == 0) {
+            throw DataFormatException.in(file, "the file has no data lines");
+        }
+        int d = request.features() != null ? request.features().size() : largest;
+        if (largest > d) {
+            throw DataFormatException.in(file, "the data has feature index " + largest + " but the model has "
+                    + d + " features");
+        }
+        if (d == 0) {
+            throw DataFormatException.in(file, "no line has any feature; the data has zero features");
+        }
+        if ((long) n * d > Integer.MAX_VALUE - 8) {
+            throw DataFormatException.in(file, n + " rows x " + d + " features are too many for dense float32 rows");
+        }
+        float[] x = new float[n * d];
+        float[] v = values.toArray();
+        int[] index = indices.toArray();
+        int[] ends = rowEnds.toArray();
+        int start = 0;
+        for (int row = 0; row < n; row++) {
+            for (int k = start; k < ends[row]; k++) {
+                x[row * d + index[k]] = v[k];
+            }
+            start = ends[row];
+        }
+        List<String> names = new ArrayList<>(d);
+        for (int j = 0; j < d; j++) {
+            names.add("f" + j);
+        }
+        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), names, "label");
+    }
+
+    private static int skipSpaces(byte[] b, int i, int end) {
+        while (i < end && (b[i] == ' ' || b[i] == '\t')) {
+            i++;
+        }
+        return i;
+    }
+
+    private static int tokenEnd(byte[] b, int i, int end) {
+        while (i < end && b[i] != ' ' && b[i] != '\t') {
+            i++;
+        }
+        return i;
+    }
+
+    private static String text(byte[] b, int from, int to) {
+        return new String(b, from, Math.min(to - from, 40), StandardCharsets.UTF_8);
+    }
+
+    /** A growable int array. */
+    static final class IntList {
+        private int[] values = new int[1 << 12];
+        private int size;
+
+        void add(int value) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8L, values.length * 2L));
+            }
+            values[size++] = value;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(values, size);
+        }
+    }
+}

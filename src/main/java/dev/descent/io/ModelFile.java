@@ -1,0 +1,242 @@
+package dev.descent.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.descent.FitResult;
+import dev.descent.LinearModel;
+import dev.descent.ModelKind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The model file, JSON in format "descent-model/1": the model kind, feature names, label name,
+ * classes, weights and intercepts (one array / value per class for softmax), the standardization
+ * (or null), the objective's regularization and a summary of the fit. Written atomically.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "descent-model/1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ModelFile() {
+    }
+
+    /** How the fit that made the model went. */
+    public record FitSummary(String status, String reason, int epochs, double objective, String backend, String device,
+                             String optimizer, double learningRate, int batchSize, long seed, double medianStepMillis) {
+        public static FitSummary of(FitResult result) {
+            return new FitSummary(result.status().name(), result.reason(), result.epochs(), result.objective(),
+                    result.backend(), result.device(), result.optimizer().toString(), result.learningRate(),
+                    result.batchSize(), result.seed(), result.medianStepMillis());
+        }
+    }
+
+    /** A model as stored: what predict needs, and how it was made. */
+    public record SavedModel(LinearModel model, List<String> features, String label, Standardization standardization,
+                             double l2, double l1, FitSummary fit) {
+    }
+
+    public static void write(Path file, SavedModel saved) throws IOException {
+        LinearModel model = saved.model();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("model", model.kind().toString());
+        ArrayNode features = root.putArray("features");
+        saved.features().forEach(features::add);
+        root.put("label", saved.label());
+        ArrayNode classes = root.putArray("classes");
+        for (double c : model.classes()) {
+            classes.add(c);
+        }
+        if (model.kind() == ModelKind.SOFTMAX) {
+            ArrayNode weights = root.putArray("weights");
+            for (double[] row : model.weights()) {
+                numbers(weights.addArray(), row);
+            }
+            numbers(root.putArray("intercept"), model.intercepts());
+        } else {
+            numbers(root.putArray("weights"), model.weights()[0]);
+            root.put("intercept", model.intercepts()[0]);
+        }
+        if (saved.standardization() == null) {
+            root.putNull("standardization");
+        } else {
+            ObjectNode standardization = root.putObject("standardization");
+            numbers(standardization.putArray("mean"), saved.standardization().mean());
+            numbers(standardization.putArray("scale"), saved.standardization().scale());
+            standardization.put("note", "weights apply to (x - mean) / scale");
+        }
+        ObjectNode objective = root.putObject("objective");
+        objective.put("l2", saved.l2());
+        objective.put("l1", saved.l1());
+        FitSummary fit = saved.fit();
+        if (fit != null) {
+            ObjectNode node = root.putObject("fit");
+            node.put("status", fit.status());
+            node.put("reason", fit.reason());
+            node.put("epochs", fit.epochs());
+            putFinite(node, "objective", fit.objective());
+            node.put("backend", fit.backend());
+            node.put("device", fit.device());
+            node.put("optimizer", fit.optimizer());
+            putFinite(node, "learning_rate", fit.learningRate());
+            node.put("batch_size", fit.batchSize());
+            node.put("seed", fit.seed());
+            putFinite(node, "median_step_ms", fit.medianStepMillis());
+        }
+        byte[] bytes = JSON.writeValueAsBytes(root);
+        AtomicFiles.write(file, out -> out.write(bytes));
+    }
+
+    public static SavedModel read(Path file) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file + ": no such model file");
+        } catch (JsonProcessingException e) {
+            var location = e.getLocation();
+            throw DataFormatException.at(file, location == null ? 0 : location.getLineNr(),
+                    location == null ? 0 : location.getColumnNr(), null, "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new DataFormatException(file + ": cannot read: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw DataFormatException.in(file, "a model file is a JSON object");
+        }
+        String format = root.path("format").asText(null);
+        if (!FORMAT.equals(format)) {
+            throw DataFormatException.in(file, "format " + (format == null ? "(missing)" : "'" + format + "'")
+                    + " is not " + FORMAT + ", the model format this descent reads");
+        }
+        ModelKind kind;
+        try {
+            kind = ModelKind.parse(text(file, root, "model"));
+        } catch (dev.descent.InvalidInputException e) {
+            throw DataFormatException.in(file, "field 'model': " + e.getMessage());
+        }
+        List<String> features = new ArrayList<>();
+        for (JsonNode name : array(file, root, "features")) {
+            features.add(name.asText());
+        }
+        if (features.isEmpty()) {
+            throw DataFormatException.in(file, "field 'features' is empty");
+        }
+        double[] classes = doubles(file, array(file, root, "classes"), "classes");
+        double[][] weights;
+        double[] intercepts;
+        if (kind == ModelKind.SOFTMAX) {
+            JsonNode rows = array(file, root, "weights");
+            if (classes.length < 2 || rows.size() != classes.length) {
+                throw DataFormatException.in(file, "a softmax model needs one weight array per class: " + classes.length
+                        + " classes, " + rows.size() + " arrays");
+            }
+            weights = new double[rows.size()][];
+            for (int c = 0; c < rows.size(); c++) {
+                weights[c] = doubles(file, rows.get(c), "weights[" + c + "]");
+            }
+            intercepts = doubles(file, array(file, root, "intercept"), "intercept");
+        } else {
+            weights = new double[][] {doubles(file, array(file, root, "weights"), "weights")};
+            intercepts = new double[] {number(file, root, "intercept")};
+            if (kind == ModelKind.LOGISTIC && (classes.length != 2 || classes[0] != 0 || classes[1] != 1)) {
+                throw DataFormatException.in(file, "a logistic model has classes [0, 1]");
+            }
+        }
+        for (int c = 0; c < weights.length; c++) {
+            if (weights[c].length != features.size()) {
+                throw DataFormatException.in(file, "weights" + (weights.length > 1 ? "[" + c + "]" : "") + " has "
+                        + weights[c].length + " values for " + features.size() + " features");
+            }
+        }
+        if (intercepts.length != weights.length) {
+            throw DataFormatException.in(file, "there are " + intercepts.length + " intercepts for " + weights.length + " outputs");
+        }
+        Standardization standardization = null;
+        JsonNode node = root.path("standardization");
+        if (node.isObject()) {
+            double[] mean = doubles(file, array(file, node, "mean"), "standardization.mean");
+            double[] scale = doubles(file, array(file, node, "scale"), "standardization.scale");
+            if (mean.length != features.size() || scale.length != features.size()) {
+                throw DataFormatException.in(file, "standardization needs one mean and one scale per feature");
+            }
+            for (double s : scale) {
+                if (!(s > 0)) {
+                    throw DataFormatException.in(file, "standardization.scale holds " + s + "; scales must be positive");
+                }
+            }
+            standardization = new Standardization(mean, scale);
+        } else if (!node.isMissingNode() && !node.isNull()) {
+            throw DataFormatException.in(file, "field 'standardization' must be an object or null");
+        }
+        JsonNode objective = root.path("objective");
+        JsonNode fit = root.path("fit");
+        FitSummary summary = fit.isObject() ? new FitSummary(fit.path("status").asText(""), fit.path("reason").asText(""),
+                fit.path("epochs").asInt(), fit.path("objective").asDouble(Double.NaN), fit.path("backend").asText(""),
+                fit.path("device").asText(""), fit.path("optimizer").asText(""), fit.path("learning_rate").asDouble(Double.NaN),
+                fit.path("batch_size").asInt(), fit.path("seed").asLong(), fit.path("median_step_ms").asDouble(Double.NaN)) : null;
+        return new SavedModel(new LinearModel(kind, classes, weights, intercepts), List.copyOf(features),
+                root.path("label").asText(null), standardization, objective.path("l2").asDouble(0),
+                objective.path("l1").asDouble(0), summary);
+    }
+
+    private static void numbers(ArrayNode array, double[] values) {
+        for (double v : values) {
+            array.add(v);
+        }
+    }
+
+    private static void putFinite(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    private static String text(Path file, JsonNode root, String field) {
+        JsonNode node = root.path(field);
+        if (!node.isTextual()) {
+            throw DataFormatException.in(file, "field '" + field + "' is missing or not a string");
+        }
+        return node.asText();
+    }
+
+    private static JsonNode array(Path file, JsonNode root, String field) {
+        JsonNode node = root.path(field);
+        if (!node.isArray()) {
+            throw DataFormatException.in(file, "field '" + field + "' is missing or not an array");
+        }
+        return node;
+    }
+
+    private static double number(Path file, JsonNode root, String field) {
+        JsonNode node = root.path(field);
+        if (!node.isNumber() || !Double.isFinite(node.asDouble())) {
+            throw DataFormatException.in(file, "field '" + field + "' is missing or not a finite number");
+        }
+        return node.asDouble();
+    }
+
+    private static double[] doubles(Path file, JsonNode array, String field) {
+        if (!array.isArray()) {
+            throw DataFormatException.in(file, "field '" + field + "' is not an array");
+        }
+        double[] values = new double[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            JsonNode element = array.get(i);
+            if (!element.isNumber() || !Double.isFinite(element.asDouble())) {
+                throw DataFormatException.in(file, "field '" + field + "' element " + i + " is not a finite number");
+            }
+            values[i] = element.asDouble();
+        }
+        return values;
+    }
+}
