@@ -1,0 +1,217 @@
+package dev.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.Dataset;
+import dev.descent.FitResult;
+import dev.descent.Fitter;
+import dev.descent.ModelKind;
+import dev.descent.TestData;
+import dev.descent.io.AtomicFiles;
+import dev.descent.io.DataFile;
+import dev.descent.io.ModelFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** descent fit, predict and devices end to end, through Main.run, on files written to a temporary folder. */
+class CliTest {
+    @TempDir
+    Path folder;
+
+    private Path train;
+
+    /** The outcome of one command line. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static Path resource(String name) {
+        return Path.of("src/test/resources/data", name).toAbsolutePath();
+    }
+
+    /** Writes a CSV of a TestData set: columns f0..f{d-1}, then "target". */
+    static Path writeCsv(Path file, Dataset data) throws IOException {
+        StringBuilder text = new StringBuilder();
+        int d = data.columns();
+        for (int j = 0; j < d; j++) {
+            text.append("f").append(j).append(',');
+        }
+        text.append("target\n");
+        for (int i = 0; i < data.rows(); i++) {
+            for (int j = 0; j < d; j++) {
+                text.append(data.features()[i * d + j]).append(',');
+            }
+            text.append(data.labels()[i]).append('\n');
+        }
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @BeforeEach
+    void writeTrainingData() throws IOException {
+        train = writeCsv(folder.resolve("train.csv"), TestData.random(ModelKind.LOGISTIC, 400, 5, 0, 3));
+    }
+
+    @Test
+    void fitThenPredictRoundTripsToIdenticalPredictions() throws IOException {
+        Path model = folder.resolve("model.json");
+        Path plot = folder.resolve("objective.png");
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--l2", "0.01",
+                "--out", model.toString(), "--plot", plot.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("CONVERGED") && fit.out().contains("training accuracy") && fit.out().contains("median step"),
+                fit.out());
+        byte[] png = Files.readAllBytes(plot);
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG file");
+
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertEquals(List.of("f0", "f1", "f2", "f3", "f4"), saved.features());
+        assertEquals("target", saved.label());
+        assertEquals("CONVERGED", saved.fit().status());
+
+        // the same fit through the API gives the same weights, and predictions from the file equal the API's
+        DataFile.Table table = DataFile.read(train, DataFile.Format.CSV, DataFile.Request.forFit("target", null, null));
+        FitResult api = Fitter.of(ModelKind.LOGISTIC).l2(0.01).fit(table.data());
+        assertArrayEquals(api.model().weights()[0], saved.model().weights()[0], 0.0);
+        Path predictions = folder.resolve("predictions.csv");
+        Run predict = run("predict", "--model", model.toString(), "--data", train.toString(), "--out", predictions.toString());
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().startsWith("accuracy "), predict.out());
+        List<String> lines = Files.readAllLines(predictions);
+        double[] expected = api.model().predict(table.data());
+        assertEquals(expected.length, lines.size());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(PredictCommand.format(expected[i]), lines.get(i), "row " + i);
+        }
+
+        Run proba = run("predict", "--model", model.toString(), "--data", train.toString(), "--proba");
+        assertEquals(0, proba.code(), proba.err());
+        String first = proba.out().lines().findFirst().orElseThrow();
+        double sum = Stream.of(first.split(",")).mapToDouble(Double::parseDouble).sum();
+        assertEquals(1.0, sum, 1e-12, first);
+        assertTrue(proba.err().startsWith("accuracy"), "metric to stderr when predictions go to stdout: " + proba.err());
+    }
+
+    @Test
+    void standardizeStoresTheScalingAndPredictAppliesIt() throws IOException {
+        Path model = folder.resolve("model.json");
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--standardize",
+                "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("standardized scale"), fit.out());
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertTrue(saved.standardization() != null);
+        Run plain = run("predict", "--model", model.toString(), "--data", train.toString());
+        assertEquals(0, plain.code());
+        assertTrue(plain.err().startsWith("accuracy 0.") && !plain.err().startsWith("accuracy 0.5"), plain.err());
+    }
+
+    @Test
+    void notConvergedExitsOneAndStillWritesTheModel() {
+        Path model = folder.resolve("model.json");
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--max-epochs", "2",
+                "--out", model.toString());
+        assertEquals(Main.EXIT_NOT_CONVERGED, fit.code());
+        assertEquals("MAX_EPOCHS", ModelFile.read(model).fit().status());
+    }
+
+    @Test
+    void otherFormatsFitFromTheShell() {
+        Run npy = run("fit", "--train", resource("x_f8.npy").toString(), "--labels", resource("y_i8.npy").toString(),
+                "--model", "logistic", "--l2", "0.1", "--out", folder.resolve("a.json").toString());
+        assertEquals(0, npy.code(), npy.err() + npy.out());
+        Run svm = run("fit", "--train", resource("small.svm").toString(), "--model", "linear", "--l2", "0.1",
+                "--out", folder.resolve("b.json").toString());
+        assertEquals(0, svm.code(), svm.err() + svm.out());
+        Run predict = run("predict", "--model", folder.resolve("b.json").toString(), "--data", resource("small.svm").toString());
+        assertEquals(3, predict.out().lines().count());
+        assertTrue(predict.err().startsWith("R^2"), predict.err());
+    }
+
+    @Test
+    void badInputIsOneLineAndExitCodeTwo() {
+        String out = folder.resolve("m.json").toString();
+        String[][] cases = {
+            {"non_numeric.csv:3, column 2 (b): 'x7' is not a number", "fit", "--train", resource("non_numeric.csv").toString(),
+                "--model", "linear", "--out", out},
+            {"ragged.csv:3: the row has 2 fields", "fit", "--train", resource("ragged.csv").toString(), "--model", "linear", "--out", out},
+            {"no label column 'y'", "fit", "--train", resource("ragged.csv").toString(), "--label", "y", "--model", "linear", "--out", out},
+            {"zero_index.svm:1, column 3: feature index 0", "fit", "--train", resource("zero_index.svm").toString(),
+                "--model", "linear", "--out", out},
+            {"feature index 2 after 3", "fit", "--train", resource("out_of_order.svm").toString(), "--model", "linear", "--out", out},
+            {"dtype i4 is not supported", "fit", "--train", resource("x_i4.npy").toString(), "--labels",
+                resource("y_i8.npy").toString(), "--model", "linear", "--out", out},
+            {"row index 1, label: 2.0 is not 0 or 1", "fit", "--train", resource("label_two.csv").toString(), "--model", "logistic", "--out", out},
+            {"format 'descent-model/2' is not descent-model/1", "predict", "--model", resource("model_v2.json").toString(),
+                "--data", resource("small.csv").toString()},
+            {"unknown model 'tree'", "fit", "--train", train.toString(), "--model", "tree", "--out", out},
+            {"--lr must be a number or auto, not 'fast'", "fit", "--train", train.toString(), "--model", "linear", "--lr", "fast",
+                "--out", out},
+        };
+        for (String[] c : cases) {
+            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(Main.EXIT_BAD_INPUT, r.code(), String.join(" ", c) + "\n" + r.out() + r.err());
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "' in: " + r.err());
+            assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+        Run usage = run("fit", "--model", "linear");
+        assertEquals(2, usage.code(), "a missing required option is a usage error");
+        assertTrue(usage.err().contains("--train"), usage.err());
+    }
+
+    @Test
+    void predictNeedsTheModelsColumns() throws IOException {
+        Path model = folder.resolve("model.json");
+        assertEquals(0, run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--out",
+                model.toString()).code());
+        Run r = run("predict", "--model", model.toString(), "--data", resource("small.csv").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.code());
+        assertTrue(r.err().contains("the model's feature 'f0' is not a column"), r.err());
+    }
+
+    @Test
+    void everyCommandHasHelpAndDevicesListsBackends() {
+        for (String command : new String[] {"fit", "predict", "devices", "demo"}) {
+            Run help = run(command, "--help");
+            assertEquals(0, help.code(), command);
+            assertTrue(help.out().toLowerCase(Locale.ROOT).contains("usage: descent " + command), help.out());
+        }
+        Run devices = run("devices");
+        assertTrue(devices.out().contains("cpu") && devices.out().contains("available"), devices.out());
+    }
+
+    @Test
+    void aFailedWriteLeavesThePreviousFileIntactAndNoTemporaryFile() throws IOException {
+        Path target = folder.resolve("model.json");
+        Files.writeString(target, "previous");
+        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write("half of a new fi".getBytes(StandardCharsets.UTF_8));
+            throw new IOException("disk full");
+        }));
+        assertEquals("previous", Files.readString(target));
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals(List.of("model.json", "train.csv"), files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+}
