@@ -14,4 +14,20 @@ public interface BackendProvider {
 
     /** A fresh instance; call only when {@link #availability()} says it is available. */
     Backend create();
+
+    /** An instance on a chosen device, from a name such as "opencl:1" (the part after the colon). */
+    default Backend create(String selector) {
+        throw new dev.descent.InvalidInputException("backend " + name() + " has no device choice; use plain " + name());
+    }
+
+    /** Why auto passes it over although it is available (only asked when {@link #eligibleForAuto()} is false). */
+    default String autoIneligibleReason() {
+        return "never chosen automatically";
+    }
+
+    /** One line per device, for descent devices. */
+    default java.util.List<String> deviceDescriptions() {
+        Availability availability = availability();
+        return availability.available() ? java.util.List.of(availability.device()) : java.util.List.of();
+    }
 }

@@ -2,17 +2,20 @@ package dev.descent.backend;
 
 import dev.descent.InvalidInputException;
 import dev.descent.backend.cpu.CpuBackend;
+import dev.descent.backend.opencl.OpenClBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The one place where a backend is chosen. {@code auto} takes the first available backend of
- * {@link #PROVIDERS} that is eligible for it; the GPU backends go in front of cpu as they arrive.
+ * {@link #PROVIDERS} that is eligible for it: an OpenCL GPU, then cpu (CUDA goes first when it
+ * arrives). A name may pick a device: "opencl:1".
  */
 public final class Backends {
     /** Fastest first: auto's order of preference. */
     private static final List<BackendProvider> PROVIDERS = List.of(
+            new OpenClBackend.Provider(),
             new CpuBackend.Provider(),
             new ReferenceBackend.Provider());
 
@@ -38,7 +41,10 @@ public final class Backends {
             List<String> passedOver = new ArrayList<>();
             for (BackendProvider provider : PROVIDERS) {
                 Availability availability = provider.availability();
-                if (!provider.eligibleForAuto()) {
+                if (availability.available() && !provider.eligibleForAuto()) {
+                    if (!provider.name().equals("reference")) {
+                        passedOver.add(provider.name() + ": " + provider.autoIneligibleReason());
+                    }
                     continue;
                 }
                 if (availability.available()) {
@@ -50,13 +56,16 @@ public final class Backends {
             }
             throw new InvalidInputException("no backend can run here: " + String.join("; ", passedOver));
         }
+        int colon = wanted.indexOf(':');
+        String providerName = colon < 0 ? wanted : wanted.substring(0, colon);
         for (BackendProvider provider : PROVIDERS) {
-            if (provider.name().equals(wanted)) {
+            if (provider.name().equals(providerName)) {
                 Availability availability = provider.availability();
                 if (!availability.available()) {
-                    throw new InvalidInputException("backend " + wanted + " is unavailable: " + availability.reason());
+                    throw new InvalidInputException("backend " + providerName + " is unavailable: " + availability.reason());
                 }
-                return new Selection(provider.create(), "requested " + wanted + " (" + availability.device() + ")");
+                Backend backend = colon < 0 ? provider.create() : provider.create(wanted.substring(colon + 1));
+                return new Selection(backend, "requested " + wanted + " (" + backend.device() + ")");
             }
         }
         List<String> names = new ArrayList<>();

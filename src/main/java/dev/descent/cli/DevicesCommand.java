@@ -20,8 +20,15 @@ final class DevicesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         for (BackendProvider provider : Backends.all()) {
             Availability availability = provider.availability();
-            out.printf("%-10s %s%s%n", provider.name(), availability,
-                    provider.eligibleForAuto() ? "" : " (never chosen by auto)");
+            out.printf("%-10s %s%n", provider.name(), availability.available() ? "available" : "unavailable: " + availability.reason());
+            if (availability.available()) {
+                for (String device : provider.deviceDescriptions()) {
+                    out.printf("%-10s   %s%n", "", device);
+                }
+                if (!provider.eligibleForAuto()) {
+                    out.printf("%-10s   auto passes it over: %s%n", "", provider.autoIneligibleReason());
+                }
+            }
         }
         return 0;
     }

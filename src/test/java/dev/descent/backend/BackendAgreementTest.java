@@ -1,7 +1,5 @@
 package dev.descent.backend;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.descent.Dataset;
 import dev.descent.ModelKind;
@@ -11,7 +9,6 @@ import dev.descent.TestData;
 import dev.descent.backend.cpu.CpuBackend;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -116,20 +113,6 @@ class BackendAgreementTest {
     }
 
     static void assertClose(String what, double[] expected, double[] actual) {
-        assertEquals(expected.length, actual.length, what + " length");
-        List<String> mismatches = new ArrayList<>();
-        double largest = 0;
-        for (int j = 0; j < expected.length; j++) {
-            double error = Math.abs(expected[j] - actual[j]);
-            largest = Math.max(largest, error);
-            if (!(error <= ABSOLUTE + RELATIVE * Math.abs(expected[j]))) {
-                if (mismatches.size() < 5) {
-                    mismatches.add(String.format(Locale.ROOT, "[%d] expected %.9g, got %.9g", j, expected[j], actual[j]));
-                }
-            }
-        }
-        if (!mismatches.isEmpty()) {
-            fail(what + ": largest error " + largest + "; first mismatches " + mismatches);
-        }
+        Agreement.assertClose(what, expected, actual, ABSOLUTE, RELATIVE);
     }
 }

@@ -1,0 +1,63 @@
+/*
+ * update.cl: one optimizer step on all parameters (standardized coordinates), with the objective
+ * at the pre-update point and the proximal gradient mapping's norm, in one work-group.
+ *
+ * gradient = reduce_partials' sums (data term, not yet divided by S'); the ridge enters as
+ * l2_factor_j * w (l2 / s_j^2 in these coordinates) and the lasso as l1_factor_j (l1 / s_j), both
+ * for weights only. The penalty and mapping sums are reduced in a fixed tree (deterministic).
+ * stats[0] = objective before the step, stats[1] = mapping norm. Local size: UPDATE_LOCAL.
+ */
+#include "descent_math.h"
+
+#ifndef UPDATE_LOCAL
+#define UPDATE_LOCAL 256
+#endif
+
+__kernel __attribute__((reqd_work_group_size(UPDATE_LOCAL, 1, 1)))
+void update(__global float *params, __global float *first, __global float *second, __global const float *gradient,
+            float inv_weight_sum, int width, int d, int penalized, int has_intercept,
+            __global const float *l2_factor, __global const float *l1_factor,
+            int kind, float lr, float mu, float beta1, float beta2, float rho, float eps, float c1, float c2,
+            __global float *stats) {
+    __local float penalty_sums[UPDATE_LOCAL];
+    __local float mapping_sums[UPDATE_LOCAL];
+    const int t = get_local_id(0);
+    float penalty = 0.0f;
+    float mapping = 0.0f;
+    for (int p = t; p < width; p += UPDATE_LOCAL) {
+        const bool weight = p < penalized;
+        if (!weight && !has_intercept) {
+            continue;
+        }
+        const float w = params[p];
+        float g = gradient[p] * inv_weight_sum;
+        float l1 = 0.0f;
+        if (weight) {
+            const float l2 = l2_factor[p % d];
+            l1 = l1_factor[p % d];
+            g += l2 * w;
+            penalty += 0.5f * l2 * w * w + l1 * fabs(w);
+        }
+        float f = first[p];
+        float s = second[p];
+        float squared;
+        params[p] = descent_update(kind, w, g, lr, l1, mu, beta1, beta2, rho, eps, c1, c2, &f, &s, &squared);
+        first[p] = f;
+        second[p] = s;
+        mapping += squared;
+    }
+    penalty_sums[t] = penalty;
+    mapping_sums[t] = mapping;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int s = UPDATE_LOCAL / 2; s > 0; s >>= 1) {
+        if (t < s) {
+            penalty_sums[t] += penalty_sums[t + s];
+            mapping_sums[t] += mapping_sums[t + s];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (t == 0) {
+        stats[0] = gradient[width] * inv_weight_sum + penalty_sums[0];
+        stats[1] = sqrt(mapping_sums[0]);
+    }
+}

@@ -1,0 +1,543 @@
+package dev.descent.backend.opencl;
+
+import static org.jocl.CL.CL_MEM_COPY_HOST_PTR;
+import static org.jocl.CL.CL_MEM_READ_ONLY;
+import static org.jocl.CL.CL_MEM_READ_WRITE;
+import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
+import static org.jocl.CL.CL_TRUE;
+
+import dev.descent.Dataset;
+import dev.descent.DescentException;
+import dev.descent.InvalidInputException;
+import dev.descent.ModelKind;
+import dev.descent.backend.Availability;
+import dev.descent.backend.Backend;
+import dev.descent.backend.BackendProvider;
+import dev.descent.backend.ParameterUpdate;
+import dev.descent.backend.Problem;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+/**
+ * The OpenCL backend: X, y and the sample weights are uploaded once; each step is three kernels
+ * (kernels/fused_step.cl, reduce_partials.cl, update.cl) with no transfer; the objective and the
+ * gradient norm (two floats) are read only when asked for, and the parameters at the end.
+ *
+ * <p>The kernels work in the optimizer's standardized coordinates (Problem's feature mean and scale):
+ * fused_step centres and scales each x on the fly, so the parameters on the device are w', b', and
+ * the ridge and lasso enter per feature as l2 / s_j^2 and l1 / s_j. The host maps parameters in and
+ * out with {@link ParameterUpdate#toScaled} / {@link ParameterUpdate#toOriginal}. Device arithmetic is
+ * float32; sums are in fixed orders, so runs are bit-reproducible on one device.
+ *
+ * <p>One context and queue per instance; an instance belongs to the thread that uses it.
+ */
+public final class OpenClBackend implements Backend {
+    /** Work-group size of fused_step: a power of two that every OpenCL device offers. */
+    static final int LOCAL = 64;
+    /** Rows per sub-block of fused_step: the rows whose dot products are reduced together. */
+    static final int SUB = 16;
+    /** Work-group size of the update kernel (one group updates all parameters). */
+    static final int UPDATE_LOCAL = 256;
+    /** At most this many work-groups per step: enough to fill a large GPU, few enough partials to reduce. */
+    static final int MAX_GROUPS = 1024;
+    /** Cap on the floats of all partials together (64 MiB), which bounds wide softmax problems. */
+    static final long MAX_PARTIAL_FLOATS = 1L << 24;
+
+    private final OpenClDevices.Device device;
+    private cl_context context;
+    private cl_command_queue queue;
+    private cl_program program;
+    private cl_kernel fused;
+    private cl_kernel reduce;
+    private cl_kernel update;
+    private final List<cl_mem> buffers = new ArrayList<>();
+
+    private Problem problem;
+    private int rows;
+    private int features;
+    private int outputs;
+    private int width;
+    private int maxGroups;
+    private double weightSum;
+    private boolean hasWeights;
+    private int lossKind;
+    private double[] scale;
+    private long steps;
+
+    private cl_mem x;
+    private cl_mem y;
+    private cl_mem sampleWeights;
+    private cl_mem mean;
+    private cl_mem inverseScale;
+    private cl_mem zeros;
+    private cl_mem ones;
+    private cl_mem parameters;
+    private cl_mem saved;
+    private cl_mem first;
+    private cl_mem second;
+    private cl_mem partial;
+    private cl_mem partialLoss;
+    private cl_mem sums;
+    private cl_mem stats;
+    private cl_mem l2Factor;
+    private cl_mem l1Factor;
+    private cl_mem gramVector;
+
+    private final float[] statsHost = new float[2];
+    private boolean statsFresh;
+    private boolean closed;
+
+    /** Available when some OpenCL device exists; auto takes it only for a GPU. */
+    public static final class Provider implements BackendProvider {
+        @Override
+        public String name() {
+            return "opencl";
+        }
+
+        @Override
+        public Availability availability() {
+            OpenClDevices.Discovery discovery = OpenClDevices.discover();
+            if (discovery.devices().isEmpty()) {
+                return Availability.unavailable(discovery.reason());
+            }
+            return Availability.available(preferred(discovery.devices()).describe());
+        }
+
+        @Override
+        public boolean eligibleForAuto() {
+            return OpenClDevices.discover().devices().stream().anyMatch(OpenClDevices.Device::gpu);
+        }
+
+        @Override
+        public String autoIneligibleReason() {
+            return "no OpenCL GPU (auto prefers the cpu backend to an OpenCL CPU device)";
+        }
+
+        @Override
+        public List<String> deviceDescriptions() {
+            return OpenClDevices.discover().devices().stream().map(OpenClDevices.Device::describe).toList();
+        }
+
+        @Override
+        public Backend create() {
+            return new OpenClBackend(preferred(OpenClDevices.discover().devices()));
+        }
+
+        @Override
+        public Backend create(String selector) {
+            List<OpenClDevices.Device> devices = OpenClDevices.discover().devices();
+            try {
+                int index = Integer.parseInt(selector);
+                if (index >= 0 && index < devices.size()) {
+                    return new OpenClBackend(devices.get(index));
+                }
+            } catch (NumberFormatException e) {
+                // fall through to the error below
+            }
+            throw new InvalidInputException("opencl:" + selector + " is not a device; descent devices lists "
+                    + devices.size() + " (opencl:0 .. opencl:" + (devices.size() - 1) + ")");
+        }
+
+        private static OpenClDevices.Device preferred(List<OpenClDevices.Device> devices) {
+            return devices.stream().filter(OpenClDevices.Device::gpu).findFirst().orElse(devices.get(0));
+        }
+    }
+
+    OpenClBackend(OpenClDevices.Device device) {
+        this.device = device;
+        try {
+            cl_context_properties properties = new cl_context_properties();
+            properties.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
+            context = CL.clCreateContext(properties, 1, new cl_device_id[] {device.id()}, null, null, null);
+            queue = CL.clCreateCommandQueue(context, device.id(), 0, null);
+            program = build(KernelSource.openClProgram("fused_step.cl", "reduce_partials.cl", "update.cl"));
+            fused = CL.clCreateKernel(program, "fused_step", null);
+            reduce = CL.clCreateKernel(program, "reduce_partials", null);
+            update = CL.clCreateKernel(program, "update", null);
+        } catch (RuntimeException e) {
+            close();
+            throw e instanceof DescentException ? e : failure("starting on " + device.name(), e);
+        }
+    }
+
+    /** Builds a program for this device; a failure carries the compiler's log. Visible for the build-failure test. */
+    cl_program build(String source) {
+        cl_program built = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
+        String options = "-cl-std=CL1.2 -DLOCAL=" + LOCAL + " -DSUB=" + SUB + " -DUPDATE_LOCAL=" + UPDATE_LOCAL;
+        try {
+            CL.clBuildProgram(built, 1, new cl_device_id[] {device.id()}, options, null, null);
+            return built;
+        } catch (CLException e) {
+            long[] size = new long[1];
+            CL.clGetProgramBuildInfo(built, device.id(), CL_PROGRAM_BUILD_LOG, 0, null, size);
+            byte[] log = new byte[(int) size[0]];
+            CL.clGetProgramBuildInfo(built, device.id(), CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
+            CL.clReleaseProgram(built);
+            throw new DescentException("OpenCL kernel build failed on " + device.name() + " (" + e.getMessage()
+                    + "); build log:\n" + new String(log, 0, Math.max(0, log.length - 1)).trim());
+        }
+    }
+
+    @Override
+    public String name() {
+        return "opencl";
+    }
+
+    @Override
+    public String device() {
+        return device.name() + " (" + device.platformName() + "), float32";
+    }
+
+    @Override
+    public void upload(Dataset data, Problem problemToSolve) {
+        checkOpen();
+        this.problem = problemToSolve;
+        this.rows = data.rows();
+        this.features = data.columns();
+        this.outputs = problemToSolve.outputs();
+        this.width = problemToSolve.parameterCount();
+        this.weightSum = data.sampleWeightSum();
+        this.hasWeights = data.sampleWeights() != null;
+        this.lossKind = problemToSolve.model() == ModelKind.LINEAR ? 0 : problemToSolve.model() == ModelKind.LOGISTIC ? 1 : 2;
+        this.maxGroups = (int) Math.max(1, Math.min(MAX_GROUPS, MAX_PARTIAL_FLOATS / width));
+        requireMemory();
+        double[] m = problemToSolve.featureMean();
+        scale = problemToSolve.featureScale() == null ? filled(features, 1.0) : problemToSolve.featureScale();
+        float[] meanF = new float[features];
+        float[] inverse = new float[features];
+        float[] l2F = new float[features];
+        float[] l1F = new float[features];
+        for (int j = 0; j < features; j++) {
+            meanF[j] = m == null ? 0f : (float) m[j];
+            inverse[j] = (float) (1 / scale[j]);
+            l2F[j] = (float) (problemToSolve.l2() / (scale[j] * scale[j]));
+            l1F[j] = (float) (problemToSolve.l1() / scale[j]);
+        }
+        try {
+            x = input(data.features());
+            y = input(data.labels());
+            sampleWeights = input(hasWeights ? data.sampleWeights() : new float[1]);
+            mean = input(meanF);
+            inverseScale = input(inverse);
+            zeros = input(new float[features]);
+            ones = input(filledFloats(features + 1, 1f));
+            l2Factor = input(l2F);
+            l1Factor = input(l1F);
+            parameters = scratch(width);
+            saved = scratch(width);
+            first = scratch(width);
+            second = scratch(width);
+            partial = scratch((long) maxGroups * width);
+            partialLoss = scratch(maxGroups);
+            sums = scratch(width + 1L);
+            stats = scratch(2);
+            gramVector = scratch(features + 1L);
+        } catch (CLException e) {
+            throw failure("uploading " + rows + " x " + features, e);
+        }
+    }
+
+    /** Refuses, before allocating, data that cannot fit the device, naming the sizes. */
+    private void requireMemory() {
+        long xBytes = 4L * rows * features;
+        long total = xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8);
+        if (xBytes > device.maxAllocation() || total > device.globalMemory()) {
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                    "the data does not fit %s: X (%,d x %,d float32) needs %,d MiB in one buffer and %,d MiB in all, but the "
+                            + "device has %,d MiB with buffers of at most %,d MiB; use fewer rows or the cpu backend",
+                    device.name(), rows, features, xBytes >> 20, total >> 20, device.globalMemory() >> 20,
+                    device.maxAllocation() >> 20));
+        }
+    }
+
+    @Override
+    public void setParameters(double[] values) {
+        checkUploaded();
+        double[] scaled = new double[width];
+        ParameterUpdate.toScaled(problem, values, scaled);
+        write(parameters, toFloats(scaled));
+        resetOptimizerState();
+    }
+
+    @Override
+    public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
+        checkUploaded();
+        try {
+            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, batchSize != rows, permutationKey,
+                    batchStart, batchSize);
+            runReduce(groups, width);
+            steps++;
+            double batchWeightSum = batchSize == rows ? weightSum : batchSize * weightSum / rows;
+            var optimizer = problem.optimizer();
+            int arg = 0;
+            arg = memory(update, arg, parameters, first, second, sums);
+            arg = floats(update, arg, (float) (1 / batchWeightSum));
+            arg = ints(update, arg, width, features, problem.penalizedCount(), problem.intercept() ? 1 : 0);
+            arg = memory(update, arg, l2Factor, l1Factor);
+            arg = ints(update, arg, optimizer.kind().ordinal());
+            arg = floats(update, arg, (float) learningRate, (float) optimizer.momentum(), (float) optimizer.betaOne(),
+                    (float) optimizer.betaTwo(), (float) optimizer.rho(), (float) optimizer.epsilon(),
+                    (float) (1 - Math.pow(optimizer.betaOne(), steps)), (float) (1 - Math.pow(optimizer.betaTwo(), steps)));
+            memory(update, arg, stats);
+            CL.clEnqueueNDRangeKernel(queue, update, 1, null, new long[] {UPDATE_LOCAL}, new long[] {UPDATE_LOCAL}, 0, null, null);
+            statsFresh = false;
+        } catch (CLException e) {
+            throw failure("a step on " + batchSize + " rows", e);
+        }
+    }
+
+    @Override
+    public double lastObjective() {
+        return readStats()[0];
+    }
+
+    @Override
+    public double lastGradientNorm() {
+        return readStats()[1];
+    }
+
+    private float[] readStats() {
+        checkUploaded();
+        if (!statsFresh) {
+            read(stats, statsHost);
+            statsFresh = true;
+        }
+        return statsHost;
+    }
+
+    @Override
+    public double evaluate(double[] gradientOut) {
+        checkUploaded();
+        float[] result = new float[width + 1];
+        try {
+            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, false, 0, 0, rows);
+            runReduce(groups, width);
+            read(sums, result);
+        } catch (CLException e) {
+            throw failure("evaluating the objective", e);
+        }
+        double[] original = readParameters();
+        double[] gradient = new double[width];
+        double[] m = problem.featureMean();
+        int d = features;
+        for (int c = 0; c < outputs; c++) {
+            double interceptGradient = result[outputs * d + c] / weightSum;
+            for (int j = 0; j < d; j++) {
+                // the kernel summed r (x - m) / s; the original coordinates want r x = s (that) + m r
+                gradient[c * d + j] = result[c * d + j] / weightSum * scale[j] + (m == null ? 0 : m[j] * interceptGradient);
+            }
+            gradient[outputs * d + c] = interceptGradient;
+        }
+        double objective = result[width] / weightSum + problem.regularize(original, gradient);
+        if (gradientOut != null) {
+            System.arraycopy(gradient, 0, gradientOut, 0, width);
+        }
+        return objective;
+    }
+
+    @Override
+    public void gramTimes(double[] vector, double[] out) {
+        checkUploaded();
+        float[] v = new float[features + 1];
+        for (int j = 0; j < features; j++) {
+            v[j] = (float) vector[j];
+        }
+        v[features] = problem.intercept() ? (float) vector[features] : 0f;
+        float[] result = new float[features + 2];
+        try {
+            write(gramVector, v);
+            int groups = runFused(gramVector, 1, 3, zeros, ones, false, 0, 0, rows);
+            runReduce(groups, features + 1);
+            read(sums, result);
+        } catch (CLException e) {
+            throw failure("the power iteration", e);
+        }
+        for (int j = 0; j < out.length; j++) {
+            out[j] = result[j] / weightSum;
+        }
+    }
+
+    /** Enqueues fused_step; returns the number of work-groups (and so of partials). */
+    private int runFused(cl_mem params, int k, int kind, cl_mem centre, cl_mem inverse, boolean shuffled, long key,
+                         int start, int size) {
+        int rowsPerGroup = Math.max(SUB, ((size + maxGroups - 1) / maxGroups + SUB - 1) / SUB * SUB);
+        int groups = (size + rowsPerGroup - 1) / rowsPerGroup;
+        int arg = 0;
+        arg = memory(fused, arg, x, y, sampleWeights);
+        arg = ints(fused, arg, hasWeights ? 1 : 0);
+        arg = memory(fused, arg, centre, inverse, params);
+        arg = ints(fused, arg, rows, features, k, kind, shuffled ? 1 : 0);
+        CL.clSetKernelArg(fused, arg++, Sizeof.cl_long, Pointer.to(new long[] {key}));
+        arg = ints(fused, arg, start, size, rowsPerGroup);
+        arg = memory(fused, arg, partial, partialLoss);
+        CL.clSetKernelArg(fused, arg++, (long) Sizeof.cl_float * SUB * LOCAL, null);
+        CL.clSetKernelArg(fused, arg, (long) Sizeof.cl_float * SUB * k, null);
+        CL.clEnqueueNDRangeKernel(queue, fused, 1, null, new long[] {(long) groups * LOCAL}, new long[] {LOCAL}, 0, null, null);
+        return groups;
+    }
+
+    private void runReduce(int groups, int columns) {
+        int arg = memory(reduce, 0, partial, partialLoss);
+        arg = ints(reduce, arg, groups, columns);
+        memory(reduce, arg, sums);
+        long global = (columns + 1L + 63) / 64 * 64;
+        CL.clEnqueueNDRangeKernel(queue, reduce, 1, null, new long[] {global}, new long[] {64}, 0, null, null);
+    }
+
+    @Override
+    public void resetOptimizerState() {
+        checkUploaded();
+        write(first, new float[width]);
+        write(second, new float[width]);
+        steps = 0;
+    }
+
+    @Override
+    public void checkpoint() {
+        checkUploaded();
+        CL.clEnqueueCopyBuffer(queue, parameters, saved, 0, 0, (long) Sizeof.cl_float * width, 0, null, null);
+    }
+
+    @Override
+    public void restoreCheckpoint() {
+        checkUploaded();
+        CL.clEnqueueCopyBuffer(queue, saved, parameters, 0, 0, (long) Sizeof.cl_float * width, 0, null, null);
+        resetOptimizerState();
+    }
+
+    @Override
+    public double[] readParameters() {
+        checkUploaded();
+        float[] scaled = new float[width];
+        read(parameters, scaled);
+        double[] values = new double[width];
+        double[] standardized = new double[width];
+        for (int p = 0; p < width; p++) {
+            standardized[p] = scaled[p];
+        }
+        ParameterUpdate.toOriginal(problem, standardized, values);
+        if (!problem.intercept()) {
+            Arrays.fill(values, problem.penalizedCount(), width, 0.0);
+        }
+        return values;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (cl_mem buffer : buffers) {
+            CL.clReleaseMemObject(buffer);
+        }
+        buffers.clear();
+        for (cl_kernel kernel : new cl_kernel[] {fused, reduce, update}) {
+            if (kernel != null) {
+                CL.clReleaseKernel(kernel);
+            }
+        }
+        if (program != null) {
+            CL.clReleaseProgram(program);
+        }
+        if (queue != null) {
+            CL.clReleaseCommandQueue(queue);
+        }
+        if (context != null) {
+            CL.clReleaseContext(context);
+        }
+    }
+
+    private cl_mem input(float[] values) {
+        cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                (long) Sizeof.cl_float * values.length, Pointer.to(values), null);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    private cl_mem scratch(long floats) {
+        cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, Sizeof.cl_float * Math.max(1, floats), null, null);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    private void write(cl_mem buffer, float[] values) {
+        CL.clEnqueueWriteBuffer(queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_float * values.length, Pointer.to(values), 0, null, null);
+    }
+
+    private void read(cl_mem buffer, float[] values) {
+        CL.clEnqueueReadBuffer(queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_float * values.length, Pointer.to(values), 0, null, null);
+    }
+
+    private static int memory(cl_kernel kernel, int index, cl_mem... values) {
+        for (cl_mem value : values) {
+            CL.clSetKernelArg(kernel, index++, Sizeof.cl_mem, Pointer.to(value));
+        }
+        return index;
+    }
+
+    private static int ints(cl_kernel kernel, int index, int... values) {
+        for (int value : values) {
+            CL.clSetKernelArg(kernel, index++, Sizeof.cl_int, Pointer.to(new int[] {value}));
+        }
+        return index;
+    }
+
+    private static int floats(cl_kernel kernel, int index, float... values) {
+        for (float value : values) {
+            CL.clSetKernelArg(kernel, index++, Sizeof.cl_float, Pointer.to(new float[] {value}));
+        }
+        return index;
+    }
+
+    private static float[] toFloats(double[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = (float) values[i];
+        }
+        return out;
+    }
+
+    private static double[] filled(int length, double value) {
+        double[] out = new double[length];
+        Arrays.fill(out, value);
+        return out;
+    }
+
+    private static float[] filledFloats(int length, float value) {
+        float[] out = new float[length];
+        Arrays.fill(out, value);
+        return out;
+    }
+
+    private DescentException failure(String operation, RuntimeException e) {
+        return new DescentException("OpenCL error during " + operation + " on " + device.name() + ": " + e.getMessage()
+                + (problem == null ? "" : String.format(Locale.ROOT, " (%d rows, %d features, %d outputs)", rows, features, outputs)), e);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the opencl backend is closed");
+        }
+    }
+
+    private void checkUploaded() {
+        checkOpen();
+        if (problem == null) {
+            throw new IllegalStateException("upload data before using the opencl backend");
+        }
+    }
+}
