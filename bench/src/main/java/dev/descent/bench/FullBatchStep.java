@@ -5,7 +5,8 @@ import dev.descent.ModelKind;
 import dev.descent.Optimizer;
 import dev.descent.OptimizerKind;
 import dev.descent.backend.Problem;
-import dev.descent.backend.cpu.CpuBackend;
+import dev.descent.backend.Backend;
+import dev.descent.backend.Backends;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -27,8 +28,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One full-batch step of the cpu backend (forward, loss, gradient, Adam update: one read of X)
- * beside the physical floor, a plain multi-threaded streaming read of the same X, in the same run.
+ * One full-batch step of a backend (forward, loss, gradient, Adam update: one read of X) beside
+ * the physical floor of the host, a plain multi-threaded streaming read of the same X, in the same run.
  * Bytes of X per step: rows * features * 4.
  *
  * <pre>
@@ -52,8 +53,12 @@ public class FullBatchStep {
     @Param({"linear", "logistic"})
     public String model;
 
+    /** cpu, or opencl (here PoCL on the same two cores: a correctness vehicle, timed for the record). */
+    @Param({"cpu", "opencl"})
+    public String backendName;
+
     private Dataset data;
-    private CpuBackend backend;
+    private Backend backend;
     private int threads;
 
     @Setup(Level.Trial)
@@ -73,7 +78,7 @@ public class FullBatchStep {
         data = Dataset.rowMajor(x, rows, columns, y);
         ModelKind kind = ModelKind.parse(model);
         threads = Runtime.getRuntime().availableProcessors();
-        backend = new CpuBackend(threads);
+        backend = Backends.open(backendName).backend();
         backend.upload(data, new Problem(kind, 1, columns, true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));
         backend.setParameters(new double[columns + 1]);
     }
@@ -83,7 +88,7 @@ public class FullBatchStep {
         backend.close();
     }
 
-    /** The whole step; the objective is returned so JMH consumes it. */
+    /** The whole step; the objective is returned so JMH consumes it (for a GPU backend, reading it waits for the step). */
     @Benchmark
     public double step() {
         backend.step(0, 0, data.rows(), 1e-3);

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The core issue's CPU step benchmark, with its peer, in one run: JMH's FullBatchStep (descent's
-# full-batch step and a plain streaming read of X, the floor) then numpy's two BLAS calls on the
-# same shapes. Writes bench/results/<date>-cpu-step/ with the raw outputs and the command.
-#   bench/run-cpu-step.sh            (about 4 minutes on 2 cores)
+# The step benchmark, with its peer, in one run: JMH's FullBatchStep (each backend's
+# full-batch step beside a plain streaming read of X, the floor) then numpy's two BLAS calls on the
+# same shapes. Writes bench/results/<date>-step/ with the raw outputs and the command.
+#   bench/run-step.sh            (about 9 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="bench/results/$(date -u +%Y-%m-%d)-cpu-step"
+out="bench/results/$(date -u +%Y-%m-%d)-step"
 mkdir -p "$out"
 mvn -B -q -f bench/pom.xml package
 {
@@ -13,7 +13,7 @@ mvn -B -q -f bench/pom.xml package
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB"
   echo "java: $(java -version 2>&1 | head -1)"
   echo "commit: $(git rev-parse --short HEAD)"
-  echo "command: bench/run-cpu-step.sh"
+  echo "command: bench/run-step.sh"
 } > "$out/machine.txt"
 java -jar bench/target/benchmarks.jar FullBatchStep -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
 /usr/bin/python3 bench/peers/numpy_step.py --shapes 1000000x64,50000x1024 --steps 50 | tee "$out/numpy.txt"
