@@ -5,7 +5,8 @@
  * gradient = reduce_partials' sums (data term, not yet divided by S'); the ridge enters as
  * l2_factor_j * w (l2 / s_j^2 in these coordinates) and the lasso as l1_factor_j (l1 / s_j), both
  * for weights only. The penalty and mapping sums are reduced in a fixed tree (deterministic).
- * stats[0] = objective before the step, stats[1] = mapping norm. Local size: UPDATE_LOCAL.
+ * stats[0] = objective before the step, stats[1] = mapping norm, stats[2] += objective * batch_rows
+ * (the epoch's running sum, read and cleared by the host once per epoch). Local size: UPDATE_LOCAL.
  */
 #include "descent_math.h"
 
@@ -18,7 +19,7 @@ void update(__global float *params, __global float *first, __global float *secon
             float inv_weight_sum, int width, int d, int penalized, int has_intercept,
             __global const float *l2_factor, __global const float *l1_factor,
             int kind, float lr, float mu, float beta1, float beta2, float rho, float eps, float c1, float c2,
-            __global float *stats) {
+            __global float *stats, float batch_rows) {
     __local float penalty_sums[UPDATE_LOCAL];
     __local float mapping_sums[UPDATE_LOCAL];
     const int t = get_local_id(0);
@@ -59,5 +60,6 @@ void update(__global float *params, __global float *first, __global float *secon
     if (t == 0) {
         stats[0] = gradient[width] * inv_weight_sum + penalty_sums[0];
         stats[1] = sqrt(mapping_sums[0]);
+        stats[2] += stats[0] * batch_rows;
     }
 }

@@ -305,14 +305,11 @@ public final class Fitter {
                     steps++;
                 } else {
                     long key = dev.descent.backend.RowPermutation.epochKey(seed, epoch);
-                    double weighted = 0;
                     for (int first = 0; first < rows; first += batch) {
-                        int size = Math.min(batch, rows - first);
-                        device.step(key, first, size, rate);
-                        weighted += device.lastObjective() * size;
+                        device.step(key, first, Math.min(batch, rows - first), rate);
                         steps++;
                     }
-                    objective = weighted / rows;
+                    objective = device.takeObjectiveSum() / rows;
                 }
                 long now = System.nanoTime();
                 if (epoch == 0) {

@@ -45,6 +45,13 @@ public interface Backend extends AutoCloseable {
     /** The objective on the last step's batch at the parameters before that step (regularization included). */
     double lastObjective();
 
+    /**
+     * The sum, over the steps since the previous call (or since {@link #setParameters}), of each step's
+     * batch objective times its batch size; the sum then restarts at zero. A mini-batch epoch reads it
+     * once, so a GPU backend keeps it on the device instead of returning a scalar per step.
+     */
+    double takeObjectiveSum();
+
     /** The norm of the proximal gradient mapping computed by the last step (see {@link ParameterUpdate}). */
     double lastGradientNorm();
 

@@ -26,6 +26,7 @@ public final class ReferenceBackend implements Backend {
     private double[] gradient;
     private double lastObjective = Double.NaN;
     private double lastGradientNorm = Double.NaN;
+    private double objectiveSum;
     private boolean closed;
 
     /** The reference backend is plain Java: it runs everywhere. */
@@ -77,6 +78,7 @@ public final class ReferenceBackend implements Backend {
         checkOpen();
         System.arraycopy(values, 0, parameters, 0, parameters.length);
         update.start(parameters);
+        objectiveSum = 0;
     }
 
     @Override
@@ -90,11 +92,19 @@ public final class ReferenceBackend implements Backend {
         double weightSum = batchSize == rows ? data.sampleWeightSum() : batchSize * data.sampleWeightSum() / rows;
         lastObjective = objectiveAndGradient(batch, weightSum, gradient);
         lastGradientNorm = update.apply(parameters, gradient, learningRate);
+        objectiveSum += lastObjective * batchSize;
     }
 
     @Override
     public double lastObjective() {
         return lastObjective;
+    }
+
+    @Override
+    public double takeObjectiveSum() {
+        double sum = objectiveSum;
+        objectiveSum = 0;
+        return sum;
     }
 
     @Override

@@ -107,6 +107,7 @@ public final class CpuBackend implements Backend {
 
     private double lastObjective = Double.NaN;
     private double lastGradientNorm = Double.NaN;
+    private double objectiveSum;
     private boolean closed;
 
     /** Available wherever the JVM runs with jdk.incubator.vector. */
@@ -202,6 +203,7 @@ public final class CpuBackend implements Backend {
         checkUploaded();
         System.arraycopy(values, 0, parameters, 0, parameters.length);
         update.start(parameters);
+        objectiveSum = 0;
         refreshFloatParameters();
     }
 
@@ -213,12 +215,20 @@ public final class CpuBackend implements Backend {
         double dataTerm = lossAndGradient(!fullBatch, permutationKey, batchStart, batchSize, batchWeightSum);
         lastObjective = dataTerm + problem.regularize(parameters, gradient);
         lastGradientNorm = update.apply(parameters, gradient, learningRate);
+        objectiveSum += lastObjective * batchSize;
         refreshFloatParameters();
     }
 
     @Override
     public double lastObjective() {
         return lastObjective;
+    }
+
+    @Override
+    public double takeObjectiveSum() {
+        double sum = objectiveSum;
+        objectiveSum = 0;
+        return sum;
     }
 
     @Override

@@ -243,7 +243,7 @@ public final class OpenClBackend implements Backend {
             partial = scratch((long) maxGroups * width);
             partialLoss = scratch(maxGroups);
             sums = scratch(width + 1L);
-            stats = scratch(2);
+            stats = scratch(3);
             gramVector = scratch(features + 1L);
         } catch (CLException e) {
             throw failure("uploading " + rows + " x " + features, e);
@@ -252,6 +252,12 @@ public final class OpenClBackend implements Backend {
 
     /** Refuses, before allocating, data that cannot fit the device, naming the sizes. */
     private void requireMemory() {
+        long localBytes = 4L * SUB * (LOCAL + outputs) + 8L * SUB;
+        if (localBytes > device.localMemory()) {
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                    "%d classes need %,d bytes of local memory per work-group on %s, which has %,d; use the cpu backend",
+                    outputs, localBytes, device.name(), device.localMemory()));
+        }
         long xBytes = 4L * rows * features;
         long total = xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8);
         if (xBytes > device.maxAllocation() || total > device.globalMemory()) {
@@ -269,6 +275,7 @@ public final class OpenClBackend implements Backend {
         double[] scaled = new double[width];
         ParameterUpdate.toScaled(problem, values, scaled);
         write(parameters, toFloats(scaled));
+        write(stats, new float[3]);
         resetOptimizerState();
     }
 
@@ -291,7 +298,8 @@ public final class OpenClBackend implements Backend {
             arg = floats(update, arg, (float) learningRate, (float) optimizer.momentum(), (float) optimizer.betaOne(),
                     (float) optimizer.betaTwo(), (float) optimizer.rho(), (float) optimizer.epsilon(),
                     (float) (1 - Math.pow(optimizer.betaOne(), steps)), (float) (1 - Math.pow(optimizer.betaTwo(), steps)));
-            memory(update, arg, stats);
+            arg = memory(update, arg, stats);
+            floats(update, arg, (float) batchSize);
             CL.clEnqueueNDRangeKernel(queue, update, 1, null, new long[] {UPDATE_LOCAL}, new long[] {UPDATE_LOCAL}, 0, null, null);
             statsFresh = false;
         } catch (CLException e) {
@@ -307,6 +315,15 @@ public final class OpenClBackend implements Backend {
     @Override
     public double lastGradientNorm() {
         return readStats()[1];
+    }
+
+    @Override
+    public double takeObjectiveSum() {
+        checkUploaded();
+        float[] all = new float[3];
+        read(stats, all);
+        write(stats, new float[] {all[0], all[1], 0f});
+        return all[2];
     }
 
     private float[] readStats() {

@@ -190,6 +190,8 @@ class OpenClBackendTest {
             assertEquals("opencl", first.backend());
             Agreement.assertClose(kind + " objective after 8 epochs", new double[] {cpu.objective()},
                     new double[] {first.objective()}, ABSOLUTE, RELATIVE);
+            Agreement.assertClose(kind + " epoch objectives (kept on the device)", cpu.objectiveHistory(),
+                    first.objectiveHistory(), ABSOLUTE, RELATIVE);
             assertArrayEquals(first.objectiveHistory(), second.objectiveHistory(), 0.0, "bit-identical history");
             assertTrue(java.util.Arrays.deepEquals(first.model().weights(), second.model().weights()), "bit-identical weights");
         }
