@@ -22,3 +22,16 @@ __kernel void reduce_partials(__global const float *partial, __global const floa
     }
     sums[p] = sum;
 }
+
+/*
+ * stream_read: the device's memory read floor for the benchmark. Every work-item sums a strided
+ * share of x as float4 (coalesced) and writes one partial, so the kernel reads the buffer once and
+ * writes almost nothing.
+ */
+__kernel void stream_read(__global const float4 *x, int count4, __global float *out) {
+    float4 sum = (float4) (0.0f);
+    for (int i = get_global_id(0); i < count4; i += get_global_size(0)) {
+        sum += x[i];
+    }
+    out[get_global_id(0)] = sum.x + sum.y + sum.z + sum.w;
+}

@@ -80,6 +80,14 @@ public interface Backend extends AutoCloseable {
     /** The current parameters, layout as in {@link Problem}. */
     double[] readParameters();
 
+    /**
+     * The read bandwidth of the memory X lives in, in bytes per second, measured now on the uploaded
+     * X; NaN for backends whose data is in host memory (the benchmark measures that itself).
+     */
+    default double measureReadBandwidth() {
+        return Double.NaN;
+    }
+
     /** Releases threads, device memory and native handles; safe to call twice. */
     @Override
     void close();

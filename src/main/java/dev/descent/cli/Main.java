@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "descent", mixinStandardHelpOptions = true, version = "descent 0.1.0",
         description = "Fits linear, logistic and softmax models by gradient descent on the CPU and GPUs.",
-        subcommands = {FitCommand.class, PredictCommand.class, DevicesCommand.class, DemoCommand.class})
+        subcommands = {FitCommand.class, PredictCommand.class, DevicesCommand.class, BenchCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     /** Exit code of a fit that did not converge or diverged. */
     public static final int EXIT_NOT_CONVERGED = 1;

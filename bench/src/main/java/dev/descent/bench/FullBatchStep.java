@@ -7,12 +7,9 @@ import dev.descent.OptimizerKind;
 import dev.descent.backend.Problem;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
+import dev.descent.backend.cpu.StreamingRead;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,7 +41,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 public class FullBatchStep {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final long SEED = 20261123L;
 
     @Param({"1000000x64", "50000x1024"})
@@ -59,7 +55,7 @@ public class FullBatchStep {
 
     private Dataset data;
     private Backend backend;
-    private int threads;
+    private StreamingRead read;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -77,7 +73,7 @@ public class FullBatchStep {
         }
         data = Dataset.rowMajor(x, rows, columns, y);
         ModelKind kind = ModelKind.parse(model);
-        threads = Runtime.getRuntime().availableProcessors();
+        read = new StreamingRead(x, Runtime.getRuntime().availableProcessors());
         backend = Backends.open(backendName).backend();
         backend.upload(data, new Problem(kind, 1, columns, true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));
         backend.setParameters(new double[columns + 1]);
@@ -86,6 +82,7 @@ public class FullBatchStep {
     @TearDown(Level.Trial)
     public void tearDown() {
         backend.close();
+        read.close();
     }
 
     /** The whole step; the objective is returned so JMH consumes it (for a GPU backend, reading it waits for the step). */
@@ -98,24 +95,6 @@ public class FullBatchStep {
     /** The floor: every thread streams its contiguous share of X once and sums it with vectors. */
     @Benchmark
     public double streamingRead() {
-        float[] x = data.features();
-        int share = (x.length + threads - 1) / threads;
-        return IntStream.range(0, threads).parallel().mapToDouble(t -> {
-            int from = t * share;
-            int to = Math.min(x.length, from + share);
-            FloatVector a = FloatVector.zero(SPECIES);
-            FloatVector b = FloatVector.zero(SPECIES);
-            int i = from;
-            int step = 2 * SPECIES.length();
-            for (; i + step <= to; i += step) {
-                a = a.add(FloatVector.fromArray(SPECIES, x, i));
-                b = b.add(FloatVector.fromArray(SPECIES, x, i + SPECIES.length()));
-            }
-            float sum = a.add(b).reduceLanes(VectorOperators.ADD);
-            for (; i < to; i++) {
-                sum += x[i];
-            }
-            return sum;
-        }).sum();
+        return read.sum();
     }
 }

@@ -63,6 +63,7 @@ public final class OpenClBackend implements Backend {
     private cl_kernel fused;
     private cl_kernel reduce;
     private cl_kernel update;
+    private cl_kernel streamRead;
     private final List<cl_mem> buffers = new ArrayList<>();
 
     private Problem problem;
@@ -167,6 +168,7 @@ public final class OpenClBackend implements Backend {
             fused = CL.clCreateKernel(program, "fused_step", null);
             reduce = CL.clCreateKernel(program, "reduce_partials", null);
             update = CL.clCreateKernel(program, "update", null);
+            streamRead = CL.clCreateKernel(program, "stream_read", null);
         } catch (RuntimeException e) {
             close();
             throw e instanceof DescentException ? e : failure("starting on " + device.name(), e);
@@ -414,6 +416,41 @@ public final class OpenClBackend implements Backend {
         CL.clEnqueueNDRangeKernel(queue, reduce, 1, null, new long[] {global}, new long[] {64}, 0, null, null);
     }
 
+    /** Work-items of stream_read: enough to keep a large GPU's memory system busy. */
+    static final int STREAM_WORK_ITEMS = 1 << 16;
+
+    /** Times stream_read over X (once to warm up, then the median of five) and returns bytes per second. */
+    @Override
+    public double measureReadBandwidth() {
+        checkUploaded();
+        int count4 = (int) ((long) rows * features / 4);
+        if (count4 == 0) {
+            return Double.NaN;
+        }
+        cl_mem out = scratch(STREAM_WORK_ITEMS);
+        try {
+            int arg = memory(streamRead, 0, x);
+            arg = ints(streamRead, arg, count4);
+            memory(streamRead, arg, out);
+            double[] seconds = new double[6];
+            for (int run = 0; run < seconds.length; run++) {
+                long start = System.nanoTime();
+                CL.clEnqueueNDRangeKernel(queue, streamRead, 1, null, new long[] {STREAM_WORK_ITEMS}, new long[] {LOCAL},
+                        0, null, null);
+                CL.clFinish(queue);
+                seconds[run] = (System.nanoTime() - start) / 1e9;
+            }
+            double[] timed = Arrays.copyOfRange(seconds, 1, seconds.length);
+            Arrays.sort(timed);
+            return 16.0 * count4 / timed[timed.length / 2];
+        } catch (CLException e) {
+            throw failure("measuring read bandwidth", e);
+        } finally {
+            buffers.remove(out);
+            CL.clReleaseMemObject(out);
+        }
+    }
+
     @Override
     public void resetOptimizerState() {
         checkUploaded();
@@ -462,7 +499,7 @@ public final class OpenClBackend implements Backend {
             CL.clReleaseMemObject(buffer);
         }
         buffers.clear();
-        for (cl_kernel kernel : new cl_kernel[] {fused, reduce, update}) {
+        for (cl_kernel kernel : new cl_kernel[] {fused, reduce, update, streamRead}) {
             if (kernel != null) {
                 CL.clReleaseKernel(kernel);
             }
