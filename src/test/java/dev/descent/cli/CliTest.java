@@ -192,13 +192,41 @@ class CliTest {
 
     @Test
     void everyCommandHasHelpAndDevicesListsBackends() {
-        for (String command : new String[] {"fit", "predict", "devices", "demo"}) {
+        for (String command : new String[] {"fit", "predict", "devices", "bench", "demo"}) {
             Run help = run(command, "--help");
             assertEquals(0, help.code(), command);
             assertTrue(help.out().toLowerCase(Locale.ROOT).contains("usage: descent " + command), help.out());
         }
         Run devices = run("devices");
         assertTrue(devices.out().contains("cpu") && devices.out().contains("available"), devices.out());
+    }
+
+    @Test
+    void benchTimesEveryBackendAndWritesJsonAndAChart() throws IOException {
+        Path json = folder.resolve("bench.json");
+        Path chart = folder.resolve("bench.png");
+        Run bench = run("bench", "--shape", "3000x16,500x200", "--steps", "3", "--warmup", "1", "--json", json.toString(),
+                "--plot", chart.toString());
+        assertEquals(0, bench.code(), bench.err());
+        assertTrue(bench.out().contains("cpu") && bench.out().contains("3000x16") && bench.out().contains("of read GB/s"),
+                bench.out());
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertEquals(3, root.path("seed").asInt() + 2);
+        int rows = 0;
+        for (var row : root.path("results")) {
+            rows++;
+            if (row.path("available").asBoolean()) {
+                assertTrue(row.path("median_ms").asDouble() > 0 && row.path("fraction_of_read_bandwidth").asDouble() > 0, row.toString());
+            } else {
+                assertFalse(row.path("reason").asText().isEmpty(), row.toString());
+            }
+        }
+        assertEquals(2 * dev.descent.backend.Backends.all().size(), rows, "every backend at every shape, available or not");
+        byte[] png = Files.readAllBytes(chart);
+        assertTrue(png.length > 1000 && png[1] == 'P', "a PNG chart");
+        Run bad = run("bench", "--shape", "12by4");
+        assertEquals(Main.EXIT_BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("shape '12by4'"), bad.err());
     }
 
     @Test

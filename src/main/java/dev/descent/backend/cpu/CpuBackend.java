@@ -397,7 +397,7 @@ public final class CpuBackend implements Backend {
      * uses one exp for both: with e = exp(-|z|), softplus(z) = max(z, 0) + log1p(e) and
      * sigmoid(z) = 1 / (1 + e) or e / (1 + e).
      */
-    private static double weighted(int code, double z, int row, float[] labels, float[] s, double[] lossOut, int slot) {
+    static double weighted(int code, double z, int row, float[] labels, float[] s, double[] lossOut, int slot) {
         double sampleWeight = s == null ? 1.0 : s[row];
         double residual;
         double loss;
