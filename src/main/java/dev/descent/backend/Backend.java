@@ -88,6 +88,15 @@ public interface Backend extends AutoCloseable {
         return Double.NaN;
     }
 
+    /** Asks the backend to time its steps on the device (with events) from now on; no-op where there is no device clock. */
+    default void measureDeviceTime(boolean on) {
+    }
+
+    /** The last step's time on the device's own clock, in milliseconds, when measured; NaN otherwise. */
+    default double lastStepDeviceMillis() {
+        return Double.NaN;
+    }
+
     /** Releases threads, device memory and native handles; safe to call twice. */
     @Override
     void close();

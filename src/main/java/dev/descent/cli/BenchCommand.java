@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Times a full-batch step on every backend (or the ones named) on generated data: median and",
-            "spread over many steps after a warm-up, rows/s, bytes of X per second and that as a fraction of the memory",
+            "spread over many steps after a warm-up (device events where the backend has them, else the wall clock), rows/s, bytes of X per second and that as a fraction of the memory",
             "read bandwidth measured in the same run (host memory for cpu, the device's for a device), and the time to",
             "the first step (start-up, kernel build, upload). Unavailable backends are listed with the reason."})
 final class BenchCommand implements Callable<Integer> {
@@ -80,7 +80,7 @@ final class BenchCommand implements Callable<Integer> {
     /** One line of the table. */
     record Result(String backend, String device, String shape, boolean available, String reason, double medianMillis,
                   double p10Millis, double p90Millis, double rowsPerSecond, double xBytesPerSecond,
-                  double bandwidthBytesPerSecond, String bandwidthOf, double timeToFirstStepMillis) {
+                  double bandwidthBytesPerSecond, String bandwidthOf, double timeToFirstStepMillis, String clock) {
     }
 
     @Override
@@ -93,8 +93,8 @@ final class BenchCommand implements Callable<Integer> {
         List<BackendProvider> chosen = chosenBackends();
         List<Result> results = new ArrayList<>();
         out.printf(Locale.ROOT, "%s step, %d timed steps after %d warm-up, seed %d, %s%n", kind, steps, warmup, seed, machine());
-        out.printf(Locale.ROOT, "%-10s %-14s %10s %17s %12s %10s %16s %12s%n", "backend", "shape", "median ms", "p10..p90 ms",
-                "rows/s", "X GB/s", "of read GB/s", "first step");
+        out.printf(Locale.ROOT, "%-10s %-14s %10s %17s %12s %10s %16s %12s  %s%n", "backend", "shape", "median ms",
+                "p10..p90 ms", "rows/s", "X GB/s", "of read GB/s", "first step", "step clock");
         for (String shape : shapes) {
             int[] size = parseShape(shape);
             Dataset data = generate(kind, size[0], size[1]);
@@ -106,11 +106,11 @@ final class BenchCommand implements Callable<Integer> {
                 Result result = time(provider, kind, shape, data, hostBandwidth);
                 results.add(result);
                 if (result.available()) {
-                    out.printf(Locale.ROOT, "%-10s %-14s %10.3f %8.3f..%-8.3f %12.3g %10.2f %6.0f%% of %5.1f %10.1f ms%n",
+                    out.printf(Locale.ROOT, "%-10s %-14s %10.3f %8.3f..%-8.3f %12.3g %10.2f %6.0f%% of %5.1f %10.1f ms  %s%n",
                             result.backend(), shape, result.medianMillis(), result.p10Millis(), result.p90Millis(),
                             result.rowsPerSecond(), result.xBytesPerSecond() / 1e9,
                             100 * result.xBytesPerSecond() / result.bandwidthBytesPerSecond(),
-                            result.bandwidthBytesPerSecond() / 1e9, result.timeToFirstStepMillis());
+                            result.bandwidthBytesPerSecond() / 1e9, result.timeToFirstStepMillis(), result.clock());
                 } else {
                     out.printf(Locale.ROOT, "%-10s %-14s unavailable: %s%n", result.backend(), shape, result.reason());
                 }
@@ -148,7 +148,7 @@ final class BenchCommand implements Callable<Integer> {
     private Result time(BackendProvider provider, ModelKind kind, String shape, Dataset data, double hostBandwidth) {
         Availability availability = provider.availability();
         if (!availability.available()) {
-            return new Result(provider.name(), "", shape, false, availability.reason(), 0, 0, 0, 0, 0, 0, "", 0);
+            return new Result(provider.name(), "", shape, false, availability.reason(), 0, 0, 0, 0, 0, 0, "", 0, "");
         }
         int outputs = kind == ModelKind.SOFTMAX ? classes : 1;
         Problem problem = new Problem(kind, outputs, data.columns(), true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM));
@@ -156,9 +156,11 @@ final class BenchCommand implements Callable<Integer> {
         try (Backend backend = provider.create()) {
             backend.upload(data, problem);
             backend.setParameters(new double[problem.parameterCount()]);
+            backend.measureDeviceTime(true);
             backend.step(0, 0, data.rows(), 1e-3);
             double sink = backend.lastObjective();
             double firstStep = (System.nanoTime() - start) / 1e6;
+            String clock = "wall clock";
             for (int i = 0; i < warmup; i++) {
                 backend.step(0, 0, data.rows(), 1e-3);
                 sink += backend.lastObjective();
@@ -169,6 +171,11 @@ final class BenchCommand implements Callable<Integer> {
                 backend.step(0, 0, data.rows(), 1e-3);
                 sink += backend.lastObjective();
                 millis[i] = (System.nanoTime() - begin) / 1e6;
+                double onDevice = backend.lastStepDeviceMillis();
+                if (!Double.isNaN(onDevice)) {
+                    millis[i] = onDevice;
+                    clock = "device events";
+                }
             }
             Arrays.sort(millis);
             double median = millis[steps / 2];
@@ -180,7 +187,7 @@ final class BenchCommand implements Callable<Integer> {
             double xBytes = (double) Float.BYTES * data.rows() * data.columns();
             return new Result(provider.name(), backend.device(), shape, true, "", median, millis[steps / 10],
                     millis[Math.min(steps - 1, steps * 9 / 10)], data.rows() / (median / 1e3), xBytes / (median / 1e3),
-                    onDevice ? deviceBandwidth : hostBandwidth, onDevice ? "device" : "host", firstStep);
+                    onDevice ? deviceBandwidth : hostBandwidth, onDevice ? "device" : "host", firstStep, clock);
         }
     }
 
@@ -260,6 +267,7 @@ final class BenchCommand implements Callable<Integer> {
             row.put("read_bandwidth_of", r.bandwidthOf());
             row.put("fraction_of_read_bandwidth", r.xBytesPerSecond() / r.bandwidthBytesPerSecond());
             row.put("time_to_first_step_ms", r.timeToFirstStepMillis());
+            row.put("step_clock", r.clock());
         }
         byte[] bytes = mapper.writeValueAsBytes(root);
         AtomicFiles.write(json, output -> output.write(bytes));

@@ -108,6 +108,7 @@ final class FitCommand implements Callable<Integer> {
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(train) : DataFile.Format.parse(format);
         DataFile.Table table = DataFile.read(train, dataFormat, DataFile.Request.forFit(label, weights, labels));
+        checkLabels(kind, table);
         Standardization standardization = standardize ? Standardization.learn(table.data()) : null;
         if (standardization != null) {
             standardization.applyInPlace(table.data());
@@ -141,6 +142,20 @@ final class FitCommand implements Callable<Integer> {
                 standardization != null ? " (weights on the standardized scale)" : "",
                 plot != null ? "; plot written to " + plot : "");
         return result.status() == FitStatus.CONVERGED ? 0 : Main.EXIT_NOT_CONVERGED;
+    }
+
+    /** Labels a logistic fit cannot take, named by file, line and column before the fit starts. */
+    private static void checkLabels(ModelKind kind, DataFile.Table table) {
+        if (kind != ModelKind.LOGISTIC) {
+            return;
+        }
+        float[] labels = table.data().labels();
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] != 0 && labels[i] != 1) {
+                throw table.labelError(i, "label " + labels[i] + " is not 0 or 1; logistic regression needs labels in {0, 1}"
+                        + " (use --model softmax for more classes)");
+            }
+        }
     }
 
     static double parseNumber(String option, String text) {

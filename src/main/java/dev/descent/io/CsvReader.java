@@ -87,6 +87,7 @@ final class CsvReader {
             FloatColumns x = new FloatColumns();
             FloatColumns y = new FloatColumns();
             FloatColumns weights = new FloatColumns();
+            IntColumns lineNumbers = new IntColumns();
             NumberParser parser = new NumberParser();
             float[] row = new float[d];
             while (nextNonBlank(lines)) {
@@ -140,6 +141,7 @@ final class CsvReader {
                 if (labelColumn != null) {
                     y.add(label);
                 }
+                lineNumbers.add((int) Math.min(Integer.MAX_VALUE, lines.lineNumber));
                 if (request.weights() != null) {
                     weights.add(weight);
                 }
@@ -156,7 +158,8 @@ final class CsvReader {
                 }
                 data = data.withSampleWeights(w);
             }
-            return new DataFile.Table(data, List.copyOf(features), labelColumn == null ? null : labelName);
+            return new DataFile.Table(data, List.copyOf(features), labelColumn == null ? null : labelName, file,
+                    lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1);
         }
     }
 

@@ -72,8 +72,24 @@ public final class DataFile {
         }
     }
 
-    /** The data, its feature names in column order, and the label's name (null when there are no labels). */
-    public record Table(Dataset data, List<String> featureNames, String labelName) {
+    /**
+     * The data, its feature names in column order, the label's name (null when there are no labels),
+     * and where each row's label came from, for errors found after reading.
+     *
+     * @param file        the file read (for labels from a second .npy, that file)
+     * @param lines       the 1-based line of each row (text formats), or null (.npy: rows are indices)
+     * @param labelColumn the 1-based column of the label in a text line, or 0
+     */
+    public record Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines,
+                        int labelColumn) {
+
+        /** A problem with row i's label, located as precisely as the format allows. */
+        public DataFormatException labelError(int row, String problem) {
+            if (lines != null) {
+                return DataFormatException.at(file, lines[row], labelColumn, labelName, problem);
+            }
+            return DataFormatException.in(file, "label index " + row + ": " + problem);
+        }
     }
 
     public static Table read(Path file, Format format, Request request) {

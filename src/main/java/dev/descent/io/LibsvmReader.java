@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -22,8 +21,9 @@ final class LibsvmReader {
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
         FloatColumns labels = new FloatColumns();
         FloatColumns values = new FloatColumns();
-        IntList indices = new IntList();
-        IntList rowEnds = new IntList();
+        IntColumns indices = new IntColumns();
+        IntColumns rowEnds = new IntColumns();
+        IntColumns lineNumbers = new IntColumns();
         NumberParser parser = new NumberParser();
         int largest = 0;
         try (InputStream in = Files.newInputStream(file)) {
@@ -46,6 +46,7 @@ final class LibsvmReader {
                             "'" + text(b, i, tokenEnd) + "' is not a finite number");
                 }
                 labels.add((float) parser.value);
+                lineNumbers.add((int) Math.min(Integer.MAX_VALUE, lines.lineNumber));
                 int previous = 0;
                 i = skipSpaces(b, tokenEnd, end);
                 while (i < end) {
@@ -122,7 +123,7 @@ final class LibsvmReader {
         for (int j = 0; j < d; j++) {
             names.add("f" + j);
         }
-        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), names, "label");
+        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), names, "label", file, lineNumbers.toArray(), 1);
     }
 
     private static int skipSpaces(byte[] b, int i, int end) {
@@ -141,22 +142,5 @@ final class LibsvmReader {
 
     private static String text(byte[] b, int from, int to) {
         return new String(b, from, Math.min(to - from, 40), StandardCharsets.UTF_8);
-    }
-
-    /** A growable int array. */
-    static final class IntList {
-        private int[] values = new int[1 << 12];
-        private int size;
-
-        void add(int value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8L, values.length * 2L));
-            }
-            values[size++] = value;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(values, size);
-        }
     }
 }

@@ -71,7 +71,8 @@ final class NpyReader {
                 }
             }
         }
-        return new DataFile.Table(Dataset.rowMajor(x.values, n, d, labels), names, labels == null ? null : "label");
+        return new DataFile.Table(Dataset.rowMajor(x.values, n, d, labels), names, labels == null ? null : "label",
+                request.labelsFile() == null ? file : request.labelsFile(), null, 0);
     }
 
     private record Matrix(long rows, long columns, float[] values, boolean wide) {

@@ -142,7 +142,8 @@ public final class CpuBackend implements Backend {
     }
 
     private static String describe(int threads) {
-        return threads + (threads == 1 ? " thread, " : " threads, ") + SPECIES.vectorBitSize() + "-bit float32 vectors";
+        return threads + (threads == 1 ? " thread, " : " threads, ") + SPECIES.vectorBitSize() + "-bit float32 vectors, "
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap";
     }
 
     @Override

@@ -27,6 +27,7 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
@@ -98,6 +99,9 @@ public final class OpenClBackend implements Backend {
     private cl_mem gramVector;
 
     private final float[] statsHost = new float[2];
+    private boolean timing;
+    private cl_event stepStart;
+    private cl_event stepEnd;
     private boolean statsFresh;
     private boolean closed;
 
@@ -163,7 +167,7 @@ public final class OpenClBackend implements Backend {
             cl_context_properties properties = new cl_context_properties();
             properties.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
             context = CL.clCreateContext(properties, 1, new cl_device_id[] {device.id()}, null, null, null);
-            queue = CL.clCreateCommandQueue(context, device.id(), 0, null);
+            queue = CL.clCreateCommandQueue(context, device.id(), CL.CL_QUEUE_PROFILING_ENABLE, null);
             program = build(KernelSource.openClProgram("fused_step.cl", "reduce_partials.cl", "update.cl"));
             fused = CL.clCreateKernel(program, "fused_step", null);
             reduce = CL.clCreateKernel(program, "reduce_partials", null);
@@ -285,8 +289,13 @@ public final class OpenClBackend implements Backend {
     public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
         checkUploaded();
         try {
+            releaseStepEvents();
+            if (timing) {
+                stepStart = new cl_event();
+                stepEnd = new cl_event();
+            }
             int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, batchSize != rows, permutationKey,
-                    batchStart, batchSize);
+                    batchStart, batchSize, stepStart);
             runReduce(groups, width);
             steps++;
             double batchWeightSum = batchSize == rows ? weightSum : batchSize * weightSum / rows;
@@ -302,7 +311,8 @@ public final class OpenClBackend implements Backend {
                     (float) (1 - Math.pow(optimizer.betaOne(), steps)), (float) (1 - Math.pow(optimizer.betaTwo(), steps)));
             arg = memory(update, arg, stats);
             floats(update, arg, (float) batchSize);
-            CL.clEnqueueNDRangeKernel(queue, update, 1, null, new long[] {UPDATE_LOCAL}, new long[] {UPDATE_LOCAL}, 0, null, null);
+            CL.clEnqueueNDRangeKernel(queue, update, 1, null, new long[] {UPDATE_LOCAL}, new long[] {UPDATE_LOCAL}, 0, null,
+                    stepEnd);
             statsFresh = false;
         } catch (CLException e) {
             throw failure("a step on " + batchSize + " rows", e);
@@ -342,7 +352,7 @@ public final class OpenClBackend implements Backend {
         checkUploaded();
         float[] result = new float[width + 1];
         try {
-            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, false, 0, 0, rows);
+            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, false, 0, 0, rows, null);
             runReduce(groups, width);
             read(sums, result);
         } catch (CLException e) {
@@ -378,7 +388,7 @@ public final class OpenClBackend implements Backend {
         float[] result = new float[features + 2];
         try {
             write(gramVector, v);
-            int groups = runFused(gramVector, 1, 3, zeros, ones, false, 0, 0, rows);
+            int groups = runFused(gramVector, 1, 3, zeros, ones, false, 0, 0, rows, null);
             runReduce(groups, features + 1);
             read(sums, result);
         } catch (CLException e) {
@@ -391,7 +401,7 @@ public final class OpenClBackend implements Backend {
 
     /** Enqueues fused_step; returns the number of work-groups (and so of partials). */
     private int runFused(cl_mem params, int k, int kind, cl_mem centre, cl_mem inverse, boolean shuffled, long key,
-                         int start, int size) {
+                         int start, int size, cl_event event) {
         int rowsPerGroup = Math.max(SUB, ((size + maxGroups - 1) / maxGroups + SUB - 1) / SUB * SUB);
         int groups = (size + rowsPerGroup - 1) / rowsPerGroup;
         int arg = 0;
@@ -404,7 +414,7 @@ public final class OpenClBackend implements Backend {
         arg = memory(fused, arg, partial, partialLoss);
         CL.clSetKernelArg(fused, arg++, (long) Sizeof.cl_float * SUB * LOCAL, null);
         CL.clSetKernelArg(fused, arg, (long) Sizeof.cl_float * SUB * k, null);
-        CL.clEnqueueNDRangeKernel(queue, fused, 1, null, new long[] {(long) groups * LOCAL}, new long[] {LOCAL}, 0, null, null);
+        CL.clEnqueueNDRangeKernel(queue, fused, 1, null, new long[] {(long) groups * LOCAL}, new long[] {LOCAL}, 0, null, event);
         return groups;
     }
 
@@ -414,6 +424,37 @@ public final class OpenClBackend implements Backend {
         memory(reduce, arg, sums);
         long global = (columns + 1L + 63) / 64 * 64;
         CL.clEnqueueNDRangeKernel(queue, reduce, 1, null, new long[] {global}, new long[] {64}, 0, null, null);
+    }
+
+    @Override
+    public void measureDeviceTime(boolean on) {
+        timing = on;
+    }
+
+    /** From the start of the step's fused_step to the end of its update, on the device's clock (profiling events). */
+    @Override
+    public double lastStepDeviceMillis() {
+        checkUploaded();
+        if (stepStart == null || stepEnd == null) {
+            return Double.NaN;
+        }
+        CL.clWaitForEvents(1, new cl_event[] {stepEnd});
+        long[] begin = new long[1];
+        long[] end = new long[1];
+        CL.clGetEventProfilingInfo(stepStart, CL.CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(begin), null);
+        CL.clGetEventProfilingInfo(stepEnd, CL.CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
+        return (end[0] - begin[0]) / 1e6;
+    }
+
+    private void releaseStepEvents() {
+        if (stepStart != null) {
+            CL.clReleaseEvent(stepStart);
+            stepStart = null;
+        }
+        if (stepEnd != null) {
+            CL.clReleaseEvent(stepEnd);
+            stepEnd = null;
+        }
     }
 
     /** Work-items of stream_read: enough to keep a large GPU's memory system busy. */
@@ -495,6 +536,7 @@ public final class OpenClBackend implements Backend {
             return;
         }
         closed = true;
+        releaseStepEvents();
         for (cl_mem buffer : buffers) {
             CL.clReleaseMemObject(buffer);
         }
