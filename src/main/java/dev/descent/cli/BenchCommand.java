@@ -27,7 +27,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -96,8 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-10s %-14s %10s %17s %12s %10s %16s %12s  %s%n", "backend", "shape", "median ms",
                 "p10..p90 ms", "rows/s", "X GB/s", "of read GB/s", "first step", "step clock");
         for (String shape : shapes) {
-            int[] size = parseShape(shape);
-            Dataset data = generate(kind, size[0], size[1]);
+            Dataset data = BenchmarkData.generate(kind, shape, classes, seed);
             double hostBandwidth;
             try (StreamingRead read = new StreamingRead(data.features(), Runtime.getRuntime().availableProcessors())) {
                 hostBandwidth = read.bytesPerSecond(7);
@@ -188,39 +186,6 @@ final class BenchCommand implements Callable<Integer> {
             return new Result(provider.name(), backend.device(), shape, true, "", median, millis[steps / 10],
                     millis[Math.min(steps - 1, steps * 9 / 10)], data.rows() / (median / 1e3), xBytes / (median / 1e3),
                     onDevice ? deviceBandwidth : hostBandwidth, onDevice ? "device" : "host", firstStep, clock);
-        }
-    }
-
-    /** X uniform in [-1, 1), labels that suit the model, from the seed. */
-    private Dataset generate(ModelKind kind, int rows, int columns) {
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] x = new float[rows * columns];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        float[] y = new float[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = switch (kind) {
-                case LINEAR -> (float) random.nextDouble();
-                case LOGISTIC -> random.nextInt(2);
-                case SOFTMAX -> random.nextInt(classes);
-            };
-        }
-        return Dataset.rowMajor(x, rows, columns, y);
-    }
-
-    static int[] parseShape(String shape) {
-        String[] parts = shape.trim().toLowerCase(Locale.ROOT).split("x");
-        try {
-            int rows = Integer.parseInt(parts[0].replace("_", ""));
-            int columns = Integer.parseInt(parts[1].replace("_", ""));
-            if (parts.length != 2 || rows < 1 || columns < 1 || (long) rows * columns > Integer.MAX_VALUE - 8) {
-                throw new NumberFormatException();
-            }
-            return new int[] {rows, columns};
-        } catch (RuntimeException e) {
-            throw new InvalidInputException("shape '" + shape + "' is not ROWSxCOLUMNS with at most "
-                    + (Integer.MAX_VALUE - 8) + " values, e.g. 1000000x64");
         }
     }
 

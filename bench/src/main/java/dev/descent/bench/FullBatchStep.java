@@ -8,7 +8,7 @@ import dev.descent.backend.Problem;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
 import dev.descent.backend.cpu.StreamingRead;
-import java.util.SplittableRandom;
+import dev.descent.cli.BenchmarkData;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,20 +59,10 @@ public class FullBatchStep {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] parts = shape.split("x");
-        int rows = Integer.parseInt(parts[0]);
-        int columns = Integer.parseInt(parts[1]);
-        SplittableRandom random = new SplittableRandom(SEED);
-        float[] x = new float[rows * columns];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) (random.nextDouble() * 2 - 1);
-        }
-        float[] y = new float[rows];
-        for (int i = 0; i < rows; i++) {
-            y[i] = random.nextInt(2);
-        }
-        data = Dataset.rowMajor(x, rows, columns, y);
         ModelKind kind = ModelKind.parse(model);
+        data = BenchmarkData.generate(kind, shape, 2, SEED);
+        float[] x = data.features();
+        int columns = data.columns();
         read = new StreamingRead(x, Runtime.getRuntime().availableProcessors());
         backend = Backends.open(backendName).backend();
         backend.upload(data, new Problem(kind, 1, columns, true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));

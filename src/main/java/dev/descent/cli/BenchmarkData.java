@@ -1,0 +1,47 @@
+package dev.descent.cli;
+
+import dev.descent.Dataset;
+import dev.descent.InvalidInputException;
+import dev.descent.ModelKind;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/** The benchmarks' data: X uniform in [-1, 1), labels that suit the model, all from one seed. Timing does not depend on the values. */
+public final class BenchmarkData {
+    private BenchmarkData() {
+    }
+
+    /** A shape such as "1000000x64" as {rows, columns}. */
+    public static int[] parseShape(String shape) {
+        String[] parts = shape.trim().toLowerCase(Locale.ROOT).split("x");
+        try {
+            int rows = Integer.parseInt(parts[0].replace("_", ""));
+            int columns = Integer.parseInt(parts[1].replace("_", ""));
+            if (parts.length != 2 || rows < 1 || columns < 1 || (long) rows * columns > Integer.MAX_VALUE - 8) {
+                throw new NumberFormatException();
+            }
+            return new int[] {rows, columns};
+        } catch (RuntimeException e) {
+            throw new InvalidInputException("shape '" + shape + "' is not ROWSxCOLUMNS with at most "
+                    + (Integer.MAX_VALUE - 8) + " values, e.g. 1000000x64");
+        }
+    }
+
+    public static Dataset generate(ModelKind kind, String shape, int classes, long seed) {
+        int[] size = parseShape(shape);
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] x = new float[size[0] * size[1]];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        float[] y = new float[size[0]];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = switch (kind) {
+                case LINEAR -> (float) random.nextDouble();
+                case LOGISTIC -> random.nextInt(2);
+                case SOFTMAX -> random.nextInt(classes);
+            };
+        }
+        return Dataset.rowMajor(x, size[0], size[1], y);
+    }
+}
