@@ -153,7 +153,7 @@ final class CsvReader {
             Dataset data = Dataset.rowMajor(x.toArray(), n, d, labelColumn == null ? null : y.toArray());
             if (request.weights() != null) {
                 float[] w = weights.toArray();
-                if (Arrays.stream(toDoubles(w)).sum() == 0) {
+                if (allZero(w)) {
                     throw DataFormatException.in(file, "every sample weight in column '" + request.weights() + "' is zero");
                 }
                 data = data.withSampleWeights(w);
@@ -163,12 +163,14 @@ final class CsvReader {
         }
     }
 
-    private static double[] toDoubles(float[] values) {
-        double[] out = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
+    /** Weights are checked non-negative as they are read, so all zero is the same as a zero sum. */
+    private static boolean allZero(float[] values) {
+        for (float value : values) {
+            if (value != 0) {
+                return false;
+            }
         }
-        return out;
+        return true;
     }
 
     private static DataFormatException ragged(Path file, LineSource lines, int expected, int found) {
