@@ -3,7 +3,8 @@
  *
  * Included by the OpenCL kernels (after opencl_compat.h) and by the CUDA kernels (after
  * cuda_compat.h). The compat header supplies DESCENT_INLINE (a device function), the types
- * descent_uint / descent_ulong and the float functions exp, log1p, fabs, fmax, sqrt.
+ * descent_uint / descent_ulong / descent_long, the address spaces DESCENT_GLOBAL / DESCENT_SHARED,
+ * DESCENT_BARRIER(), and the float functions exp, log, log1p, fabs, fmax, sqrt, min.
  * Every formula here equals the Java oracle: Losses.java for the losses, ParameterUpdate.java for
  * the update rules and RowPermutation.java for the mini-batch order (bit for bit: 32-bit unsigned
  * arithmetic that wraps as Java's int does).
@@ -36,6 +37,20 @@ DESCENT_INLINE float descent_logistic_loss(float z, float y) {
 DESCENT_INLINE float descent_logistic_residual(float z, float y) {
     float e = exp(-fabs(z));
     return (z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e)) - y;
+}
+
+/* s * loss(z, y) into *loss, and returns s * dloss/dz, for k = 1; the power iteration's "loss" is r = s z. */
+DESCENT_INLINE float descent_weighted_residual(int loss_kind, float z, float label, float s, float *loss) {
+    if (loss_kind == DESCENT_LINEAR) {
+        *loss = s * descent_linear_loss(z, label);
+        return s * descent_linear_residual(z, label);
+    }
+    if (loss_kind == DESCENT_LOGISTIC) {
+        *loss = s * descent_logistic_loss(z, label);
+        return s * descent_logistic_residual(z, label);
+    }
+    *loss = 0.0f;
+    return s * z;
 }
 
 /* sign(w) max(|w| - t, 0): the proximal operator of t |w|. */

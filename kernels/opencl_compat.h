@@ -6,4 +6,8 @@
 #define DESCENT_INLINE inline
 typedef uint descent_uint;
 typedef ulong descent_ulong;
+typedef long descent_long;
+#define DESCENT_GLOBAL __global
+#define DESCENT_SHARED __local
+#define DESCENT_BARRIER() barrier(CLK_LOCAL_MEM_FENCE)
 #endif

@@ -2,13 +2,13 @@
  * update.cl: one optimizer step on all parameters (standardized coordinates), with the objective
  * at the pre-update point and the proximal gradient mapping's norm, in one work-group.
  *
- * gradient = reduce_partials' sums (data term, not yet divided by S'); the ridge enters as
- * l2_factor_j * w (l2 / s_j^2 in these coordinates) and the lasso as l1_factor_j (l1 / s_j), both
- * for weights only. The penalty and mapping sums are reduced in a fixed tree (deterministic).
+ * gradient = reduce_partials' sums (data term, not yet divided by S'); each parameter's step is
+ * descent_update_parameter (update.h, shared with update.cu). The penalty and mapping sums are
+ * reduced in a fixed tree (deterministic).
  * stats[0] = objective before the step, stats[1] = mapping norm, stats[2] += objective * batch_rows
  * (the epoch's running sum, read and cleared by the host once per epoch). Local size: UPDATE_LOCAL.
  */
-#include "descent_math.h"
+#include "update.h"
 
 #ifndef UPDATE_LOCAL
 #define UPDATE_LOCAL 256
@@ -26,26 +26,8 @@ void update(__global float *params, __global float *first, __global float *secon
     float penalty = 0.0f;
     float mapping = 0.0f;
     for (int p = t; p < width; p += UPDATE_LOCAL) {
-        const bool weight = p < penalized;
-        if (!weight && !has_intercept) {
-            continue;
-        }
-        const float w = params[p];
-        float g = gradient[p] * inv_weight_sum;
-        float l1 = 0.0f;
-        if (weight) {
-            const float l2 = l2_factor[p % d];
-            l1 = l1_factor[p % d];
-            g += l2 * w;
-            penalty += 0.5f * l2 * w * w + l1 * fabs(w);
-        }
-        float f = first[p];
-        float s = second[p];
-        float squared;
-        params[p] = descent_update(kind, w, g, lr, l1, mu, beta1, beta2, rho, eps, c1, c2, &f, &s, &squared);
-        first[p] = f;
-        second[p] = s;
-        mapping += squared;
+        descent_update_parameter(p, params, first, second, gradient, inv_weight_sum, d, penalized, has_intercept, l2_factor,
+                                 l1_factor, kind, lr, mu, beta1, beta2, rho, eps, c1, c2, &penalty, &mapping);
     }
     penalty_sums[t] = penalty;
     mapping_sums[t] = mapping;

@@ -1,10 +1,29 @@
 package dev.descent;
 
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /** Random data sets for tests, all from explicit seeds. */
 public final class TestData {
     private TestData() {
+    }
+
+    /**
+     * A file of src/test/resources/data, found on the class path (test-classes/data), so that the tests
+     * also run from the GPU bundle, whose working directory is not the repository.
+     */
+    public static Path dataFile(String name) {
+        URL folder = TestData.class.getResource("/data");
+        if (folder == null) {
+            throw new IllegalStateException("the test data folder data/ is not on the class path");
+        }
+        try {
+            return Path.of(folder.toURI()).resolve(name);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public static double gaussian(SplittableRandom random) {

@@ -20,6 +20,23 @@ public interface BackendProvider {
         throw new dev.descent.InvalidInputException("backend " + name() + " has no device choice; use plain " + name());
     }
 
+    /**
+     * The device a selector such as the "1" of "cuda:1" names, out of the devices a backend found;
+     * anything else is an error that says which selectors exist.
+     */
+    static <T> T deviceAt(String backend, String selector, java.util.List<T> devices) {
+        try {
+            int index = Integer.parseInt(selector);
+            if (index >= 0 && index < devices.size()) {
+                return devices.get(index);
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the error below
+        }
+        throw new dev.descent.InvalidInputException(backend + ":" + selector + " is not a device; descent devices lists "
+                + devices.size() + " (" + backend + ":0 .. " + backend + ":" + (devices.size() - 1) + ")");
+    }
+
     /** Why auto passes it over although it is available (only asked when {@link #eligibleForAuto()} is false). */
     default String autoIneligibleReason() {
         return "never chosen automatically";

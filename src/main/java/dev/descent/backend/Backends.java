@@ -2,6 +2,7 @@ package dev.descent.backend;
 
 import dev.descent.InvalidInputException;
 import dev.descent.backend.cpu.CpuBackend;
+import dev.descent.backend.cuda.CudaBackend;
 import dev.descent.backend.opencl.OpenClBackend;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +10,13 @@ import java.util.Locale;
 
 /**
  * The one place where a backend is chosen. {@code auto} takes the first available backend of
- * {@link #PROVIDERS} that is eligible for it: an OpenCL GPU, then cpu (CUDA goes first when it
- * arrives). A name may pick a device: "opencl:1".
+ * {@link #PROVIDERS} that is eligible for it: CUDA, then an OpenCL GPU, then cpu, and says which and
+ * why (the others' reasons included). A name may pick a device: "cuda:1", "opencl:1".
  */
 public final class Backends {
     /** Fastest first: auto's order of preference. */
     private static final List<BackendProvider> PROVIDERS = List.of(
+            new CudaBackend.Provider(),
             new OpenClBackend.Provider(),
             new CpuBackend.Provider(),
             new ReferenceBackend.Provider());

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +47,7 @@ class CliTest {
     }
 
     static Path resource(String name) {
-        return Path.of("src/test/resources/data", name).toAbsolutePath();
+        return TestData.dataFile(name);
     }
 
     /** Writes a CSV of a TestData set: columns f0..f{d-1}, then "target". */
@@ -73,6 +74,7 @@ class CliTest {
     }
 
     @Test
+    @Tag("desktop") // draws a PNG: needs java.desktop, which the GPU bundle's runtime leaves out
     void fitThenPredictRoundTripsToIdenticalPredictions() throws IOException {
         Path model = folder.resolve("model.json");
         Path plot = folder.resolve("objective.png");
@@ -203,6 +205,7 @@ class CliTest {
     }
 
     @Test
+    @Tag("desktop") // draws a PNG: needs java.desktop, which the GPU bundle's runtime leaves out
     void benchTimesEveryBackendAndWritesJsonAndAChart() throws IOException {
         Path json = folder.resolve("bench.json");
         Path chart = folder.resolve("bench.png");

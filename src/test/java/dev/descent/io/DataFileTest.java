@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.TestData;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** The readers on the small files in src/test/resources/data (the .npy files come from make_npy.py there). */
 class DataFileTest {
     static Path resource(String name) {
-        return Path.of("src/test/resources/data", name);
+        return TestData.dataFile(name);
     }
 
     static DataFile.Table fit(String name, String label, String weights, String labels) {

@@ -4,13 +4,17 @@ import dev.descent.DescentException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Kernel files from the jar's kernels/ folder (the repository's kernels/), with each
- * {@code #include "descent_math.h"} replaced by the dialect's compat header and the shared math,
- * since a program built from a String has no include path.
+ * {@code #include "name"} replaced by that file (recursively), since a program built from a String
+ * has no include path. Header guards keep a header that several stages include to one copy.
  */
 final class KernelSource {
+    private static final Pattern INCLUDE = Pattern.compile("(?m)^#include \"([A-Za-z0-9_.]+)\"\\s*$");
+
     private KernelSource() {
     }
 
@@ -25,12 +29,22 @@ final class KernelSource {
         }
     }
 
-    /** The OpenCL program: the compat header, the shared math, then each stage's file. */
+    /** A file with its includes expanded in place. */
+    static String expand(String name) {
+        Matcher include = INCLUDE.matcher(load(name));
+        StringBuilder out = new StringBuilder();
+        while (include.find()) {
+            include.appendReplacement(out, Matcher.quoteReplacement(expand(include.group(1))));
+        }
+        include.appendTail(out);
+        return out.toString();
+    }
+
+    /** The OpenCL program: the compat header, then each stage's file with its includes expanded. */
     static String openClProgram(String... stages) {
-        String math = load("opencl_compat.h") + "\n" + load("descent_math.h") + "\n";
-        StringBuilder program = new StringBuilder();
+        StringBuilder program = new StringBuilder(load("opencl_compat.h")).append('\n');
         for (String stage : stages) {
-            program.append(load(stage).replace("#include \"descent_math.h\"", math)).append('\n');
+            program.append(expand(stage)).append('\n');
         }
         return program.toString();
     }

@@ -9,11 +9,10 @@ import static org.jocl.CL.CL_TRUE;
 import dev.descent.Dataset;
 import dev.descent.DescentException;
 import dev.descent.InvalidInputException;
-import dev.descent.ModelKind;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
-import dev.descent.backend.ParameterUpdate;
+import dev.descent.backend.DeviceProblem;
 import dev.descent.backend.Problem;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +39,7 @@ import org.jocl.cl_program;
  * <p>The kernels work in the optimizer's standardized coordinates (Problem's feature mean and scale):
  * fused_step centres and scales each x on the fly, so the parameters on the device are w', b', and
  * the ridge and lasso enter per feature as l2 / s_j^2 and l1 / s_j. The host maps parameters in and
- * out with {@link ParameterUpdate#toScaled} / {@link ParameterUpdate#toOriginal}. Device arithmetic is
+ * out with {@link DeviceProblem}. Device arithmetic is
  * float32; sums are in fixed orders, so runs are bit-reproducible on one device.
  *
  * <p>One context and queue per instance; an instance belongs to the thread that uses it.
@@ -76,7 +75,7 @@ public final class OpenClBackend implements Backend {
     private double weightSum;
     private boolean hasWeights;
     private int lossKind;
-    private double[] scale;
+    private DeviceProblem deviceProblem;
     private long steps;
 
     private cl_mem x;
@@ -143,17 +142,7 @@ public final class OpenClBackend implements Backend {
 
         @Override
         public Backend create(String selector) {
-            List<OpenClDevices.Device> devices = OpenClDevices.discover().devices();
-            try {
-                int index = Integer.parseInt(selector);
-                if (index >= 0 && index < devices.size()) {
-                    return new OpenClBackend(devices.get(index));
-                }
-            } catch (NumberFormatException e) {
-                // fall through to the error below
-            }
-            throw new InvalidInputException("opencl:" + selector + " is not a device; descent devices lists "
-                    + devices.size() + " (opencl:0 .. opencl:" + (devices.size() - 1) + ")");
+            return new OpenClBackend(BackendProvider.deviceAt(name(), selector, OpenClDevices.discover().devices()));
         }
 
         private static OpenClDevices.Device preferred(List<OpenClDevices.Device> devices) {
@@ -217,31 +206,20 @@ public final class OpenClBackend implements Backend {
         this.width = problemToSolve.parameterCount();
         this.weightSum = data.sampleWeightSum();
         this.hasWeights = data.sampleWeights() != null;
-        this.lossKind = problemToSolve.model() == ModelKind.LINEAR ? 0 : problemToSolve.model() == ModelKind.LOGISTIC ? 1 : 2;
         this.maxGroups = (int) Math.max(1, Math.min(MAX_GROUPS, MAX_PARTIAL_FLOATS / width));
         requireMemory();
-        double[] m = problemToSolve.featureMean();
-        scale = problemToSolve.featureScale() == null ? filled(features, 1.0) : problemToSolve.featureScale();
-        float[] meanF = new float[features];
-        float[] inverse = new float[features];
-        float[] l2F = new float[features];
-        float[] l1F = new float[features];
-        for (int j = 0; j < features; j++) {
-            meanF[j] = m == null ? 0f : (float) m[j];
-            inverse[j] = (float) (1 / scale[j]);
-            l2F[j] = (float) (problemToSolve.l2() / (scale[j] * scale[j]));
-            l1F[j] = (float) (problemToSolve.l1() / scale[j]);
-        }
+        this.deviceProblem = DeviceProblem.of(problemToSolve);
+        this.lossKind = deviceProblem.lossKind();
         try {
             x = input(data.features());
             y = input(data.labels());
             sampleWeights = input(hasWeights ? data.sampleWeights() : new float[1]);
-            mean = input(meanF);
-            inverseScale = input(inverse);
+            mean = input(deviceProblem.mean());
+            inverseScale = input(deviceProblem.inverseScale());
             zeros = input(new float[features]);
-            ones = input(filledFloats(features + 1, 1f));
-            l2Factor = input(l2F);
-            l1Factor = input(l1F);
+            ones = input(DeviceProblem.filledFloats(features + 1, 1f));
+            l2Factor = input(deviceProblem.l2Factor());
+            l1Factor = input(deviceProblem.l1Factor());
             parameters = scratch(width);
             saved = scratch(width);
             first = scratch(width);
@@ -278,9 +256,7 @@ public final class OpenClBackend implements Backend {
     @Override
     public void setParameters(double[] values) {
         checkUploaded();
-        double[] scaled = new double[width];
-        ParameterUpdate.toScaled(problem, values, scaled);
-        write(parameters, toFloats(scaled));
+        write(parameters, deviceProblem.toDevice(values));
         write(stats, new float[3]);
         resetOptimizerState();
     }
@@ -358,33 +334,13 @@ public final class OpenClBackend implements Backend {
         } catch (CLException e) {
             throw failure("evaluating the objective", e);
         }
-        double[] original = readParameters();
-        double[] gradient = new double[width];
-        double[] m = problem.featureMean();
-        int d = features;
-        for (int c = 0; c < outputs; c++) {
-            double interceptGradient = result[outputs * d + c] / weightSum;
-            for (int j = 0; j < d; j++) {
-                // the kernel summed r (x - m) / s; the original coordinates want r x = s (that) + m r
-                gradient[c * d + j] = result[c * d + j] / weightSum * scale[j] + (m == null ? 0 : m[j] * interceptGradient);
-            }
-            gradient[outputs * d + c] = interceptGradient;
-        }
-        double objective = result[width] / weightSum + problem.regularize(original, gradient);
-        if (gradientOut != null) {
-            System.arraycopy(gradient, 0, gradientOut, 0, width);
-        }
-        return objective;
+        return deviceProblem.objective(result, weightSum, readParameters(), gradientOut);
     }
 
     @Override
     public void gramTimes(double[] vector, double[] out) {
         checkUploaded();
-        float[] v = new float[features + 1];
-        for (int j = 0; j < features; j++) {
-            v[j] = (float) vector[j];
-        }
-        v[features] = problem.intercept() ? (float) vector[features] : 0f;
+        float[] v = deviceProblem.gramVector(vector);
         float[] result = new float[features + 2];
         try {
             write(gramVector, v);
@@ -518,16 +474,7 @@ public final class OpenClBackend implements Backend {
         checkUploaded();
         float[] scaled = new float[width];
         read(parameters, scaled);
-        double[] values = new double[width];
-        double[] standardized = new double[width];
-        for (int p = 0; p < width; p++) {
-            standardized[p] = scaled[p];
-        }
-        ParameterUpdate.toOriginal(problem, standardized, values);
-        if (!problem.intercept()) {
-            Arrays.fill(values, problem.penalizedCount(), width, 0.0);
-        }
-        return values;
+        return deviceProblem.fromDevice(scaled);
     }
 
     @Override
@@ -597,26 +544,6 @@ public final class OpenClBackend implements Backend {
             CL.clSetKernelArg(kernel, index++, Sizeof.cl_float, Pointer.to(new float[] {value}));
         }
         return index;
-    }
-
-    private static float[] toFloats(double[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (float) values[i];
-        }
-        return out;
-    }
-
-    private static double[] filled(int length, double value) {
-        double[] out = new double[length];
-        Arrays.fill(out, value);
-        return out;
-    }
-
-    private static float[] filledFloats(int length, float value) {
-        float[] out = new float[length];
-        Arrays.fill(out, value);
-        return out;
     }
 
     private DescentException failure(String operation, RuntimeException e) {

@@ -1,0 +1,51 @@
+/*
+ * cuda_compat.h: what descent_math.h needs from CUDA C++, and the CUDA-only speed helpers the
+ * kernels share. The OpenCL twin is opencl_compat.h.
+ *
+ * CUDA's math library overloads exp, log1p, fabs, fmax and sqrt for float in device code, so the
+ * math header's calls stay float (no double instruction in the PTX; build-ptx.sh checks).
+ */
+#ifndef DESCENT_COMPAT_H
+#define DESCENT_COMPAT_H
+#define DESCENT_INLINE __device__ __forceinline__
+typedef unsigned int descent_uint;
+typedef unsigned long long descent_ulong;
+typedef long long descent_long;
+/* CUDA has one generic address space for pointers, and __syncthreads for a block barrier. */
+#define DESCENT_GLOBAL
+#define DESCENT_SHARED
+#define DESCENT_BARRIER() __syncthreads()
+
+#define DESCENT_FULL_WARP 0xffffffffu
+
+/*
+ * Sum over the 32 lanes of a warp by an xor butterfly. Every lane ends with the same bits: at each
+ * level lane i adds v_i + v_(i^s) and lane i^s adds v_(i^s) + v_i, which float addition (commutative)
+ * rounds identically. The order is fixed, so the sum is deterministic.
+ */
+DESCENT_INLINE float descent_warp_sum(float value) {
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        value += __shfl_xor_sync(DESCENT_FULL_WARP, value, offset);
+    }
+    return value;
+}
+
+/*
+ * Per-step scalars, read by the kernels from device memory rather than passed as launch
+ * arguments, so that a run of steps captured once in a CUDA graph can be replayed with new values
+ * (CudaBackend writes one slot per pending step). 48 bytes; the layout is mirrored in CudaBackend.
+ */
+struct descent_step_args {
+    descent_ulong key;       /* the epoch's permutation key */
+    int batch_start;         /* first position of the batch in the epoch's permutation */
+    int batch_size;          /* rows in the batch */
+    int shuffled;            /* 1: rows come from the permutation; 0: storage order from batch_start */
+    float learning_rate;
+    float bias_one;          /* 1 - beta1^t (Adam) */
+    float bias_two;          /* 1 - beta2^t (Adam) */
+    float inv_weight_sum;    /* 1 / (batch size * S / rows): the batch's data term is an estimate of the full one */
+    float batch_rows;        /* batch size, as a float, for the epoch's objective sum */
+    int padding[2];
+};
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * fused_step.cu: one pass over a batch of X for the data term of the objective and its gradient
+ * (the CUDA twin of fused_step.cl; same outputs, same coordinates).
+ *
+ * Block g of the grid takes a contiguous share of the batch positions and writes its own partials:
+ *   partial[g][c*d + j] = sum_i s_i r_ic x'_ij,  partial[g][k*d + c] = sum_i s_i r_ic,
+ *   partial_loss[g]     = sum_i s_i loss_i,
+ * with x'_ij = (x_ij - mean_j) * inv_scale_j (the optimizer's standardized coordinates; zero and one
+ * buffers give the raw features), z_ic = b'_c + sum_j w'_cj x'_ij and r = dloss/dz. Rows are the
+ * positions args->batch_start.. of the epoch's permutation, or storage order (descent_batch_row).
+ * Every sum has a fixed order and there are no atomics, so a step is bit-reproducible on one GPU.
+ *
+ * Two kernels, chosen by CudaBackend:
+ *   fused_narrow_<C>  k = 1 (linear, logistic, and the power iteration's X^T X v), d <= 32 C. The
+ *                     fast path. One warp per row: lane l holds columns l, l + 32, .. (C of them)
+ *                     in registers, so a row's loads are coalesced 128-byte lines. A warp loads ROWS
+ *                     rows before it does any arithmetic (memory-level parallelism), finishes the
+ *                     dot products with a shuffle butterfly, lets lane r compute row r's loss and
+ *                     residual (one exp per row, not per lane) and broadcasts it back, then adds
+ *                     r x' into its register accumulators while the row is still in registers.
+ *                     Version 1 (this one); tuning candidates for a GPU run: float4 loads and
+ *                     several rows per warp for small d.
+ *   fused_wide        any k and d: fused_step.h, the body fused_step.cl runs too (sub-blocks of
+ *                     SUB rows, dot products split across the block and summed in a fixed tree),
+ *                     for softmax and for d above 1024.
+ *
+ * Shapes: x (rows, d) row-major; params k*d weights then k intercepts; partial (gridDim.x, k*d + k).
+ * Build: kernels/build-ptx.sh (nvcc -ptx, lowest target sm_75).
+ */
+#include "cuda_compat.h"
+#include "descent_math.h"
+
+/* Warps per block of fused_narrow. */
+#define WARPS 8
+#define THREADS (32 * WARPS)
+/* Threads per block and rows per sub-block of fused_wide (as fused_step.cl's LOCAL and SUB). */
+#define LOCAL 64
+#define SUB 16
+#include "fused_step.h"
+
+/* The storage row of batch position pos. */
+DESCENT_INLINE int descent_batch_row(const descent_step_args *args, int rows, int pos) {
+    return args->shuffled ? (int) descent_row(args->key, (descent_uint) rows, (descent_uint) (args->batch_start + pos))
+                          : args->batch_start + pos;
+}
+
+/* This block's share [first, last) of the batch: equal shares rounded up to a multiple of quantum. */
+DESCENT_INLINE void descent_block_range(int batch_size, int quantum, int *first, int *last) {
+    int share = (batch_size + (int) gridDim.x - 1) / (int) gridDim.x;
+    share = (share + quantum - 1) / quantum * quantum;
+    *first = min(batch_size, (int) blockIdx.x * share);
+    *last = min(batch_size, *first + share);
+}
+
+template <int CHUNKS, int ROWS>
+__device__ __forceinline__ void fused_narrow(const float *__restrict__ x, const float *__restrict__ y,
+                                             const float *__restrict__ sample_weight, int has_weights,
+                                             const float *__restrict__ mean, const float *__restrict__ inv_scale,
+                                             const float *__restrict__ params, int rows, int d, int loss_kind,
+                                             const descent_step_args *__restrict__ args, float *__restrict__ partial,
+                                             float *__restrict__ partial_loss) {
+    __shared__ float centre[32 * CHUNKS];
+    __shared__ float inverse[32 * CHUNKS];
+    __shared__ float weight[32 * CHUNKS];
+    __shared__ float warp_gradient[WARPS][32 * CHUNKS];
+    __shared__ float warp_loss[WARPS];
+    __shared__ float warp_residual[WARPS];
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    for (int j = threadIdx.x; j < 32 * CHUNKS; j += THREADS) {
+        const bool column = j < d;
+        centre[j] = column ? mean[j] : 0.0f;
+        inverse[j] = column ? inv_scale[j] : 0.0f;
+        weight[j] = column ? params[j] : 0.0f;
+    }
+    __syncthreads();
+    const float intercept = params[d];
+    int first;
+    int last;
+    descent_block_range(args->batch_size, 1, &first, &last);
+
+    float gradient[CHUNKS];
+#pragma unroll
+    for (int c = 0; c < CHUNKS; c++) {
+        gradient[c] = 0.0f;
+    }
+    float loss_sum = 0.0f;
+    float residual_sum = 0.0f;
+    for (int base = first + warp * ROWS; base < last; base += WARPS * ROWS) {
+        /* lane r < ROWS finds row r of this round (the permutation is computed once per row, not per lane) */
+        const bool mine = lane < ROWS && base + lane < last;
+        const int my_row = mine ? descent_batch_row(args, rows, base + lane) : 0;
+        float value[ROWS][CHUNKS];
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            const int i = __shfl_sync(DESCENT_FULL_WARP, my_row, r);
+            const bool valid = base + r < last;
+            const float *row = x + (size_t) i * d;
+#pragma unroll
+            for (int c = 0; c < CHUNKS; c++) {
+                const int j = lane + 32 * c;
+                value[r][c] = valid && j < d ? (__ldg(row + j) - centre[j]) * inverse[j] : 0.0f;
+            }
+        }
+        float z[ROWS];
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            float dot = 0.0f;
+#pragma unroll
+            for (int c = 0; c < CHUNKS; c++) {
+                dot += value[r][c] * weight[lane + 32 * c];
+            }
+            z[r] = dot;
+        }
+        /* the butterflies of all ROWS rows interleaved, so the shuffles overlap */
+#pragma unroll
+        for (int offset = 16; offset > 0; offset >>= 1) {
+#pragma unroll
+            for (int r = 0; r < ROWS; r++) {
+                z[r] += __shfl_xor_sync(DESCENT_FULL_WARP, z[r], offset);
+            }
+        }
+        float my_z = z[0];
+#pragma unroll
+        for (int r = 1; r < ROWS; r++) {
+            my_z = lane == r ? z[r] : my_z;
+        }
+        float residual = 0.0f;
+        if (mine) {
+            const float s = has_weights ? sample_weight[my_row] : 1.0f;
+            float loss;
+            residual = descent_weighted_residual(loss_kind, my_z + intercept, y[my_row], s, &loss);
+            loss_sum += loss;
+            residual_sum += residual;
+        }
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            const float rr = __shfl_sync(DESCENT_FULL_WARP, residual, r);
+#pragma unroll
+            for (int c = 0; c < CHUNKS; c++) {
+                gradient[c] += rr * value[r][c];
+            }
+        }
+    }
+
+    /* warps' partials, then the block's, in warp order */
+#pragma unroll
+    for (int c = 0; c < CHUNKS; c++) {
+        warp_gradient[warp][lane + 32 * c] = gradient[c];
+    }
+    loss_sum = descent_warp_sum(loss_sum);
+    residual_sum = descent_warp_sum(residual_sum);
+    if (lane == 0) {
+        warp_loss[warp] = loss_sum;
+        warp_residual[warp] = residual_sum;
+    }
+    __syncthreads();
+    float *out = partial + (size_t) blockIdx.x * (d + 1);
+    for (int j = threadIdx.x; j < d; j += THREADS) {
+        float sum = 0.0f;
+        for (int w = 0; w < WARPS; w++) {
+            sum += warp_gradient[w][j];
+        }
+        out[j] = sum;
+    }
+    if (threadIdx.x == 0) {
+        float loss = 0.0f;
+        float residual = 0.0f;
+        for (int w = 0; w < WARPS; w++) {
+            loss += warp_loss[w];
+            residual += warp_residual[w];
+        }
+        out[d] = residual;
+        partial_loss[blockIdx.x] = loss;
+    }
+}
+
+/* One entry point per register width; ROWS keeps ROWS * CHUNKS (loads in flight per lane) at 16..32. */
+#define DESCENT_FUSED_NARROW(CHUNKS, ROWS)                                                                           \
+    extern "C" __global__ void __launch_bounds__(THREADS) fused_narrow_##CHUNKS(                                     \
+            const float *__restrict__ x, const float *__restrict__ y, const float *__restrict__ sample_weight,       \
+            int has_weights, const float *__restrict__ mean, const float *__restrict__ inv_scale,                    \
+            const float *__restrict__ params, int rows, int d, int loss_kind,                                       \
+            const descent_step_args *__restrict__ args, float *__restrict__ partial, float *__restrict__ partial_loss) { \
+        fused_narrow<CHUNKS, ROWS>(x, y, sample_weight, has_weights, mean, inv_scale, params, rows, d, loss_kind, args, \
+                                   partial, partial_loss);                                                            \
+    }
+DESCENT_FUSED_NARROW(1, 16)
+DESCENT_FUSED_NARROW(2, 8)
+DESCENT_FUSED_NARROW(4, 8)
+DESCENT_FUSED_NARROW(8, 4)
+DESCENT_FUSED_NARROW(16, 2)
+DESCENT_FUSED_NARROW(32, 1)
+
+/*
+ * fused_wide: descent_fused_block (fused_step.h, shared with fused_step.cl) for any k and d, with the
+ * block's share of the batch taken from args. Dynamic shared memory: SUB * LOCAL dots, then SUB * k
+ * residuals.
+ */
+extern "C" __global__ void __launch_bounds__(LOCAL)
+fused_wide(const float *__restrict__ x, const float *__restrict__ y, const float *__restrict__ sample_weight,
+           int has_weights, const float *__restrict__ mean, const float *__restrict__ inv_scale,
+           const float *__restrict__ params, int rows, int d, int k, int loss_kind,
+           const descent_step_args *__restrict__ args, float *__restrict__ partial, float *__restrict__ partial_loss) {
+    extern __shared__ float shared[];
+    __shared__ int row_index[SUB];
+    __shared__ float weight[SUB];
+    int first;
+    int last;
+    descent_block_range(args->batch_size, SUB, &first, &last);
+    descent_fused_block(x, y, sample_weight, has_weights, mean, inv_scale, params, rows, d, k, loss_kind, args->shuffled,
+                        args->key, args->batch_start, first, last, partial + (size_t) blockIdx.x * (k * d + k),
+                        partial_loss + blockIdx.x, shared, shared + SUB * LOCAL, row_index, weight, threadIdx.x);
+}

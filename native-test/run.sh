@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs descent's GPU tests, then its GPU benchmark beside PyTorch's, from a bundle made by
+# native-test/bundle.sh. Needs only this folder, an NVIDIA driver and, for the peer, python3 with torch.
+#
+#   ./run.sh [RESULTS_DIR] [native|all|tests]
+#     native (default): the CUDA tests (DESCENT_REQUIRE_CUDA=1: no skipping), then the benchmark
+#     all:              every test of the suite (CPU, OpenCL where there is a platform, CUDA) but the two
+#                       that draw PNGs (the runtime has no java.desktop); no benchmark
+#     tests:            the CUDA tests only
+#
+# RESULTS_DIR (default ./results) receives machine.txt, junit/ (XML reports), tests.txt, and for the
+# benchmark descent-<model>.json/.txt (step by step), descent-<model>-graph.json/.txt (32 steps per
+# read: graph replay), torch.txt and summary.txt (step times side by side, ratios, bandwidth).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+results="$(mkdir -p "${1:-$here/results}" && cd "${1:-$here/results}" && pwd)"
+mode="${2:-native}"
+java="$here/runtime/bin/java"
+[[ -x "$java" ]] || java="$(command -v java)"
+shapes="${DESCENT_BENCH_SHAPES:-10000x64,1000000x64,1000000x256,4000000x256}"
+jvm=(--add-modules jdk.incubator.vector -Xmx48g -XX:+UseParallelGC)
+cd "$here"
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "bundle: $here"
+  uname -srm
+  "$java" -version 2>&1 | head -1
+  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.memory --format=csv 2>&1 || echo "nvidia-smi: not found"
+  echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+} | tee "$results/machine.txt"
+
+status=0
+case "$mode" in
+  all) selection=(--scan-class-path test-classes --exclude-tag desktop) ;;
+  *) export DESCENT_REQUIRE_CUDA=1; selection=(--select-package dev.descent.backend.cuda) ;;
+esac
+"$java" "${jvm[@]}" -jar junit-console.jar execute --class-path "descent.jar:test-classes" "${selection[@]}" \
+  --reports-dir "$results/junit" --details=tree --disable-banner 2>&1 | tee "$results/tests.txt"
+status=${PIPESTATUS[0]}
+[[ "$mode" == native ]] || exit "$status"
+
+for model in linear logistic; do
+  "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda,cpu --model "$model" --shape "$shapes" --steps 50 --warmup 10 \
+    --json "$results/descent-$model.json" 2>&1 | tee "$results/descent-$model.txt"
+  "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda --model "$model" --shape "$shapes" --steps 20 --warmup 2 \
+    --read-every 32 --json "$results/descent-$model-graph.json" 2>&1 | tee "$results/descent-$model-graph.txt"
+done
+python3 torch_step.py --shapes "$shapes" --models linear,logistic --steps 50 2>&1 | tee "$results/torch.txt"
+
+python3 - "$results" <<'PY' | tee "$results/summary.txt"
+import json, pathlib, re, sys
+out = pathlib.Path(sys.argv[1])
+torch = {}
+for line in (out / "torch.txt").read_text().splitlines():
+    m = re.match(r"(torch-\S+) (\S+) (\S+): median ([0-9.]+) ms", line)
+    if m:
+        key = (m[2], m[3])
+        torch[key] = min(torch.get(key, float("inf")), float(m[4]))
+print("descent cuda step time against PyTorch's faster variant (manual or autograd) on the same GPU; ratio > 1: descent faster")
+print(f"{'model':9} {'shape':13} {'descent ms':>11} {'graph ms':>9} {'torch ms':>9} {'ratio':>6} {'graph ratio':>11} {'X GB/s':>8} {'read GB/s':>9} {'of read':>7} {'first step ms':>13}")
+for model in ("linear", "logistic"):
+    plain = {r["shape"]: r for r in json.loads((out / f"descent-{model}.json").read_text())["results"] if r["backend"] == "cuda"}
+    graph = {r["shape"]: r for r in json.loads((out / f"descent-{model}-graph.json").read_text())["results"] if r["backend"] == "cuda"}
+    for shape, r in plain.items():
+        if not r["available"]:
+            print(f"{model:9} {shape:13} cuda unavailable: {r['reason']}")
+            continue
+        g = graph.get(shape, {})
+        t = torch.get((shape, model), float("nan"))
+        gm = g.get("median_ms", float("nan"))
+        print(f"{model:9} {shape:13} {r['median_ms']:11.4f} {gm:9.4f} {t:9.4f} {t / r['median_ms']:6.2f} {t / gm:11.2f} "
+              f"{r['x_bytes_per_s'] / 1e9:8.1f} {r['read_bandwidth_bytes_per_s'] / 1e9:9.1f} {100 * r['fraction_of_read_bandwidth']:6.1f}% "
+              f"{r['time_to_first_step_ms']:13.1f}")
+PY
+exit "$status"
