@@ -7,5 +7,10 @@ public enum FitStatus {
     /** The epoch limit came first; the weights are the last iterate. */
     MAX_EPOCHS,
     /** The objective became non-finite or kept rising; the weights are the best seen, not the last. */
-    DIVERGED
+    DIVERGED,
+    /**
+     * The fitting thread was interrupted (Thread.interrupt from the API, Ctrl-C from the command line);
+     * the fit stopped at the next step boundary and the weights are the best seen so far.
+     */
+    INTERRUPTED
 }

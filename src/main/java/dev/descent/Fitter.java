@@ -224,7 +224,11 @@ public final class Fitter {
         return fit(Dataset.of(x, y));
     }
 
-    /** Fits on a data set with labels (and optional sample weights). */
+    /**
+     * Fits on a data set with labels (and optional sample weights). An interrupt of the calling thread
+     * stops the fit at the next step boundary with status {@link FitStatus#INTERRUPTED} and the best
+     * weights so far; the thread's interrupt flag is set again on return.
+     */
     public FitResult fit(Dataset data) {
         long start = System.nanoTime();
         if (data == null || !data.hasLabels()) {
@@ -242,14 +246,24 @@ public final class Fitter {
         Problem problem = new Problem(model, outputs, data.columns(), intercept, l2, l1, optimizer, moments[0], moments[1]);
 
         Backends.Selection selection = Backends.open(backend);
+        FitResult result;
         try (Backend device = selection.backend()) {
             device.upload(training, problem);
             double initialRate = Double.isNaN(learningRate) ? autoLearningRate(device, training, problem, batch) : learningRate;
             double[] initial = initialParameters(problem);
             device.setParameters(initial);
             device.checkpoint();
-            return new Run(device, selection, problem, classes, initial, initialRate, batch, rows, start).execute();
+            result = new Run(device, selection, problem, classes, initial, initialRate, batch, rows, start).execute();
         }
+        if (result.status() == FitStatus.INTERRUPTED) {
+            // the fit consumed the interrupt to finish cleanly; the caller's thread keeps it, as is the custom
+            Thread.currentThread().interrupt();
+        }
+        return result;
+    }
+
+    private static String interruptedReason(int epochs) {
+        return "interrupted after " + epochs + " epoch" + (epochs == 1 ? "" : "s");
     }
 
     /** The loop of one fit: epochs, batches, stopping and divergence rules. */
@@ -278,8 +292,9 @@ public final class Fitter {
         }
 
         FitResult execute() {
-            double[] history = new double[maxEpochs];
-            double[] stepNanos = new double[maxEpochs];
+            // grown as epochs pass: memory follows the epochs run, not the limit (which may be huge)
+            double[] history = new double[Math.min(maxEpochs, 1024)];
+            double[] stepNanos = new double[history.length];
             long firstStepEnd = 0;
             long steps = 0;
             double best = Double.POSITIVE_INFINITY;
@@ -294,6 +309,11 @@ public final class Fitter {
                     && (optimizer.kind() == OptimizerKind.MOMENTUM || optimizer.kind() == OptimizerKind.NESTEROV);
             int epoch = 0;
             while (epoch < maxEpochs && reason == null) {
+                if (Thread.interrupted()) {
+                    status = FitStatus.INTERRUPTED;
+                    reason = interruptedReason(epoch);
+                    break;
+                }
                 double rate = schedule == Schedule.CONSTANT ? initialRate : initialRate / (1 + decay * epoch);
                 long epochStart = System.nanoTime();
                 double objective;
@@ -305,15 +325,27 @@ public final class Fitter {
                     steps++;
                 } else {
                     long key = dev.descent.backend.RowPermutation.epochKey(seed, epoch);
-                    for (int first = 0; first < rows; first += batch) {
+                    for (int first = 0; first < rows && status != FitStatus.INTERRUPTED; first += batch) {
+                        if (Thread.interrupted()) {
+                            status = FitStatus.INTERRUPTED;
+                            reason = interruptedReason(epoch) + " (in the middle of an epoch, which is dropped)";
+                            break;
+                        }
                         device.step(key, first, Math.min(batch, rows - first), rate);
                         steps++;
                     }
                     objective = device.takeObjectiveSum() / rows;
                 }
+                if (status == FitStatus.INTERRUPTED) {
+                    break;
+                }
                 long now = System.nanoTime();
                 if (epoch == 0) {
                     firstStepEnd = now;
+                }
+                if (epoch == history.length) {
+                    history = Arrays.copyOf(history, (int) Math.min(maxEpochs, 2L * epoch));
+                    stepNanos = Arrays.copyOf(stepNanos, history.length);
                 }
                 stepNanos[epoch] = (double) (now - epochStart) / ((rows + batch - 1) / batch);
                 history[epoch] = objective;
@@ -372,7 +404,7 @@ public final class Fitter {
             if (reason == null) {
                 reason = "reached the limit of " + maxEpochs + " epochs before the stopping rule was met";
             }
-            if (status == FitStatus.DIVERGED) {
+            if (status == FitStatus.DIVERGED || status == FitStatus.INTERRUPTED) {
                 device.restoreCheckpoint();
                 reason += "; returning the weights of the best epoch";
             }

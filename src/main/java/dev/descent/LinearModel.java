@@ -13,6 +13,26 @@ import java.util.Arrays;
  */
 public record LinearModel(ModelKind kind, double[] classes, double[][] weights, double[] intercepts) {
 
+    /**
+     * Refuses a model that cannot predict: there is no unfitted state to predict from, since a model
+     * comes from {@link Fitter#fit} or {@link dev.descent.io.ModelFile#read}.
+     */
+    public LinearModel {
+        if (kind == null || weights == null || weights.length == 0 || weights[0] == null || weights[0].length == 0) {
+            throw new InvalidInputException("this model has no weights, so it cannot predict: fit one with Fitter.fit "
+                    + "(or read one with ModelFile.read) first");
+        }
+        for (double[] row : weights) {
+            if (row == null || row.length != weights[0].length) {
+                throw new InvalidInputException("every output of a model needs " + weights[0].length + " weights");
+            }
+        }
+        if (intercepts == null || intercepts.length != weights.length) {
+            throw new InvalidInputException("a model with " + weights.length + " outputs needs as many intercepts, not "
+                    + (intercepts == null ? 0 : intercepts.length));
+        }
+    }
+
     public int features() {
         return weights[0].length;
     }

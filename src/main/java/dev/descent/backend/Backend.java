@@ -15,7 +15,8 @@ import dev.descent.Dataset;
  *       {@link #checkpoint()} / {@link #restoreCheckpoint()} to keep the best point so far;</li>
  *   <li>{@link #readParameters()}, then {@link #close()}.</li>
  * </ol>
- * An instance belongs to the thread that uses it; it is not safe to call from two threads at once.
+ * An instance belongs to the thread that uses it; it is not safe to call from two threads at once
+ * (instances from {@link Backends#open} refuse it with an IllegalStateException).
  * Results are deterministic: the same calls give bit-identical parameters.
  */
 public interface Backend extends AutoCloseable {

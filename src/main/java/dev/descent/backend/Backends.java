@@ -35,7 +35,8 @@ public final class Backends {
 
     /**
      * Opens the backend named {@code name} ("auto" or one of {@link #all()}). A named backend that
-     * cannot run here is an error that says why.
+     * cannot run here is an error that says why. The instance refuses calls from a second thread
+     * while one is inside it (see {@link ExclusiveBackend}).
      */
     public static Selection open(String name) {
         String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
@@ -52,7 +53,7 @@ public final class Backends {
                 if (availability.available()) {
                     String why = "auto chose " + provider.name() + " (" + availability.device() + ")"
                             + (passedOver.isEmpty() ? "" : "; passed over " + String.join(", ", passedOver));
-                    return new Selection(provider.create(), why);
+                    return new Selection(new ExclusiveBackend(provider.create()), why);
                 }
                 passedOver.add(provider.name() + ": " + availability.reason());
             }
@@ -66,7 +67,7 @@ public final class Backends {
                 if (!availability.available()) {
                     throw new InvalidInputException("backend " + providerName + " is unavailable: " + availability.reason());
                 }
-                Backend backend = colon < 0 ? provider.create() : provider.create(wanted.substring(colon + 1));
+                Backend backend = new ExclusiveBackend(colon < 0 ? provider.create() : provider.create(wanted.substring(colon + 1)));
                 return new Selection(backend, "requested " + wanted + " (" + backend.device() + ")");
             }
         }

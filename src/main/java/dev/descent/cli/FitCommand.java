@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 /** {@code descent fit}: reads a data file, fits, writes the model (atomically), summarizes. */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fits a model to a data file and writes it as JSON.",
+            "Ctrl-C stops the fit at the next step and still writes the model, with the best weights so far.",
             "Exit codes: 0 converged, 1 did not converge or diverged (the model is still written, with its status),"
-                + " 2 bad usage or bad input."})
+                + " 2 bad usage or bad input, 130 interrupted (the model is still written)."})
 final class FitCommand implements Callable<Integer> {
     /** A progress bar appears only on fits that last longer than this. */
     static final long PROGRESS_AFTER_MILLIS = 1000;
@@ -116,11 +117,24 @@ final class FitCommand implements Callable<Integer> {
 
         Progress progress = new Progress(!quiet && System.console() != null, maxEpochs);
         FitResult result;
-        try {
-            result = fitter.listener(progress::onEpoch).fit(table.data());
-        } finally {
-            progress.close();
+        console.printf(Locale.ROOT, "fitting %s on %,d rows x %,d features (Ctrl-C stops at the next step and keeps the best weights)%n",
+                kind, table.data().rows(), table.data().columns());
+        console.flush();
+        try (CtrlC stop = CtrlC.interruptsThisThread()) {
+            try {
+                result = fitter.listener(progress::onEpoch).fit(table.data());
+            } finally {
+                progress.close();
+            }
+            return finish(result, kind, table, standardization, console);
         }
+    }
+
+    /** Writes the model (also after Ctrl-C) and the summary; returns the exit code. */
+    private int finish(FitResult result, ModelKind kind, DataFile.Table table, Standardization standardization,
+                       PrintWriter console) throws IOException {
+        // the fit hands an interrupt back on the thread; writing the model must not trip over it
+        boolean interrupted = Thread.interrupted() || result.status() == FitStatus.INTERRUPTED;
         ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
                 standardization, l2, l1, ModelFile.FitSummary.of(result)));
         if (plot != null) {
@@ -141,6 +155,10 @@ final class FitCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "model written to %s%s%s%n", out,
                 standardization != null ? " (weights on the standardized scale)" : "",
                 plot != null ? "; plot written to " + plot : "");
+        console.flush();
+        if (interrupted) {
+            return Main.EXIT_INTERRUPTED;
+        }
         return result.status() == FitStatus.CONVERGED ? 0 : Main.EXIT_NOT_CONVERGED;
     }
 

@@ -17,6 +17,8 @@ public final class Main implements Runnable {
     public static final int EXIT_NOT_CONVERGED = 1;
     /** Exit code of bad usage or bad input. */
     public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code of a fit stopped by Ctrl-C (128 + SIGINT, as shells report it); the model is still written. */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

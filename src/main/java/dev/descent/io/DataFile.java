@@ -111,6 +111,10 @@ public final class DataFile {
             };
         } catch (IOException e) {
             throw new DataFormatException(file + ": cannot read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // what was read so far is garbage now; say what to change instead of dying halfway
+            throw DataFormatException.in(file, HeapBudget.exhausted("reading this " + (file.toFile().length() >> 20)
+                    + " MiB file as float32", 2 * file.toFile().length()));
         }
     }
 }

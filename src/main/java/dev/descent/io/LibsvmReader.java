@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,6 +14,16 @@ import java.util.List;
  * the model's feature count at predict time). Feature j (0-based, named "f" + j) is index j + 1.
  */
 final class LibsvmReader {
+    /**
+     * descent holds LIBSVM data dense, so one large index makes every row that wide. A dense matrix
+     * more than this many times the file's size (one nonzero in ~1,000 columns at ~12 bytes an entry)
+     * is taken for a mistaken index rather than allocated; real sparse sets that dense are far
+     * beyond any heap anyway (news20: 1.35 M features, 108 GB dense).
+     */
+    static final long DENSE_BYTES_PER_FILE_BYTE = 4096;
+    /** Below this, any width is allowed: small files with a few wide rows are fine. */
+    static final long DENSE_ALLOWANCE = 64L << 20;
+
     private LibsvmReader() {
     }
 
@@ -41,9 +50,9 @@ final class LibsvmReader {
                     continue;
                 }
                 int tokenEnd = tokenEnd(b, i, end);
-                if (!parser.parse(b, i, tokenEnd) || !Double.isFinite(parser.value)) {
+                if (!parser.parse(b, i, tokenEnd) || !Float.isFinite((float) parser.value)) {
                     throw DataFormatException.at(file, lines.lineNumber, i - lines.start + 1, "label",
-                            "'" + text(b, i, tokenEnd) + "' is not a finite number");
+                            "'" + text(b, i, tokenEnd) + "' is not a finite float32 number");
                 }
                 labels.add((float) parser.value);
                 lineNumbers.add((int) Math.min(Integer.MAX_VALUE, lines.lineNumber));
@@ -108,6 +117,14 @@ final class LibsvmReader {
         if ((long) n * d > Integer.MAX_VALUE - 8) {
             throw DataFormatException.in(file, n + " rows x " + d + " features are too many for dense float32 rows");
         }
+        long dense = 4L * n * d;
+        long fileBytes = Files.size(file);
+        if (dense > Math.max(DENSE_ALLOWANCE, DENSE_BYTES_PER_FILE_BYTE * fileBytes)) {
+            throw DataFormatException.in(file, String.format(java.util.Locale.ROOT, "feature index %,d makes the %,d rows "
+                    + "%,d MiB as dense float32, from a file of %,d bytes; descent holds LIBSVM data dense, so an index "
+                    + "this large is taken for a mistake", largest, n, dense >> 20, fileBytes));
+        }
+        HeapBudget.require(file, dense, n + " rows x " + d + " features as dense float32");
         float[] x = new float[n * d];
         float[] v = values.toArray();
         int[] index = indices.toArray();
@@ -119,11 +136,7 @@ final class LibsvmReader {
             }
             start = ends[row];
         }
-        List<String> names = new ArrayList<>(d);
-        for (int j = 0; j < d; j++) {
-            names.add("f" + j);
-        }
-        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), names, "label", file, lineNumbers.toArray(), 1);
+        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), FeatureNames.numbered(d), "label", file, lineNumbers.toArray(), 1);
     }
 
     private static int skipSpaces(byte[] b, int i, int end) {

@@ -54,10 +54,7 @@ final class NpyReader {
         } else if (request.labelRequired()) {
             throw DataFormatException.in(file, "a .npy file holds only X: give the labels with --labels FILE.npy");
         }
-        List<String> names = new ArrayList<>(d);
-        for (int j = 0; j < d; j++) {
-            names.add("f" + j);
-        }
+        List<String> names = FeatureNames.numbered(d);
         for (int i = 0; i < x.values.length; i++) {
             if (!Float.isFinite(x.values[i])) {
                 throw DataFormatException.in(file, "row index " + i / d + ", column index " + i % d + ": value "
@@ -116,6 +113,7 @@ final class NpyReader {
             if (count > Integer.MAX_VALUE - 8) {
                 throw DataFormatException.in(file, count + " values are more than one Java array holds");
             }
+            HeapBudget.require(file, 4L * count, rows + " x " + columns + " values as float32");
             float[] values = new float[(int) count];
             ByteBuffer buffer = ByteBuffer.allocate(CHUNK - CHUNK % header.size).order(header.order);
             channel.position(header.dataOffset);

@@ -1,0 +1,368 @@
+package dev.descent.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.descent.Dataset;
+import dev.descent.FitResult;
+import dev.descent.FitStatus;
+import dev.descent.Fitter;
+import dev.descent.LinearModel;
+import dev.descent.ModelKind;
+import dev.descent.Optimizer;
+import dev.descent.OptimizerKind;
+import dev.descent.TestData;
+import dev.descent.backend.Availability;
+import dev.descent.backend.Backend;
+import dev.descent.backend.BackendProvider;
+import dev.descent.backend.Backends;
+import dev.descent.backend.Problem;
+import dev.descent.cli.Main;
+import dev.descent.io.ModelFile;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What happens when things go wrong or run long: a save killed halfway, data larger than the heap,
+ * a thousand open/close cycles, two threads, and interrupts from the API and from Ctrl-C.
+ */
+class FailureAndResourceTest {
+    /** Open/close cycles per backend. */
+    static final int CYCLES = 1_000;
+    /**
+     * Resident memory the cycles may add: heap the JVM keeps after a full GC plus allocator slack; a
+     * leak of one device buffer set or context per cycle (PoCL: about 1 MiB) would pass it by far.
+     */
+    static final long RESIDENT_GROWTH_BOUND = 96L << 20;
+    /** Live threads the cycles may add (none expected; a pool left open per cycle would add 1,000s). */
+    static final int THREAD_GROWTH_BOUND = 2;
+    /** How long a subprocess may take to show it has started a save or a fit. */
+    static final long START_SECONDS = 60;
+
+    @TempDir
+    Path folder;
+
+    static Stream<Arguments> everyBackend() {
+        return Backends.all().stream().map(provider -> Arguments.of(provider.name()));
+    }
+
+    static void requireBackend(String name) {
+        Availability availability = provider(name).availability();
+        assumeTrue(availability.available(), () -> name + " unavailable: " + availability.reason());
+    }
+
+    static BackendProvider provider(String name) {
+        return Backends.all().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    // ---- a save killed halfway ----------------------------------------------------------------------
+
+    /**
+     * kill -9 during a 20 MB model save, five times at different moments: the file is always a whole
+     * model, the previous one or a complete new one, never a torn one.
+     */
+    @Test
+    void aSaveKilledMidWriteLeavesTheFileWhole() throws Exception {
+        Path model = folder.resolve("model.json");
+        double[] first = {1.5, -2};
+        ModelFile.write(model, new ModelFile.SavedModel(new LinearModel(ModelKind.LINEAR, new double[0],
+                new double[][] {first}, new double[] {0.25}), List.of("a", "b"), "y", null, 0, 0, null));
+        List<String> outcomes = new ArrayList<>();
+        for (int attempt = 0; attempt < 5; attempt++) {
+            Process saver = Subprocess.java(List.of("-Xmx512m"), SaveInALoop.class.getName(), model.toString())
+                    .redirectErrorStream(true).start();
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(saver.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                do {
+                    line = out.readLine();
+                } while (line != null && !line.equals("saving 2"));
+                assertTrue(line != null, "the saver never reached its second save");
+                Thread.sleep(20 + 60L * attempt); // somewhere inside save 2 (a save takes ~0.3-1 s)
+                saver.destroyForcibly();
+                assertTrue(saver.waitFor(30, TimeUnit.SECONDS));
+            }
+            ModelFile.SavedModel read = ModelFile.read(model); // throws if the file is torn
+            double[] weights = read.model().weights()[0];
+            boolean previous = Arrays.equals(weights, first);
+            boolean whole = weights.length == SaveInALoop.WEIGHTS && Arrays.stream(weights).allMatch(w -> w == weights[0]);
+            assertTrue(previous || whole, "attempt " + attempt + ": a model that is neither the previous nor a whole new one");
+            outcomes.add(previous ? "previous" : "save " + (int) read.model().intercepts()[0]);
+        }
+        System.err.println("kill -9 during saves left: " + outcomes);
+    }
+
+    // ---- data larger than the heap ------------------------------------------------------------------
+
+    /** A 100 MB .npy and a 30 MB CSV in a JVM with a 64 MiB heap: exit code 2 and a message naming the sizes and -Xmx. */
+    @Test
+    void dataLargerThanTheHeapIsRefusedNamingTheSetting() throws Exception {
+        Path x = folder.resolve("x.npy");
+        Path y = folder.resolve("y.npy");
+        writeNpy(x, 1_000_000, 25);
+        writeNpy(y, 1_000_000, 1);
+        Path csv = folder.resolve("big.csv");
+        StringBuilder text = new StringBuilder("a,b,c,d,y\n");
+        for (int i = 0; i < 1_000_000; i++) {
+            text.append(i % 7).append(".25,").append(i % 5).append(",3.5,").append(i % 3).append(",1\n");
+        }
+        Files.writeString(csv, text);
+        for (String[] args : new String[][] {
+            {"fit", "--train", x.toString(), "--labels", y.toString(), "--model", "linear", "--out", folder.resolve("m.json").toString()},
+            {"fit", "--train", csv.toString(), "--model", "linear", "--out", folder.resolve("m.json").toString()}}) {
+            Process fit = Subprocess.java(List.of("-Xmx64m"), Main.class.getName(), args).redirectErrorStream(true).start();
+            String output = new String(fit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(fit.waitFor(120, TimeUnit.SECONDS));
+            assertEquals(Main.EXIT_BAD_INPUT, fit.exitValue(), output);
+            assertTrue(output.contains("Java heap") && output.contains("-Xmx") && output.contains("DESCENT_JAVA_OPTS")
+                    && output.contains("MiB") && !output.contains("Exception"), output);
+        }
+    }
+
+    private static void writeNpy(Path file, int rows, int columns) throws IOException {
+        String dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + (columns == 1 ? ",)" : ", " + columns + ")")
+                + ", }";
+        int header = (10 + dictionary.length() + 1 + 63) / 64 * 64 - 10;
+        ByteBuffer head = ByteBuffer.allocate(10 + header).order(ByteOrder.LITTLE_ENDIAN);
+        head.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
+                .putShort((short) header).put((dictionary + " ".repeat(header - dictionary.length() - 1) + "\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+        try (var out = Files.newOutputStream(file)) {
+            out.write(head.array());
+            out.write(new byte[4 * rows * columns]);
+        }
+    }
+
+    // ---- open and close ----------------------------------------------------------------------------
+
+    /**
+     * 1,000 times on each available backend: fresh data, upload, a step, read back, close. Resident
+     * memory (after a full GC) and the live thread count are measured after a warm-up cycle and at
+     * the end and must stay within the bounds above.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBackend")
+    void openingAndClosingAThousandTimesLeaksNeitherMemoryNorThreads(String backend) throws Exception {
+        requireBackend(backend);
+        cycle(backend, 0);
+        long residentBefore = residentBytes();
+        int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        for (int i = 1; i < CYCLES; i++) {
+            cycle(backend, i);
+        }
+        long residentAfter = residentBytes();
+        int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+        System.err.printf(Locale.ROOT, "%s open/close x%d: resident %,d -> %,d KiB, threads %d -> %d%n", backend, CYCLES,
+                residentBefore >> 10, residentAfter >> 10, threadsBefore, threadsAfter);
+        assertTrue(residentAfter - residentBefore <= RESIDENT_GROWTH_BOUND,
+                backend + ": resident memory grew by " + ((residentAfter - residentBefore) >> 20) + " MiB");
+        assertTrue(threadsAfter - threadsBefore <= THREAD_GROWTH_BOUND, backend + ": threads " + threadsBefore + " -> " + threadsAfter);
+    }
+
+    private static void cycle(String backend, int seed) {
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 500, 12, 0, seed);
+        try (Backend device = Backends.open(backend).backend()) {
+            device.upload(data, new Problem(ModelKind.LOGISTIC, 1, 12, true, 1e-3, 0, Optimizer.of(OptimizerKind.ADAM)));
+            device.setParameters(new double[13]);
+            device.step(0, 0, 500, 0.01);
+            assertTrue(Double.isFinite(device.lastObjective()));
+            device.readParameters();
+        }
+    }
+
+    /** VmRSS of this process after a full GC (Linux); the test is skipped where /proc is absent. */
+    private static long residentBytes() throws IOException, InterruptedException {
+        Path status = Path.of("/proc/self/status");
+        assumeTrue(Files.exists(status), "no /proc/self/status to read resident memory from");
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
+            }
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
+    // ---- threads -----------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBackend")
+    void twoThreadsOnTwoInstancesGiveWhatOneAfterTheOtherGives(String backend) throws Exception {
+        requireBackend(backend);
+        Dataset first = TestData.random(ModelKind.LOGISTIC, 2000, 10, 0, 31);
+        Dataset second = TestData.random(ModelKind.SOFTMAX, 1500, 8, 4, 32);
+        Fitter logistic = Fitter.of(ModelKind.LOGISTIC).backend(backend).maxEpochs(40).batchSize(128).seed(5);
+        Fitter softmax = Fitter.of(ModelKind.SOFTMAX).backend(backend).maxEpochs(40).seed(6);
+        FitResult firstAlone = logistic.fit(first);
+        FitResult secondAlone = softmax.fit(second);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            Future<FitResult> a = pool.submit(() -> {
+                start.await();
+                return logistic.fit(first);
+            });
+            Future<FitResult> b = pool.submit(() -> {
+                start.await();
+                return softmax.fit(second);
+            });
+            start.countDown();
+            assertSameBits(firstAlone, a.get(5, TimeUnit.MINUTES));
+            assertSameBits(secondAlone, b.get(5, TimeUnit.MINUTES));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void assertSameBits(FitResult expected, FitResult actual) {
+        assertTrue(Arrays.deepEquals(expected.model().weights(), actual.model().weights()), "weights");
+        assertArrayEquals(expected.model().intercepts(), actual.model().intercepts(), 0.0, "intercepts");
+        assertArrayEquals(expected.objectiveHistory(), actual.objectiveHistory(), 0.0, "history");
+    }
+
+    /** One instance, two threads at once: the second call is refused with both threads named, never a silent race. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyBackend")
+    void oneInstanceUsedFromTwoThreadsAtOnceIsRefused(String backend) throws Exception {
+        requireBackend(backend);
+        Dataset data = TestData.random(ModelKind.LINEAR, 20_000, 32, 0, 33);
+        AtomicReference<Throwable> refusal = new AtomicReference<>();
+        AtomicReference<Throwable> other = new AtomicReference<>();
+        try (Backend device = Backends.open(backend).backend()) {
+            device.upload(data, new Problem(ModelKind.LINEAR, 1, 32, true, 0, 0, Optimizer.of(OptimizerKind.GD)));
+            device.setParameters(new double[33]);
+            Runnable hammer = () -> {
+                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (refusal.get() == null && System.nanoTime() < end) {
+                    try {
+                        device.step(0, 0, 20_000, 1e-3);
+                        device.lastObjective();
+                    } catch (IllegalStateException e) {
+                        refusal.compareAndSet(null, e);
+                    } catch (Throwable t) {
+                        other.compareAndSet(null, t);
+                        return;
+                    }
+                }
+            };
+            Thread one = new Thread(hammer, "first-user");
+            Thread two = new Thread(hammer, "second-user");
+            one.start();
+            two.start();
+            one.join();
+            two.join();
+        }
+        assertEquals(null, other.get(), "only the refusal may escape");
+        assertTrue(refusal.get() != null, "two threads stepping one instance for 20 s were never refused");
+        String message = refusal.get().getMessage();
+        assertTrue(message.contains("first-user") && message.contains("second-user") && message.contains("one thread"), message);
+    }
+
+    // ---- interrupts ---------------------------------------------------------------------------------
+
+    static Stream<Arguments> everyBackendFullAndMiniBatch() {
+        List<Arguments> cases = new ArrayList<>();
+        for (BackendProvider provider : Backends.all()) {
+            cases.add(Arguments.of(provider.name(), 0));
+            cases.add(Arguments.of(provider.name(), 64));
+        }
+        return cases.stream();
+    }
+
+    /**
+     * Thread.interrupt during a long fit: it ends at the next step with INTERRUPTED, the best weights
+     * so far (finite, and no worse than the first epoch's), and the thread's flag set again.
+     */
+    @ParameterizedTest(name = "{0} batch {1}")
+    @MethodSource("everyBackendFullAndMiniBatch")
+    void interruptingAFitReturnsTheBestWeightsSoFar(String backend, int batch) throws Exception {
+        requireBackend(backend);
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 3000, 16, 0, 34);
+        CountDownLatch running = new CountDownLatch(5);
+        AtomicReference<FitResult> result = new AtomicReference<>();
+        AtomicReference<Boolean> flagAfter = new AtomicReference<>();
+        Thread fitting = new Thread(() -> {
+            result.set(Fitter.of(ModelKind.LOGISTIC).backend(backend).batchSize(batch).maxEpochs(10_000_000).tolerance(0)
+                    .gradientTolerance(0).listener((epoch, objective, norm, rate) -> running.countDown()).fit(data));
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        fitting.start();
+        assertTrue(running.await(START_SECONDS, TimeUnit.SECONDS), "the fit never got going");
+        fitting.interrupt();
+        fitting.join(TimeUnit.SECONDS.toMillis(60));
+        assertTrue(!fitting.isAlive(), "the fit did not stop within 60 s of the interrupt");
+        FitResult fit = result.get();
+        assertEquals(FitStatus.INTERRUPTED, fit.status(), fit.reason());
+        assertTrue(fit.reason().contains("interrupted after") && fit.reason().contains("best epoch"), fit.reason());
+        assertTrue(Arrays.stream(fit.model().weights()[0]).allMatch(Double::isFinite));
+        assertTrue(fit.objective() <= fit.objectiveHistory()[0] + 1e-6, fit.objective() + " > " + fit.objectiveHistory()[0]);
+        assertEquals(Boolean.TRUE, flagAfter.get(), "the interrupt flag is handed back to the caller");
+    }
+
+    /** Ctrl-C (SIGINT) during `descent fit`: exit code 130, and the model file holds the best weights with status INTERRUPTED. */
+    @Test
+    void ctrlCStopsACommandLineFitAndStillWritesTheModel() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/bin/kill")) || Files.isExecutable(Path.of("/usr/bin/kill")), "no kill command");
+        Path csv = folder.resolve("train.csv");
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 20_000, 8, 0, 35);
+        StringBuilder text = new StringBuilder("a,b,c,d,e,f,g,h,y\n");
+        for (int i = 0; i < data.rows(); i++) {
+            for (int j = 0; j < 8; j++) {
+                text.append(data.features()[i * 8 + j]).append(',');
+            }
+            text.append((int) data.labels()[i]).append('\n');
+        }
+        Files.writeString(csv, text);
+        Path model = folder.resolve("model.json");
+        Process fit = Subprocess.java(List.of("-Xmx512m"), Main.class.getName(), "fit", "--train", csv.toString(), "--model",
+                "logistic", "--max-epochs", "100000000", "--tol", "0", "--batch", "100", "--out", model.toString())
+                .redirectErrorStream(true).start();
+        StringBuilder output = new StringBuilder();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(fit.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            while (line != null && !line.startsWith("fitting")) {
+                output.append(line).append('\n');
+                line = out.readLine();
+            }
+            assertTrue(line != null, "the fit never started: " + output);
+            Thread.sleep(1500);
+            Subprocess.interrupt(fit);
+            for (line = out.readLine(); line != null; line = out.readLine()) {
+                output.append(line).append('\n');
+            }
+        }
+        assertTrue(fit.waitFor(60, TimeUnit.SECONDS), "no exit after Ctrl-C");
+        assertEquals(Main.EXIT_INTERRUPTED, fit.exitValue(), output.toString());
+        assertTrue(output.toString().contains("INTERRUPTED: interrupted after"), output.toString());
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertEquals("INTERRUPTED", saved.fit().status());
+        assertTrue(Arrays.stream(saved.model().weights()[0]).allMatch(Double::isFinite));
+    }
+}
