@@ -47,5 +47,15 @@ struct descent_step_args {
     float batch_rows;        /* batch size, as a float, for the epoch's objective sum */
     int padding[2];
 };
+/* CudaBackend.putArgs writes this layout byte by byte: the build stops if the two disagree. */
+static_assert(sizeof(descent_step_args) == 48, "descent_step_args is 48 bytes (CudaBackend.ARGS_BYTES)");
+static_assert(__builtin_offsetof(descent_step_args, batch_start) == 8, "batch_start at 8");
+static_assert(__builtin_offsetof(descent_step_args, batch_size) == 12, "batch_size at 12");
+static_assert(__builtin_offsetof(descent_step_args, shuffled) == 16, "shuffled at 16");
+static_assert(__builtin_offsetof(descent_step_args, learning_rate) == 20, "learning_rate at 20");
+static_assert(__builtin_offsetof(descent_step_args, bias_one) == 24, "bias_one at 24");
+static_assert(__builtin_offsetof(descent_step_args, bias_two) == 28, "bias_two at 28");
+static_assert(__builtin_offsetof(descent_step_args, inv_weight_sum) == 32, "inv_weight_sum at 32");
+static_assert(__builtin_offsetof(descent_step_args, batch_rows) == 36, "batch_rows at 36");
 
 #endif
