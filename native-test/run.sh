@@ -9,7 +9,7 @@
 #     tests:            the CUDA tests only
 #
 # RESULTS_DIR (default ./results) receives machine.txt, junit/ (XML reports), tests.txt, and for the
-# benchmark descent-<model>.json/.txt (step by step), descent-<model>-graph.json/.txt (32 steps per
+# benchmark descent-<model>.json/.txt (cuda, the cublas baseline where cuBLAS 12 loads, cpu; step by step), descent-<model>-graph.json/.txt (32 steps per
 # read: graph replay), torch.txt and summary.txt (step times side by side, ratios, bandwidth).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -40,8 +40,20 @@ esac
 status=${PIPESTATUS[0]}
 [[ "$mode" == native ]] || exit "$status"
 
+# the cublas baseline needs CUDA 12's libcublas.so.12; a CUDA 13 machine may have one inside PyTorch's wheels
+if ! ldconfig -p 2>/dev/null | grep -q 'libcublas.so.12'; then
+  for dir in $(python3 -c 'import site; print(" ".join(site.getsitepackages()))' 2>/dev/null); do
+    found="$(find "$dir" -name 'libcublas.so.12' 2>/dev/null | head -1)"
+    if [[ -n "$found" ]]; then
+      export LD_LIBRARY_PATH="$(dirname "$found")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+      echo "cublas baseline: using $found" | tee -a "$results/machine.txt"
+      break
+    fi
+  done
+fi
+
 for model in linear logistic; do
-  "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda,cpu --model "$model" --shape "$shapes" --steps 50 --warmup 10 \
+  "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda,cublas,cpu --model "$model" --shape "$shapes" --steps 50 --warmup 10 \
     --json "$results/descent-$model.json" 2>&1 | tee "$results/descent-$model.txt"
   "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda --model "$model" --shape "$shapes" --steps 20 --warmup 2 \
     --read-every 32 --json "$results/descent-$model-graph.json" 2>&1 | tee "$results/descent-$model-graph.txt"
@@ -58,9 +70,11 @@ for line in (out / "torch.txt").read_text().splitlines():
         key = (m[2], m[3])
         torch[key] = min(torch.get(key, float("inf")), float(m[4]))
 print("descent cuda step time against PyTorch's faster variant (manual or autograd) on the same GPU; ratio > 1: descent faster")
-print(f"{'model':9} {'shape':13} {'descent ms':>11} {'graph ms':>9} {'torch ms':>9} {'ratio':>6} {'graph ratio':>11} {'X GB/s':>8} {'read GB/s':>9} {'of read':>7} {'first step ms':>13}")
+print(f"{'model':9} {'shape':13} {'descent ms':>11} {'graph ms':>9} {'cublas ms':>9} {'torch ms':>9} {'ratio':>6} {'graph ratio':>11} {'X GB/s':>8} {'read GB/s':>9} {'of read':>7} {'first step ms':>13}")
 for model in ("linear", "logistic"):
-    plain = {r["shape"]: r for r in json.loads((out / f"descent-{model}.json").read_text())["results"] if r["backend"] == "cuda"}
+    rows = json.loads((out / f"descent-{model}.json").read_text())["results"]
+    plain = {r["shape"]: r for r in rows if r["backend"] == "cuda"}
+    baseline = {r["shape"]: r for r in rows if r["backend"] == "cublas" and r["available"]}
     graph = {r["shape"]: r for r in json.loads((out / f"descent-{model}-graph.json").read_text())["results"] if r["backend"] == "cuda"}
     for shape, r in plain.items():
         if not r["available"]:
@@ -69,7 +83,8 @@ for model in ("linear", "logistic"):
         g = graph.get(shape, {})
         t = torch.get((shape, model), float("nan"))
         gm = g.get("median_ms", float("nan"))
-        print(f"{model:9} {shape:13} {r['median_ms']:11.4f} {gm:9.4f} {t:9.4f} {t / r['median_ms']:6.2f} {t / gm:11.2f} "
+        cb = baseline.get(shape, {}).get("median_ms", float("nan"))
+        print(f"{model:9} {shape:13} {r['median_ms']:11.4f} {gm:9.4f} {cb:9.4f} {t:9.4f} {t / r['median_ms']:6.2f} {t / gm:11.2f} "
               f"{r['x_bytes_per_s'] / 1e9:8.1f} {r['read_bandwidth_bytes_per_s'] / 1e9:9.1f} {100 * r['fraction_of_read_bandwidth']:6.1f}% "
               f"{r['time_to_first_step_ms']:13.1f}")
 PY

@@ -74,15 +74,30 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         return probabilities;
     }
 
-    /** The predicted value (linear) or the most probable class label (logistic: p >= 0.5 gives 1). */
+    /**
+     * The predicted value (linear) or the most probable class label (logistic: p >= 0.5 gives 1). Row
+     * by row, so it needs memory for the answer only (no rows x outputs table).
+     */
     public double[] predict(Dataset data) {
-        double[][] z = decisionFunction(data);
-        double[] predicted = new double[z.length];
-        for (int i = 0; i < z.length; i++) {
+        requireFeatures(data);
+        int d = features();
+        int k = weights.length;
+        float[] x = data.features();
+        double[] z = new double[k];
+        double[] predicted = new double[data.rows()];
+        for (int i = 0; i < predicted.length; i++) {
+            for (int c = 0; c < k; c++) {
+                double sum = intercepts[c];
+                double[] w = weights[c];
+                for (int j = 0; j < d; j++) {
+                    sum += w[j] * x[i * d + j];
+                }
+                z[c] = sum;
+            }
             predicted[i] = switch (kind) {
-                case LINEAR -> z[i][0];
-                case LOGISTIC -> z[i][0] >= 0 ? classes[1] : classes[0];
-                case SOFTMAX -> classes[argMax(z[i])];
+                case LINEAR -> z[0];
+                case LOGISTIC -> z[0] >= 0 ? classes[1] : classes[0];
+                case SOFTMAX -> classes[argMax(z)];
             };
         }
         return predicted;

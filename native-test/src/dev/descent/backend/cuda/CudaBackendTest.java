@@ -136,6 +136,22 @@ class CudaBackendTest {
         }
     }
 
+    /** The cublas baseline (two cuBLAS GEMV per step) against the reference, where cuBLAS 12 can be loaded. */
+    @ParameterizedTest(name = "{0} {1} variant={2}")
+    @MethodSource("baselineCases")
+    void theCublasBaselineMatchesTheReference(ModelKind kind, OptimizerKind optimizer, int variant) {
+        requireCuda();
+        String reason = CudaDevices.cublasUnavailableReason();
+        assumeTrue(reason == null, () -> "cublas baseline unavailable: " + reason);
+        DeviceBackendCases.stepsMatchTheReference(() -> new CudaBackend.CublasProvider().create(), kind, optimizer, false,
+                variant, 500 + variant, 257, 33);
+    }
+
+    static Stream<Arguments> baselineCases() {
+        return DeviceBackendCases.everyCombination().filter(a -> a.get()[0] != ModelKind.SOFTMAX && a.get()[2] == Boolean.FALSE)
+                .map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[3]));
+    }
+
     @Test
     void aFitMatchesTheCpuBackendAndRepeatsBitForBit() {
         requireCuda();
@@ -219,11 +235,12 @@ class CudaBackendTest {
     }
 
     private static void cycle(int seed) {
-        Dataset data = TestData.random(ModelKind.LOGISTIC, 2000, 16, 0, seed);
+        // 1.2 MiB of X: a leaked copy per cycle would be 1.2 GiB after 1,000, far past the bound
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 5000, 64, 0, seed);
         try (Backend backend = open()) {
-            backend.upload(data, new Problem(ModelKind.LOGISTIC, 1, 16, true, 0, 0, Optimizer.of(OptimizerKind.ADAM)));
-            backend.setParameters(new double[17]);
-            backend.step(0, 0, 2000, 0.01);
+            backend.upload(data, new Problem(ModelKind.LOGISTIC, 1, 64, true, 0, 0, Optimizer.of(OptimizerKind.ADAM)));
+            backend.setParameters(new double[65]);
+            backend.step(0, 0, 5000, 0.01);
             assertTrue(Double.isFinite(backend.lastObjective()));
         }
     }

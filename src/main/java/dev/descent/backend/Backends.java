@@ -17,6 +17,7 @@ public final class Backends {
     /** Fastest first: auto's order of preference. */
     private static final List<BackendProvider> PROVIDERS = List.of(
             new CudaBackend.Provider(),
+            new CudaBackend.CublasProvider(),
             new OpenClBackend.Provider(),
             new CpuBackend.Provider(),
             new ReferenceBackend.Provider());

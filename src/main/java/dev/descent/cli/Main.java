@@ -43,7 +43,15 @@ public final class Main implements Runnable {
             }
             throw exception;
         });
-        return commandLine.execute(args);
+        try {
+            return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            // where the size was not knowable up front (a CSV, the fit's own tables): one line, not a trace
+            long max = Runtime.getRuntime().maxMemory();
+            err.println("descent: out of memory: the Java heap of " + (max >> 20) + " MiB is too small for this data; "
+                    + "raise it with -Xmx (for ./descent: DESCENT_JAVA_OPTS=-Xmx" + Math.max(2, 2 * ((max >> 30) + 1)) + "g)");
+            return EXIT_BAD_INPUT;
+        }
     }
 
     @Override

@@ -17,10 +17,28 @@ final class Subprocess {
         command.add("jdk.incubator.vector");
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath());
         command.add(mainClass);
         command.addAll(List.of(args));
         return new ProcessBuilder(command);
+    }
+
+    /**
+     * This JVM's class path, plus where the tests and descent were loaded from: under Surefire the
+     * first holds everything, but the JUnit console launcher (the GPU bundle) loads both through its
+     * own class loader, so java.class.path has only the launcher.
+     */
+    static String classPath() {
+        List<String> entries = new ArrayList<>(List.of(System.getProperty("java.class.path")));
+        for (Class<?> loaded : new Class<?>[] {Subprocess.class, dev.descent.cli.Main.class,
+            com.fasterxml.jackson.databind.ObjectMapper.class, picocli.CommandLine.class}) {
+            try {
+                entries.add(Path.of(loaded.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+            } catch (java.net.URISyntaxException | RuntimeException e) {
+                throw new IllegalStateException("cannot find where " + loaded.getName() + " was loaded from", e);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     /** Sends SIGINT, as Ctrl-C on a terminal does. */

@@ -33,6 +33,10 @@ import jcuda.driver.CUstream;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasOperation;
+import jcuda.runtime.cudaStream_t;
 
 /**
  * The CUDA backend: X, y and the sample weights are uploaded once; a step is three kernels
@@ -76,8 +80,23 @@ public final class CudaBackend implements Backend {
     static final int UPDATE_THREADS = 256;
     /** stream_read's threads per block; blocks are 4 per SM. */
     static final int STREAM_THREADS = 256;
+    /** Threads per block of the baseline's small kernels (cublas_baseline.cu's BASELINE_THREADS). */
+    static final int BASELINE_THREADS = 256;
 
     private final CudaDevices.Device device;
+    /** The `cublas` baseline: two cuBLAS GEMV per step in place of fused_step (cublas_baseline.cu). */
+    private final boolean cublasBaseline;
+    private cublasHandle cublas;
+    private CUfunction baselineWeights;
+    private CUfunction baselineResidual;
+    private CUfunction baselineSums;
+    private int baselineBlocks;
+    private CUdeviceptr scaledWeights;
+    private CUdeviceptr offset;
+    private CUdeviceptr outputs1;
+    private CUdeviceptr rawGradient;
+    private CUdeviceptr blockLoss;
+    private CUdeviceptr blockResidual;
     private CUcontext context;
     private final List<CUmodule> modules = new ArrayList<>();
     private CUstream stream;
@@ -180,8 +199,55 @@ public final class CudaBackend implements Backend {
         }
     }
 
+    /**
+     * The `cublas` baseline: the CUDA backend with cuBLAS's GEMV doing the two passes over X. Never
+     * chosen by auto; it exists to show in the benchmark what the fused kernel buys.
+     */
+    public static final class CublasProvider implements BackendProvider {
+        @Override
+        public String name() {
+            return "cublas";
+        }
+
+        @Override
+        public Availability availability() {
+            Availability cuda = new Provider().availability();
+            if (!cuda.available()) {
+                return cuda;
+            }
+            String reason = CudaDevices.cublasUnavailableReason();
+            return reason == null ? Availability.available(cuda.device() + ", cuBLAS GEMV baseline")
+                    : Availability.unavailable(reason);
+        }
+
+        @Override
+        public boolean eligibleForAuto() {
+            return false;
+        }
+
+        @Override
+        public String autoIneligibleReason() {
+            return "a baseline for the benchmark (two cuBLAS GEMV per step); auto takes cuda";
+        }
+
+        @Override
+        public Backend create() {
+            return new CudaBackend(CudaDevices.discover().devices().get(0), true);
+        }
+
+        @Override
+        public Backend create(String selector) {
+            return new CudaBackend(BackendProvider.deviceAt(name(), selector, CudaDevices.discover().devices()), true);
+        }
+    }
+
     CudaBackend(CudaDevices.Device device) {
+        this(device, false);
+    }
+
+    CudaBackend(CudaDevices.Device device, boolean cublasBaseline) {
         this.device = device;
+        this.cublasBaseline = cublasBaseline;
         try {
             CUdevice handle = new CUdevice();
             JCudaDriver.cuDeviceGet(handle, device.index());
@@ -194,12 +260,20 @@ public final class CudaBackend implements Backend {
             reduce = function(modules.get(1), "reduce_partials");
             streamRead = function(modules.get(1), "stream_read");
             update = function(modules.get(2), "update");
+            baselineWeights = function(modules.get(3), "baseline_weights");
+            baselineResidual = function(modules.get(3), "baseline_residual");
+            baselineSums = function(modules.get(3), "baseline_sums");
             stream = new CUstream();
             // a blocking stream: the host's plain copies (legacy stream) are ordered with its kernels both ways
             JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT);
             hostArgs = new Pointer();
             JCudaDriver.cuMemAllocHost(hostArgs, (long) ARGS_BYTES * (GRAPH_STEPS + 1));
             args = hostArgs.getByteBuffer(0, (long) ARGS_BYTES * (GRAPH_STEPS + 1)).order(ByteOrder.LITTLE_ENDIAN);
+            if (cublasBaseline) {
+                cublas = new cublasHandle();
+                JCublas2.cublasCreate(cublas);
+                JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
+            }
             argsCopied = event();
             runStart = event();
             runEnd = event();
@@ -240,12 +314,13 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String name() {
-        return "cuda";
+        return cublasBaseline ? "cublas" : "cuda";
     }
 
     @Override
     public String device() {
-        return device.name() + " (compute " + device.major() + "." + device.minor() + "), float32";
+        return device.name() + " (compute " + device.major() + "." + device.minor() + "), float32"
+                + (cublasBaseline ? ", cuBLAS GEMV" : "");
     }
 
     @Override
@@ -259,6 +334,9 @@ public final class CudaBackend implements Backend {
         this.weightSum = data.sampleWeightSum();
         this.hasWeights = data.sampleWeights() != null;
         this.deviceProblem = DeviceProblem.of(problemToSolve);
+        if (cublasBaseline && outputs != 1) {
+            throw new InvalidInputException("the cublas baseline fits one output (linear, logistic); use cuda for softmax");
+        }
         try {
             chooseFusedKernel();
             requireMemory();
@@ -281,6 +359,15 @@ public final class CudaBackend implements Backend {
             stats = scratch(3);
             gramVector = scratch(features + 1L);
             deviceArgs = allocate((long) ARGS_BYTES * (GRAPH_STEPS + 1));
+            if (cublasBaseline) {
+                baselineBlocks = Math.max(1, Math.min(4 * device.multiprocessors(), (rows + BASELINE_THREADS - 1) / BASELINE_THREADS));
+                scaledWeights = scratch(features);
+                offset = scratch(1);
+                outputs1 = scratch(rows);
+                rawGradient = scratch(features);
+                blockLoss = scratch(baselineBlocks);
+                blockResidual = scratch(baselineBlocks);
+            }
             putArgs(WHOLE_DATA_SLOT, 0, 0, rows, false, 0, 1, 1, 1 / weightSum, rows);
             JCudaDriver.cuMemcpyHtoD(deviceArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT),
                     hostArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT), ARGS_BYTES);
@@ -365,6 +452,10 @@ public final class CudaBackend implements Backend {
     @Override
     public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
         checkUploaded();
+        if (cublasBaseline && batchSize != rows) {
+            throw new InvalidInputException("the cublas baseline runs full-batch steps only (GEMV over all of X); "
+                    + "use cuda for mini-batches");
+        }
         int groups = groups(batchSize);
         if (pending > 0 && groups != pendingGroups) {
             runPending();
@@ -424,7 +515,7 @@ public final class CudaBackend implements Backend {
             if (timing) {
                 JCudaDriver.cuEventRecord(runStart, stream);
             }
-            if (count == GRAPH_STEPS) {
+            if (count == GRAPH_STEPS && !cublasBaseline) {
                 JCudaDriver.cuGraphLaunch(graphFor(groups), stream);
             } else {
                 for (int slot = 0; slot < count; slot++) {
@@ -475,8 +566,12 @@ public final class CudaBackend implements Backend {
     /** fused_step, reduce_partials and update for the step in args slot {@code slot}. */
     private void launchStep(int slot, int groups) {
         CUdeviceptr slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * slot);
-        launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
-        launchReduce(groups, width);
+        if (cublasBaseline) {
+            launchBaselineGradient();
+        } else {
+            launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
+            launchReduce(groups, width);
+        }
         var optimizer = problem.optimizer();
         Pointer parametersOfUpdate = Pointer.to(
                 Pointer.to(parameters), Pointer.to(first), Pointer.to(second), Pointer.to(sums),
@@ -485,6 +580,29 @@ public final class CudaBackend implements Backend {
                 floats(optimizer.momentum()), floats(optimizer.betaOne()), floats(optimizer.betaTwo()),
                 floats(optimizer.rho()), floats(optimizer.epsilon()), Pointer.to(slotArgs), Pointer.to(stats));
         JCudaDriver.cuLaunchKernel(update, 1, 1, 1, UPDATE_THREADS, 1, 1, 0, stream, parametersOfUpdate, null);
+    }
+
+    /**
+     * The baseline's data term: u and c from the parameters, z = X u (GEMV), residuals, g = X^T r
+     * (GEMV), then the sums in update's layout (cublas_baseline.cu says why each step is there).
+     */
+    private void launchBaselineGradient() {
+        Pointer one = Pointer.to(new float[] {1f});
+        Pointer zero = Pointer.to(new float[] {0f});
+        JCudaDriver.cuLaunchKernel(baselineWeights, 1, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
+                Pointer.to(parameters), Pointer.to(mean), Pointer.to(inverseScale), ints(features), Pointer.to(scaledWeights),
+                Pointer.to(offset)), null);
+        // X is (rows, d) row-major, so cuBLAS (column-major) sees X^T with leading dimension d
+        JCublas2.cublasSgemv(cublas, cublasOperation.CUBLAS_OP_T, features, rows, one, x, features, scaledWeights, 1, zero,
+                outputs1, 1);
+        JCudaDriver.cuLaunchKernel(baselineResidual, baselineBlocks, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
+                Pointer.to(outputs1), Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(offset),
+                ints(rows), ints(deviceProblem.lossKind()), Pointer.to(blockLoss), Pointer.to(blockResidual)), null);
+        JCublas2.cublasSgemv(cublas, cublasOperation.CUBLAS_OP_N, features, rows, one, x, features, outputs1, 1, zero,
+                rawGradient, 1);
+        JCudaDriver.cuLaunchKernel(baselineSums, 1, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
+                Pointer.to(rawGradient), Pointer.to(mean), Pointer.to(inverseScale), Pointer.to(blockLoss),
+                Pointer.to(blockResidual), ints(baselineBlocks), ints(features), Pointer.to(sums)), null);
     }
 
     private void launchFused(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
@@ -690,6 +808,9 @@ public final class CudaBackend implements Backend {
             attempt(failures, () -> JCudaDriver.cuStreamSynchronize(stream));
         }
         attempt(failures, this::destroyGraph);
+        if (cublas != null) {
+            attempt(failures, () -> JCublas2.cublasDestroy(cublas));
+        }
         for (CUdeviceptr buffer : buffers) {
             attempt(failures, () -> JCudaDriver.cuMemFree(buffer));
         }

@@ -28,7 +28,34 @@ public final class CudaDevices {
     /** Where kernels/build-ptx.sh puts the PTX inside the jar. */
     static final String PTX_RESOURCE = "/kernels/ptx/";
     /** The kernel modules, one per stage (kernels/*.cu). */
-    static final List<String> MODULES = List.of("fused_step", "reduce_partials", "update");
+    static final List<String> MODULES = List.of("fused_step", "reduce_partials", "update", "cublas_baseline");
+
+    private static volatile String cublasReason;
+
+    /**
+     * Why the cuBLAS binding cannot load here, or null when it can; tried once, like the driver.
+     * JCublas 12.6 links libcublas.so.12, which CUDA 13-only machines lack.
+     */
+    static String cublasUnavailableReason() {
+        String reason = cublasReason;
+        if (reason == null) {
+            synchronized (CudaDevices.class) {
+                if (cublasReason == null) {
+                    try {
+                        jcuda.jcublas.JCublas2.initialize();
+                        jcuda.jcublas.JCublas2.setExceptionsEnabled(true);
+                        cublasReason = "";
+                    } catch (LinkageError e) {
+                        cublasReason = "cuBLAS 12 could not be loaded (" + linkFailure(e.getMessage()) + "); JCublas 12.6 "
+                                + "needs libcublas.so.12, which a CUDA 13-only machine lacks: put a CUDA 12 cuBLAS on "
+                                + "LD_LIBRARY_PATH (PyTorch's nvidia/cublas/lib has one)";
+                    }
+                }
+                reason = cublasReason;
+            }
+        }
+        return reason.isEmpty() ? null : reason;
+    }
 
     /** One CUDA device. */
     public record Device(int index, String name, int major, int minor, int multiprocessors, long totalMemory) {

@@ -45,6 +45,13 @@ import org.jocl.cl_program;
  * <p>One context and queue per instance; an instance belongs to the thread that uses it.
  */
 public final class OpenClBackend implements Backend {
+    /**
+     * One program build at a time in this JVM: PoCL's kernel cache renames temporary files that two
+     * concurrent builds share, and one of them then fails ("unable to rename temporary ..."), as two
+     * threads each opening a backend showed. A build happens once per instance, so the wait is short.
+     */
+    private static final Object BUILD_LOCK = new Object();
+
     /** Work-group size of fused_step: a power of two that every OpenCL device offers. */
     static final int LOCAL = 64;
     /** Rows per sub-block of fused_step: the rows whose dot products are reduced together. */
@@ -173,7 +180,9 @@ public final class OpenClBackend implements Backend {
         cl_program built = CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, null);
         String options = "-cl-std=CL1.2 -DLOCAL=" + LOCAL + " -DSUB=" + SUB + " -DUPDATE_LOCAL=" + UPDATE_LOCAL;
         try {
-            CL.clBuildProgram(built, 1, new cl_device_id[] {device.id()}, options, null, null);
+            synchronized (BUILD_LOCK) {
+                CL.clBuildProgram(built, 1, new cl_device_id[] {device.id()}, options, null, null);
+            }
             return built;
         } catch (CLException e) {
             long[] size = new long[1];

@@ -27,7 +27,8 @@ class CudaWithoutGpuTest {
             List.of("fused_step", "fused_narrow_1", "fused_narrow_2", "fused_narrow_4", "fused_narrow_8", "fused_narrow_16",
                     "fused_narrow_32", "fused_wide"),
             List.of("reduce_partials", "reduce_partials", "stream_read"),
-            List.of("update", "update"));
+            List.of("update", "update"),
+            List.of("cublas_baseline", "baseline_weights", "baseline_residual", "baseline_sums"));
 
     @Test
     void theBuildCarriesPtxWithEveryEntryPointForTheLowestTarget() throws IOException {
@@ -57,12 +58,21 @@ class CudaWithoutGpuTest {
         assertEquals("backend cuda is unavailable: " + availability.reason(), e.getMessage());
         // the first failure is remembered: asking again gives the same reason, not NoClassDefFoundError
         assertEquals(availability.reason(), new CudaBackend.Provider().availability().reason());
+        assertEquals(availability.reason(), new CudaBackend.CublasProvider().availability().reason());
         Backends.Selection auto = Backends.open("auto");
         try {
             assertTrue(auto.explanation().contains("cuda: " + availability.reason()), auto.explanation());
         } finally {
             auto.backend().close();
         }
+    }
+
+    @Test
+    void withoutCublas12TheBaselineSaysWhatItNeeds() {
+        String reason = CudaDevices.cublasUnavailableReason();
+        assumeTrue(reason != null, "cuBLAS 12 loads here");
+        assertTrue(reason.contains("libcublas.so.12") && reason.contains("LD_LIBRARY_PATH"), reason);
+        assertEquals(reason, CudaDevices.cublasUnavailableReason(), "the first failure is remembered");
     }
 
     @Test
