@@ -251,8 +251,10 @@ public final class CudaBackend implements Backend {
         try {
             CUdevice handle = new CUdevice();
             JCudaDriver.cuDeviceGet(handle, device.index());
-            context = new CUcontext();
-            JCudaDriver.cuCtxCreate(context, 0, handle);
+            // each handle is kept only once the driver has made it, so close() after a failure frees what exists
+            CUcontext created = new CUcontext();
+            JCudaDriver.cuCtxCreate(created, 0, handle);
+            context = created;
             for (String stem : CudaDevices.MODULES) {
                 modules.add(load(stem));
             }
@@ -263,22 +265,29 @@ public final class CudaBackend implements Backend {
             baselineWeights = function(modules.get(3), "baseline_weights");
             baselineResidual = function(modules.get(3), "baseline_residual");
             baselineSums = function(modules.get(3), "baseline_sums");
-            stream = new CUstream();
             // a blocking stream: the host's plain copies (legacy stream) are ordered with its kernels both ways
-            JCudaDriver.cuStreamCreate(stream, CUstream_flags.CU_STREAM_DEFAULT);
-            hostArgs = new Pointer();
-            JCudaDriver.cuMemAllocHost(hostArgs, (long) ARGS_BYTES * (GRAPH_STEPS + 1));
+            CUstream newStream = new CUstream();
+            JCudaDriver.cuStreamCreate(newStream, CUstream_flags.CU_STREAM_DEFAULT);
+            stream = newStream;
+            Pointer pinned = new Pointer();
+            JCudaDriver.cuMemAllocHost(pinned, (long) ARGS_BYTES * (GRAPH_STEPS + 1));
+            hostArgs = pinned;
             args = hostArgs.getByteBuffer(0, (long) ARGS_BYTES * (GRAPH_STEPS + 1)).order(ByteOrder.LITTLE_ENDIAN);
             if (cublasBaseline) {
-                cublas = new cublasHandle();
-                JCublas2.cublasCreate(cublas);
+                cublasHandle newHandle = new cublasHandle();
+                JCublas2.cublasCreate(newHandle);
+                cublas = newHandle;
                 JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
             }
             argsCopied = event();
             runStart = event();
             runEnd = event();
         } catch (RuntimeException e) {
-            close();
+            try {
+                close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e instanceof DescentException ? e : failure("starting on " + device.name(), e);
         }
     }
