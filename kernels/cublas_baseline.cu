@@ -17,23 +17,6 @@
 
 #define BASELINE_THREADS 256
 
-/* Sum over the block in a fixed order: warp butterflies, then the warps in order by thread 0. */
-__device__ float baseline_block_sum(float value, float *warp_sums) {
-    value = descent_warp_sum(value);
-    if ((threadIdx.x & 31) == 0) {
-        warp_sums[threadIdx.x >> 5] = value;
-    }
-    __syncthreads();
-    float total = 0.0f;
-    if (threadIdx.x == 0) {
-        for (int w = 0; w < BASELINE_THREADS / 32; w++) {
-            total += warp_sums[w];
-        }
-    }
-    __syncthreads();
-    return total;
-}
-
 /* u = inv_scale * w' (d values), offset[0] = b' - sum_j m_j u_j. One block. */
 extern "C" __global__ void __launch_bounds__(BASELINE_THREADS)
 baseline_weights(const float *__restrict__ params, const float *__restrict__ mean, const float *__restrict__ inv_scale,
@@ -45,7 +28,7 @@ baseline_weights(const float *__restrict__ params, const float *__restrict__ mea
         u[j] = value;
         dot += mean[j] * value;
     }
-    const float total = baseline_block_sum(dot, warp_sums);
+    const float total = descent_block_sum(dot, warp_sums, BASELINE_THREADS);
     if (threadIdx.x == 0) {
         offset[0] = params[d] - total;
     }
@@ -68,8 +51,8 @@ baseline_residual(float *__restrict__ z, const float *__restrict__ y, const floa
         loss_sum += loss;
         residual_sum += r;
     }
-    const float losses = baseline_block_sum(loss_sum, warp_sums);
-    const float residuals = baseline_block_sum(residual_sum, warp_sums);
+    const float losses = descent_block_sum(loss_sum, warp_sums, BASELINE_THREADS);
+    const float residuals = descent_block_sum(residual_sum, warp_sums, BASELINE_THREADS);
     if (threadIdx.x == 0) {
         block_loss[blockIdx.x] = losses;
         block_residual[blockIdx.x] = residuals;

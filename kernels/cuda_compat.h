@@ -31,6 +31,27 @@ DESCENT_INLINE float descent_warp_sum(float value) {
 }
 
 /*
+ * Sum over a block of `threads` threads (a multiple of 32, at most 1024) in a fixed order: each
+ * warp's butterfly, then the warps in order by thread 0, which alone gets the total (the others 0).
+ * warp_sums holds threads / 32 floats of shared memory. Every thread of the block must call it.
+ */
+DESCENT_INLINE float descent_block_sum(float value, float *warp_sums, int threads) {
+    value = descent_warp_sum(value);
+    if ((threadIdx.x & 31) == 0) {
+        warp_sums[threadIdx.x >> 5] = value;
+    }
+    __syncthreads();
+    float total = 0.0f;
+    if (threadIdx.x == 0) {
+        for (int w = 0; w < threads / 32; w++) {
+            total += warp_sums[w];
+        }
+    }
+    __syncthreads();
+    return total;
+}
+
+/*
  * Per-step scalars, read by the kernels from device memory rather than passed as launch
  * arguments, so that a run of steps captured once in a CUDA graph can be replayed with new values
  * (CudaBackend writes one slot per pending step). 48 bytes; the layout is mirrored in CudaBackend.

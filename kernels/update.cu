@@ -31,20 +31,9 @@ update(float *__restrict__ params, float *__restrict__ first, float *__restrict_
                                  l1_factor, kind, lr, mu, beta1, beta2, rho, eps, args->bias_one, args->bias_two, &penalty,
                                  &mapping);
     }
-    penalty = descent_warp_sum(penalty);
-    mapping = descent_warp_sum(mapping);
-    if ((t & 31) == 0) {
-        penalty_sums[t >> 5] = penalty;
-        mapping_sums[t >> 5] = mapping;
-    }
-    __syncthreads();
+    const float penalty_total = descent_block_sum(penalty, penalty_sums, UPDATE_THREADS);
+    const float mapping_total = descent_block_sum(mapping, mapping_sums, UPDATE_THREADS);
     if (t == 0) {
-        float penalty_total = 0.0f;
-        float mapping_total = 0.0f;
-        for (int w = 0; w < UPDATE_THREADS / 32; w++) {
-            penalty_total += penalty_sums[w];
-            mapping_total += mapping_sums[w];
-        }
         const float objective = gradient[width] * inv_weight_sum + penalty_total;
         stats[0] = objective;
         stats[1] = sqrtf(mapping_total);

@@ -40,19 +40,24 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
     /** The linear outputs z, (rows, outputs). */
     public double[][] decisionFunction(Dataset data) {
         requireFeatures(data);
-        int d = features();
-        float[] x = data.features();
         double[][] z = new double[data.rows()][weights.length];
         for (int i = 0; i < data.rows(); i++) {
-            for (int c = 0; c < weights.length; c++) {
-                double sum = intercepts[c];
-                for (int j = 0; j < d; j++) {
-                    sum += weights[c][j] * x[i * d + j];
-                }
-                z[i][c] = sum;
-            }
+            outputs(data.features(), i, z[i]);
         }
         return z;
+    }
+
+    /** z[c] = b_c + w_c . x_row, in double from the float32 row. */
+    private void outputs(float[] x, int row, double[] z) {
+        int d = features();
+        for (int c = 0; c < weights.length; c++) {
+            double sum = intercepts[c];
+            double[] w = weights[c];
+            for (int j = 0; j < d; j++) {
+                sum += w[j] * x[row * d + j];
+            }
+            z[c] = sum;
+        }
     }
 
     /** Class probabilities, (rows, classes), columns in the order of {@link #classes()}. Not for linear models. */
@@ -80,20 +85,10 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
      */
     public double[] predict(Dataset data) {
         requireFeatures(data);
-        int d = features();
-        int k = weights.length;
-        float[] x = data.features();
-        double[] z = new double[k];
+        double[] z = new double[weights.length];
         double[] predicted = new double[data.rows()];
         for (int i = 0; i < predicted.length; i++) {
-            for (int c = 0; c < k; c++) {
-                double sum = intercepts[c];
-                double[] w = weights[c];
-                for (int j = 0; j < d; j++) {
-                    sum += w[j] * x[i * d + j];
-                }
-                z[c] = sum;
-            }
+            outputs(data.features(), i, z);
             predicted[i] = switch (kind) {
                 case LINEAR -> z[0];
                 case LOGISTIC -> z[0] >= 0 ? classes[1] : classes[0];

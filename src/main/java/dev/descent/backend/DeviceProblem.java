@@ -23,6 +23,9 @@ import java.util.Arrays;
 public record DeviceProblem(Problem problem, float[] mean, float[] inverseScale, float[] l2Factor, float[] l1Factor,
                             double[] scale) {
 
+    /** The kernels' loss kind for the power iteration (descent_math.h DESCENT_GRAM): r = s (x . v), no loss. */
+    public static final int GRAM_LOSS_KIND = 3;
+
     public static DeviceProblem of(Problem problem) {
         int d = problem.features();
         double[] m = problem.featureMean();
@@ -100,6 +103,13 @@ public record DeviceProblem(Problem problem, float[] mean, float[] inverseScale,
         }
         v[d] = problem.intercept() ? (float) vector[d] : 0f;
         return v;
+    }
+
+    /** {@link Backend#gramTimes}'s answer from the fused step's sums over the raw features: out = sums / S. */
+    public static void gramResult(float[] sums, double weightSum, double[] out) {
+        for (int j = 0; j < out.length; j++) {
+            out[j] = sums[j] / weightSum;
+        }
     }
 
     public static float[] toFloats(double[] values) {

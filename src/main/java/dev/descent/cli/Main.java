@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.DescentException;
+import dev.descent.io.HeapBudget;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -47,9 +48,7 @@ public final class Main implements Runnable {
             return commandLine.execute(args);
         } catch (OutOfMemoryError e) {
             // where the size was not knowable up front (a CSV, the fit's own tables): one line, not a trace
-            long max = Runtime.getRuntime().maxMemory();
-            err.println("descent: out of memory: the Java heap of " + (max >> 20) + " MiB is too small for this data; "
-                    + "raise it with -Xmx (for ./descent: DESCENT_JAVA_OPTS=-Xmx" + Math.max(2, 2 * ((max >> 30) + 1)) + "g)");
+            err.println("descent: out of memory: " + HeapBudget.exhausted("this data", Runtime.getRuntime().maxMemory()));
             return EXIT_BAD_INPUT;
         }
     }

@@ -1,7 +1,6 @@
 package dev.descent.backend.cuda;
 
 import static jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES;
-import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN;
 
 import dev.descent.Dataset;
 import dev.descent.DescentException;
@@ -403,9 +402,7 @@ public final class CudaBackend implements Backend {
             fused = fusedWide;
             fusedThreads = WIDE_THREADS;
             fusedSharedBytes = Float.BYTES * SUB * (WIDE_THREADS + outputs);
-            CUdevice handle = new CUdevice();
-            JCudaDriver.cuDeviceGet(handle, device.index());
-            int limit = CudaDevices.attribute(handle, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
+            int limit = device.sharedMemoryPerBlock();
             if (fusedSharedBytes + 4 * SUB * 2 > limit) {
                 throw new InvalidInputException(String.format(Locale.ROOT,
                         "%d classes need %,d bytes of shared memory per block on %s, which allows %,d; use the cpu backend",
@@ -660,7 +657,7 @@ public final class CudaBackend implements Backend {
 
     private float[] readStats() {
         checkUploaded();
-        if (!statsFresh || pending > 0) {
+        if (!statsFresh) { // step() marks the stats stale, so pending steps always run here
             runPending();
             synchronize();
             read(stats, statsHost);
@@ -695,17 +692,15 @@ public final class CudaBackend implements Backend {
             synchronize();
             write(gramVector, deviceProblem.gramVector(vector));
             int groups = groups(rows);
-            // the power iteration's "loss" (descent_math.h DESCENT_GRAM) on raw features: r = s (x . v)
-            launchFused(gramVector, 1, 3, zeros, ones, wholeDataArgs(), groups);
+            // the power iteration on raw features (zero means, unit scales)
+            launchFused(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs(), groups);
             launchReduce(groups, features + 1);
             synchronize();
             read(sums, result);
         } catch (CudaException e) {
             throw failure("the power iteration", e);
         }
-        for (int j = 0; j < out.length; j++) {
-            out[j] = result[j] / weightSum;
-        }
+        DeviceProblem.gramResult(result, weightSum, out);
     }
 
     private CUdeviceptr wholeDataArgs() {

@@ -2,6 +2,7 @@ package dev.descent.backend.cuda;
 
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR;
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
+import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN;
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT;
 
 import java.io.IOException;
@@ -57,8 +58,9 @@ public final class CudaDevices {
         return reason.isEmpty() ? null : reason;
     }
 
-    /** One CUDA device. */
-    public record Device(int index, String name, int major, int minor, int multiprocessors, long totalMemory) {
+    /** One CUDA device; sharedMemoryPerBlock is the most a kernel may opt in to. */
+    public record Device(int index, String name, int major, int minor, int multiprocessors, long totalMemory,
+                         int sharedMemoryPerBlock) {
         public String describe() {
             return String.format(Locale.ROOT, "cuda:%d %s (compute %d.%d, %d SMs, %,d MiB)", index, name, major, minor,
                     multiprocessors, totalMemory >> 20);
@@ -122,7 +124,8 @@ public final class CudaDevices {
                 JCudaDriver.cuDeviceTotalMem(memory, device);
                 devices.add(new Device(index, cString(name), attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
                         attribute(device, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
-                        attribute(device, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), memory[0]));
+                        attribute(device, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), memory[0],
+                        attribute(device, CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN)));
             }
             return new Discovery(List.copyOf(devices), version[0], devices.isEmpty() ? "the CUDA driver lists no device" : "");
         } catch (CudaException e) {

@@ -353,15 +353,13 @@ public final class OpenClBackend implements Backend {
         float[] result = new float[features + 2];
         try {
             write(gramVector, v);
-            int groups = runFused(gramVector, 1, 3, zeros, ones, false, 0, 0, rows, null);
+            int groups = runFused(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, false, 0, 0, rows, null);
             runReduce(groups, features + 1);
             read(sums, result);
         } catch (CLException e) {
             throw failure("the power iteration", e);
         }
-        for (int j = 0; j < out.length; j++) {
-            out[j] = result[j] / weightSum;
-        }
+        DeviceProblem.gramResult(result, weightSum, out);
     }
 
     /** Enqueues fused_step; returns the number of work-groups (and so of partials). */
