@@ -2,7 +2,6 @@ package dev.descent.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -18,7 +17,6 @@ import dev.descent.backend.Backend;
 import dev.descent.backend.DeviceBackendCases;
 import dev.descent.backend.Problem;
 import dev.descent.backend.RowPermutation;
-import java.util.Arrays;
 import java.util.stream.Stream;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -104,35 +102,30 @@ class CudaBackendTest {
         for (ModelKind kind : ModelKind.values()) {
             Dataset data = TestData.random(kind, 4000, 48, 4, 12);
             Problem problem = DeviceBackendCases.problem(kind, OptimizerKind.ADAM, 48, 1);
-            double[] replayed;
-            double[] stepped;
-            double replayedSum;
-            double steppedSum = 0;
-            try (Backend backend = open()) {
-                backend.upload(data, problem);
-                backend.setParameters(DeviceBackendCases.start(problem, 3));
-                for (int epoch = 0; epoch < 2; epoch++) {
-                    for (int first = 0; first < 4000; first += 100) {
-                        backend.step(RowPermutation.epochKey(7, epoch), first, 100, 1e-2);
-                    }
-                }
-                replayedSum = backend.takeObjectiveSum();
-                replayed = backend.readParameters();
-            }
-            try (Backend backend = open()) {
-                backend.upload(data, problem);
-                backend.setParameters(DeviceBackendCases.start(problem, 3));
-                for (int epoch = 0; epoch < 2; epoch++) {
-                    for (int first = 0; first < 4000; first += 100) {
-                        backend.step(RowPermutation.epochKey(7, epoch), first, 100, 1e-2);
+            double[] replayed = twoEpochs(data, problem, false);
+            double[] stepped = twoEpochs(data, problem, true);
+            assertArrayEquals(stepped, replayed, 0.0, kind + ": parameters, then the objective sum, after graph replay");
+        }
+    }
+
+    /** Two epochs of 40 batches of 100; returns the parameters followed by the epochs' objective sum. */
+    private static double[] twoEpochs(Dataset data, Problem problem, boolean readEveryStep) {
+        try (Backend backend = open()) {
+            backend.upload(data, problem);
+            backend.setParameters(DeviceBackendCases.start(problem, 3));
+            for (int epoch = 0; epoch < 2; epoch++) {
+                for (int first = 0; first < data.rows(); first += 100) {
+                    backend.step(RowPermutation.epochKey(7, epoch), first, 100, 1e-2);
+                    if (readEveryStep) {
                         backend.lastObjective();
                     }
                 }
-                steppedSum = backend.takeObjectiveSum();
-                stepped = backend.readParameters();
             }
-            assertArrayEquals(stepped, replayed, 0.0, kind + ": parameters after graph replay");
-            assertEquals(steppedSum, replayedSum, 0.0, kind + ": objective sum");
+            double sum = backend.takeObjectiveSum();
+            double[] parameters = backend.readParameters();
+            double[] result = java.util.Arrays.copyOf(parameters, parameters.length + 1);
+            result[parameters.length] = sum;
+            return result;
         }
     }
 
@@ -155,18 +148,7 @@ class CudaBackendTest {
     @Test
     void aFitMatchesTheCpuBackendAndRepeatsBitForBit() {
         requireCuda();
-        for (ModelKind kind : ModelKind.values()) {
-            Dataset data = TestData.random(kind, 3000, 20, 4, 9);
-            Fitter fitter = Fitter.of(kind).batchSize(256).seed(4).maxEpochs(8).tolerance(0).l2(1e-3);
-            FitResult cpu = fitter.backend("cpu").fit(data);
-            FitResult first = fitter.backend("cuda").fit(data);
-            FitResult second = fitter.backend("cuda").fit(data);
-            assertEquals("cuda", first.backend());
-            Agreement.assertClose(kind + " epoch objectives", cpu.objectiveHistory(), first.objectiveHistory(),
-                    DeviceBackendCases.ABSOLUTE, DeviceBackendCases.RELATIVE);
-            assertArrayEquals(first.objectiveHistory(), second.objectiveHistory(), 0.0, "bit-identical history");
-            assertTrue(Arrays.deepEquals(first.model().weights(), second.model().weights()), "bit-identical weights");
-        }
+        DeviceBackendCases.fitMatchesTheCpuBackendAndRepeatsBitForBit("cuda");
     }
 
     @Test
@@ -183,13 +165,7 @@ class CudaBackendTest {
     @Test
     void useAfterCloseIsRefusedAndCloseTwiceIsHarmless() {
         requireCuda();
-        Backend backend = open();
-        Dataset data = TestData.random(ModelKind.LINEAR, 10, 3, 0, 1);
-        backend.upload(data, new Problem(ModelKind.LINEAR, 1, 3, true, 0, 0, Optimizer.of(OptimizerKind.GD)));
-        backend.close();
-        backend.close();
-        assertThrows(IllegalStateException.class, () -> backend.step(0, 0, 10, 0.1));
-        assertThrows(IllegalStateException.class, backend::readParameters);
+        DeviceBackendCases.useAfterCloseIsRefused(CudaBackendTest::open);
     }
 
     @Test

@@ -1,6 +1,13 @@
 package dev.descent.backend;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.descent.Dataset;
+import dev.descent.FitResult;
+import dev.descent.Fitter;
 import dev.descent.ModelKind;
 import dev.descent.Optimizer;
 import dev.descent.OptimizerKind;
@@ -142,5 +149,37 @@ public final class DeviceBackendCases {
             tested.gramTimes(v, gramActual);
             Agreement.assertClose("X^T X v", gramExpected, gramActual, ABSOLUTE, RELATIVE);
         }
+    }
+
+    /**
+     * Eight mini-batch epochs through {@code Fitter} on the named backend: the epoch objectives (kept on
+     * the device) agree with the cpu backend's, and a second fit repeats the first bit for bit.
+     */
+    public static void fitMatchesTheCpuBackendAndRepeatsBitForBit(String backend) {
+        for (ModelKind kind : ModelKind.values()) {
+            Dataset data = TestData.random(kind, 3000, 20, 4, 9);
+            Fitter fitter = Fitter.of(kind).batchSize(256).seed(4).maxEpochs(8).tolerance(0).l2(1e-3);
+            FitResult cpu = fitter.backend("cpu").fit(data);
+            FitResult first = fitter.backend(backend).fit(data);
+            FitResult second = fitter.backend(backend).fit(data);
+            assertEquals(backend, first.backend());
+            Agreement.assertClose(kind + " objective after 8 epochs", new double[] {cpu.objective()},
+                    new double[] {first.objective()}, ABSOLUTE, RELATIVE);
+            Agreement.assertClose(kind + " epoch objectives (kept on the device)", cpu.objectiveHistory(),
+                    first.objectiveHistory(), ABSOLUTE, RELATIVE);
+            assertArrayEquals(first.objectiveHistory(), second.objectiveHistory(), 0.0, "bit-identical history");
+            assertTrue(Arrays.deepEquals(first.model().weights(), second.model().weights()), "bit-identical weights");
+        }
+    }
+
+    /** Closing twice is harmless; a step or a read after close is refused. */
+    public static void useAfterCloseIsRefused(Supplier<Backend> device) {
+        Backend backend = device.get();
+        Dataset data = TestData.random(ModelKind.LINEAR, 10, 3, 0, 1);
+        backend.upload(data, new Problem(ModelKind.LINEAR, 1, 3, true, 0, 0, Optimizer.of(OptimizerKind.GD)));
+        backend.close();
+        backend.close();
+        assertThrows(IllegalStateException.class, () -> backend.step(0, 0, 10, 0.1));
+        assertThrows(IllegalStateException.class, backend::readParameters);
     }
 }

@@ -21,12 +21,10 @@ import dev.descent.backend.Backends;
 import dev.descent.backend.Problem;
 import dev.descent.cli.Main;
 import dev.descent.io.ModelFile;
+import dev.descent.io.NpyBytes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,15 +146,8 @@ class FailureAndResourceTest {
     }
 
     private static void writeNpy(Path file, int rows, int columns) throws IOException {
-        String dictionary = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + (columns == 1 ? ",)" : ", " + columns + ")")
-                + ", }";
-        int header = (10 + dictionary.length() + 1 + 63) / 64 * 64 - 10;
-        ByteBuffer head = ByteBuffer.allocate(10 + header).order(ByteOrder.LITTLE_ENDIAN);
-        head.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0)
-                .putShort((short) header).put((dictionary + " ".repeat(header - dictionary.length() - 1) + "\n")
-                        .getBytes(StandardCharsets.US_ASCII));
         try (var out = Files.newOutputStream(file)) {
-            out.write(head.array());
+            out.write(NpyBytes.header(rows, columns));
             out.write(new byte[4 * rows * columns]);
         }
     }

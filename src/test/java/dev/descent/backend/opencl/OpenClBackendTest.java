@@ -1,21 +1,16 @@
 package dev.descent.backend.opencl;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.descent.Dataset;
 import dev.descent.DescentException;
-import dev.descent.FitResult;
-import dev.descent.Fitter;
 import dev.descent.InvalidInputException;
 import dev.descent.ModelKind;
 import dev.descent.Optimizer;
 import dev.descent.OptimizerKind;
 import dev.descent.TestData;
-import dev.descent.backend.Agreement;
 import dev.descent.backend.DeviceBackendCases;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Problem;
@@ -82,20 +77,7 @@ class OpenClBackendTest {
     @Test
     void aFitMatchesTheCpuBackendsAndRepeatsBitForBit() {
         requireOpenCl();
-        for (ModelKind kind : ModelKind.values()) {
-            Dataset data = TestData.random(kind, 3000, 20, 4, 9);
-            Fitter fitter = Fitter.of(kind).batchSize(256).seed(4).maxEpochs(8).tolerance(0).l2(1e-3);
-            FitResult cpu = fitter.backend("cpu").fit(data);
-            FitResult first = fitter.backend("opencl").fit(data);
-            FitResult second = fitter.backend("opencl").fit(data);
-            assertEquals("opencl", first.backend());
-            Agreement.assertClose(kind + " objective after 8 epochs", new double[] {cpu.objective()},
-                    new double[] {first.objective()}, ABSOLUTE, RELATIVE);
-            Agreement.assertClose(kind + " epoch objectives (kept on the device)", cpu.objectiveHistory(),
-                    first.objectiveHistory(), ABSOLUTE, RELATIVE);
-            assertArrayEquals(first.objectiveHistory(), second.objectiveHistory(), 0.0, "bit-identical history");
-            assertTrue(java.util.Arrays.deepEquals(first.model().weights(), second.model().weights()), "bit-identical weights");
-        }
+        DeviceBackendCases.fitMatchesTheCpuBackendAndRepeatsBitForBit("opencl");
     }
 
     @Test
@@ -125,12 +107,6 @@ class OpenClBackendTest {
     @Test
     void useAfterCloseIsRefused() {
         requireOpenCl();
-        Backend backend = open();
-        Dataset data = TestData.random(ModelKind.LINEAR, 10, 3, 0, 1);
-        backend.upload(data, new Problem(ModelKind.LINEAR, 1, 3, true, 0, 0, Optimizer.of(OptimizerKind.GD)));
-        backend.close();
-        backend.close();
-        assertThrows(IllegalStateException.class, () -> backend.step(0, 0, 10, 0.1));
-        assertThrows(IllegalStateException.class, backend::readParameters);
+        DeviceBackendCases.useAfterCloseIsRefused(OpenClBackendTest::open);
     }
 }
