@@ -9,6 +9,7 @@ import dev.descent.backend.ParameterUpdate;
 import dev.descent.backend.Problem;
 import dev.descent.backend.RowPermutation;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -19,9 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A step splits the batch into blocks of rows. For each row of a block, while the row is still
  * in L1, it computes z = x . w + b, the loss and r = dloss/dz, and adds s_i r x to the block's
- * gradient: X is read from memory once per step. Each worker takes blocks w, w + T, w + 2T, ...;
- * the block partials are then summed in block order on the calling thread, so the result does not
- * depend on the number of threads or their timing (bit-identical runs).
+ * gradient: X is read from memory once per step. Workers claim blocks one at a time from a shared
+ * counter, so a core slowed by a neighbour does less of the pass instead of holding it up. Each
+ * block's partial depends only on the block, and the partials are summed in block order on the
+ * calling thread, so the result does not depend on the number of threads or their timing
+ * (bit-identical runs).
  *
  * <p>Precision: the dot products and the running gradient are float32 over at most
  * {@link #ROWS_PER_CHUNK} rows, then folded into double block partials; loss, residuals, the
@@ -37,11 +40,12 @@ public final class CpuBackend implements Backend {
      * (1,000,000 x 64 linear, one thread: 13.0 against 18.0 ms; 50,000 x 1,024: 15.4 against 18.2 ms),
      * because the per-row horizontal sum of the dot product is half as long. See bench/results.
      */
-    private static final VectorSpecies<Float> SPECIES =
+    static final VectorSpecies<Float> SPECIES =
             FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
     /** Four doubles: the per-row math of four rows at once. */
     private static final VectorSpecies<Double> QUAD = DoubleVector.SPECIES_256;
+    private static final int QUAD_LANES = QUAD.length();
 
     /**
      * Rows whose gradient contributions are summed in float32 before being folded into double:
@@ -55,6 +59,16 @@ public final class CpuBackend implements Backend {
 
     /** Cap on the doubles held by block partials (16 MiB), which bounds the reduction at wide softmax shapes. */
     static final int MAX_PARTIAL_VALUES = 1 << 21;
+
+    /**
+     * Unused slots at the end of every per-worker scratch array, one cache line's worth. The arrays
+     * of different workers are allocated side by side and written on every row; without the slack
+     * the end of one worker's array can share a cache line with the start of the next one's, and
+     * the two cores would pass that line back and forth (false sharing) depending on where the
+     * allocator put them.
+     */
+    private static final int LINE_SLACK_FLOATS = 16;
+    private static final int LINE_SLACK_DOUBLES = 8;
 
     private static final int LOSS_LINEAR = 0;
     private static final int LOSS_LOGISTIC = 1;
@@ -104,6 +118,8 @@ public final class CpuBackend implements Backend {
     private int passStart;
     private int passSize;
     private int passBlocks;
+    /** The next block of the current pass that no worker has claimed yet. */
+    private final AtomicInteger nextBlock = new AtomicInteger();
 
     private double lastObjective = Double.NaN;
     private double lastGradientNorm = Double.NaN;
@@ -188,10 +204,10 @@ public final class CpuBackend implements Backend {
         this.partialGradient = new double[maxBlocks * partialWidth];
         this.partialLoss = new double[maxBlocks];
 
-        this.chunkGradient = new float[threads][outputs * features];
-        this.outputScratch = new double[threads][Math.max(outputs, 4)];
-        this.residualScratch = new double[threads][Math.max(outputs, 4)];
-        this.interceptScratch = new double[threads][outputs];
+        this.chunkGradient = new float[threads][outputs * features + LINE_SLACK_FLOATS];
+        this.outputScratch = new double[threads][Math.max(outputs, 4) + LINE_SLACK_DOUBLES];
+        this.residualScratch = new double[threads][Math.max(outputs, 3 * QUAD_LANES) + LINE_SLACK_DOUBLES];
+        this.interceptScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
         lossCode = switch (problemToSolve.model()) {
             case LINEAR -> LOSS_LINEAR;
             case LOGISTIC -> LOSS_LOGISTIC;
@@ -285,6 +301,7 @@ public final class CpuBackend implements Backend {
         passStart = start;
         passSize = size;
         passBlocks = (size + rowsPerBlock - 1) / rowsPerBlock;
+        nextBlock.set(0);
         if (passBlocks == 1) {
             runBlocks(0, 1);
         } else {
@@ -306,10 +323,13 @@ public final class CpuBackend implements Backend {
         return loss;
     }
 
+    /**
+     * Claims blocks until none is left. Static halves lose whenever one core is slowed (a shared
+     * machine's neighbour, the JIT, a page fault): the step then waits for the slow half. Claiming
+     * one 256 KiB block at a time costs one atomic increment per block.
+     */
     private void runBlocks(int worker, int workers) {
-        int share = (passBlocks + workers - 1) / workers;
-        int last = Math.min(passBlocks, (worker + 1) * share);
-        for (int b = worker * share; b < last; b++) {
+        for (int b = nextBlock.getAndIncrement(); b < passBlocks; b = nextBlock.getAndIncrement()) {
             if (passOutputs == 1) {
                 singleOutputBlock(worker, b);
             } else {
@@ -431,22 +451,28 @@ public final class CpuBackend implements Backend {
     /**
      * The logistic loss and weighted residual of four rows at once, in double, with the Vector API's
      * exp and log1p. On entry zs[0..3] hold x . w without the bias; on exit zs[0..3] hold
-     * s_i * loss_i and out[0..3] s_i * r_i.
+     * s_i * loss_i and out[0..3] s_i * r_i (out[4..11] is scratch for the labels and weights).
      */
     private static void logistic4(double[] zs, double bias, int r0, int r1, int r2, int r3, float[] labels, float[] s,
                                   double[] out) {
-        // Built lane by lane: four scalar stores read back as one vector would stall store forwarding.
-        DoubleVector z = DoubleVector.zero(QUAD).withLane(0, zs[0]).withLane(1, zs[1]).withLane(2, zs[2])
-                .withLane(3, zs[3]).add(bias);
-        DoubleVector label = DoubleVector.zero(QUAD).withLane(0, labels[r0]).withLane(1, labels[r1])
-                .withLane(2, labels[r2]).withLane(3, labels[r3]);
+        // Lanes come through memory (scalar stores, one vector load): withLane, the other way in,
+        // is an intrinsic the JIT sometimes fails to apply, and then the whole block runs boxed.
+        out[4] = labels[r0];
+        out[5] = labels[r1];
+        out[6] = labels[r2];
+        out[7] = labels[r3];
+        DoubleVector z = DoubleVector.fromArray(QUAD, zs, 0).add(bias);
+        DoubleVector label = DoubleVector.fromArray(QUAD, out, 4);
         DoubleVector e = z.abs().neg().lanewise(VectorOperators.EXP);
         DoubleVector loss = z.max(0.0).add(e.lanewise(VectorOperators.LOG1P)).sub(label.mul(z));
         DoubleVector numerator = e.blend(1.0, z.compare(VectorOperators.GE, 0.0));
         DoubleVector residual = numerator.div(e.add(1.0)).sub(label);
         if (s != null) {
-            DoubleVector weight = DoubleVector.zero(QUAD).withLane(0, s[r0]).withLane(1, s[r1]).withLane(2, s[r2])
-                    .withLane(3, s[r3]);
+            out[8] = s[r0];
+            out[9] = s[r1];
+            out[10] = s[r2];
+            out[11] = s[r3];
+            DoubleVector weight = DoubleVector.fromArray(QUAD, out, 8);
             loss = loss.mul(weight);
             residual = residual.mul(weight);
         }
