@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The step benchmark, with its peer, in one run: JMH's FullBatchStep (each backend's
-# full-batch step beside a plain streaming read of X, the floor) then numpy's two BLAS calls on the
-# same shapes. Writes bench/results/<date>-step/ with the raw outputs and the command.
-#   bench/run-step.sh            (about 9 minutes on 2 cores)
+# full-batch step beside a plain streaming read of X, the floor), numpy's two BLAS calls on the
+# same shapes, then PairedStep (the cpu step and the read alternated in one process, so their ratio
+# does not carry the drift of a shared machine's memory bandwidth between JMH's forks).
+# Writes bench/results/<date>-step/ with the raw outputs and the command.
+#   bench/run-step.sh            (about 10 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="bench/results/$(date -u +%Y-%m-%d)-step"
@@ -17,3 +19,4 @@ mvn -B -q -f bench/pom.xml package
 } > "$out/machine.txt"
 java -jar bench/target/benchmarks.jar FullBatchStep -rf json -rff "$out/jmh.json" | tee "$out/jmh.txt"
 /usr/bin/python3 bench/peers/numpy_step.py --shapes 1000000x64,50000x1024 --steps 50 | tee "$out/numpy.txt"
+java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.descent.bench.PairedStep 200 | tee "$out/paired.txt"

@@ -1,0 +1,99 @@
+package dev.descent.bench;
+
+import dev.descent.Dataset;
+import dev.descent.ModelKind;
+import dev.descent.Optimizer;
+import dev.descent.OptimizerKind;
+import dev.descent.backend.Backend;
+import dev.descent.backend.Backends;
+import dev.descent.backend.Problem;
+import dev.descent.backend.cpu.StreamingRead;
+import dev.descent.cli.BenchmarkData;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The cpu step against the memory floor, alternated in one process: read, step, step, read, ...
+ * and the ratio of each step to the read beside it. On a shared machine the memory bandwidth a
+ * process gets drifts by a third over minutes; JMH times the step and the read in separate forks,
+ * minutes apart, so their ratio carries that drift. The median of paired ratios does not.
+ *
+ * <pre>
+ * mvn -B -q -f bench/pom.xml package
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.descent.bench.PairedStep \
+ *     [pairs, 200] [shapes, 1000000x64,50000x1024] [models, linear,logistic]
+ * </pre>
+ */
+public final class PairedStep {
+    private static final long SEED = 20261123L;
+    private static final String DEFAULT_SHAPES = "1000000x64,50000x1024";
+    private static final String DEFAULT_MODELS = "linear,logistic";
+    private static final int WARMUP_PAIRS = 30;
+
+    private PairedStep() {
+    }
+
+    public static void main(String[] args) {
+        int pairs = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        String[] shapes = (args.length > 1 ? args[1] : DEFAULT_SHAPES).split(",");
+        String[] models = (args.length > 2 ? args[2] : DEFAULT_MODELS).split(",");
+        int threads = Runtime.getRuntime().availableProcessors();
+        System.out.printf(Locale.ROOT, "cpu step vs streaming read of X, %d alternated pairs after %d warm-up, %d threads%n",
+                pairs, WARMUP_PAIRS, threads);
+        System.out.printf(Locale.ROOT, "%-12s %-9s %10s %10s %12s %22s%n", "shape", "model", "read ms", "step ms",
+                "X GB/s read", "step/read (q1..q3)");
+        for (String shape : shapes) {
+            for (String model : models) {
+                measure(shape, ModelKind.parse(model), pairs, threads);
+            }
+        }
+    }
+
+    private static void measure(String shape, ModelKind kind, int pairs, int threads) {
+        Dataset data = BenchmarkData.generate(kind, shape, 2, SEED);
+        double[] read = new double[pairs];
+        double[] step = new double[pairs];
+        double[] ratio = new double[pairs];
+        double sink = 0;
+        try (StreamingRead floor = new StreamingRead(data.features(), threads);
+             Backend backend = Backends.open("cpu").backend()) {
+            backend.upload(data, new Problem(kind, 1, data.columns(), true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));
+            backend.setParameters(new double[data.columns() + 1]);
+            for (int p = -WARMUP_PAIRS; p < pairs; p++) {
+                // Alternate which goes first, so neither always follows the other's cache state.
+                boolean readFirst = (p & 1) == 0;
+                long t0 = System.nanoTime();
+                if (readFirst) {
+                    sink += floor.sum();
+                } else {
+                    backend.step(0, 0, data.rows(), 1e-3);
+                    sink += backend.lastObjective();
+                }
+                long t1 = System.nanoTime();
+                if (readFirst) {
+                    backend.step(0, 0, data.rows(), 1e-3);
+                    sink += backend.lastObjective();
+                } else {
+                    sink += floor.sum();
+                }
+                long t2 = System.nanoTime();
+                if (p >= 0) {
+                    read[p] = (readFirst ? t1 - t0 : t2 - t1) / 1e6;
+                    step[p] = (readFirst ? t2 - t1 : t1 - t0) / 1e6;
+                    ratio[p] = step[p] / read[p];
+                }
+            }
+        }
+        Arrays.sort(read);
+        Arrays.sort(step);
+        Arrays.sort(ratio);
+        double bytes = (double) Float.BYTES * data.features().length;
+        System.out.printf(Locale.ROOT, "%-12s %-9s %10.3f %10.3f %12.1f %8.3f (%.3f..%.3f)%s%n", shape, kind, median(read),
+                median(step), bytes / median(read) / 1e6, median(ratio), ratio[pairs / 4], ratio[3 * pairs / 4],
+                sink == Double.MIN_VALUE ? " " : "");
+    }
+
+    private static double median(double[] sorted) {
+        return sorted[sorted.length / 2];
+    }
+}
