@@ -7,7 +7,10 @@
 #   bench/run-step.sh            (about 10 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A new folder per run: an earlier run of the same day keeps its numbers.
 out="bench/results/$(date -u +%Y-%m-%d)-step"
+run=1
+while [ -e "$out" ]; do run=$((run + 1)); out="bench/results/$(date -u +%Y-%m-%d)-step-$run"; done
 mkdir -p "$out"
 mvn -B -q -f bench/pom.xml package
 {
