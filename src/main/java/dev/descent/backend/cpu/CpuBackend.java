@@ -54,6 +54,19 @@ public final class CpuBackend implements Backend {
      */
     static final int ROWS_PER_CHUNK = 128;
 
+    /**
+     * Rows at least this wide go through the block one at a time; narrower ones four at a time.
+     * Four rows share each load of w and each load and store of the accumulator, which pays where
+     * a row is a few vectors and per-row overheads dominate (d = 32, 64; and logistic, whose exp
+     * and log1p then run on four lanes). From d = 128 on, one row at a time was faster in every
+     * paired run (two threads, ratio of step to streaming read): 1.42-1.71 against 2.71-2.77 at
+     * 500,000 x 128 linear, 2.43-2.66 against 4.01-4.36 logistic, 1.33-2.02 against 2.98-3.12 at
+     * 250,000 x 256, 1.40-1.90 against 1.73-2.21 at 50,000 x 1,024 (bench/results/2026-11-23-one-row).
+     * Either way the same products are summed in the same order; only a lone logistic row takes
+     * Math.exp and Math.log where four rows take the vector exp and log1p.
+     */
+    static final int ONE_ROW_FROM_FEATURES = 128;
+
     /** X bytes per block: 256 KiB stays in the 1-2 MiB L2 with room for w and the partial, and gives many blocks to share. */
     static final int BLOCK_BYTES = 1 << 18;
 
@@ -339,9 +352,10 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * The block of a one-output pass (linear, logistic, gram), four rows at a time: the four dot
-     * products share each load of w and the four gradient updates share each load and store of the
-     * accumulator, which halves the L1 traffic per row and overlaps the four rows' latencies.
+     * The block of a one-output pass (linear, logistic, gram). Rows narrower than
+     * {@link #ONE_ROW_FROM_FEATURES} go four at a time: the four dot products share each load of w
+     * and the four gradient updates share each load and store of the accumulator, which halves the
+     * L1 traffic per row and overlaps the four rows' latencies. Wider rows go one at a time.
      */
     private void singleOutputBlock(int worker, int blockIndex) {
         final int d = features;
@@ -363,7 +377,8 @@ public final class CpuBackend implements Backend {
             int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
             Arrays.fill(acc, 0, d, 0f);
             int position = chunk;
-            for (; position + 4 <= chunkEnd; position += 4) {
+            int groupedEnd = d < ONE_ROW_FROM_FEATURES ? chunkEnd : chunk;
+            for (; position + 4 <= groupedEnd; position += 4) {
                 int i0 = rowAt(position);
                 int i1 = rowAt(position + 1);
                 int i2 = rowAt(position + 2);
