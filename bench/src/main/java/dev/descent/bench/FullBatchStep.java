@@ -82,7 +82,7 @@ public class FullBatchStep {
         return backend.lastObjective();
     }
 
-    /** The floor: every thread streams its contiguous share of X once and sums it with vectors. */
+    /** The floor: the threads stream X once, claiming 256 KiB pieces as the step claims its blocks, and sum it with vectors. */
     @Benchmark
     public double streamingRead() {
         return read.sum();
