@@ -9,7 +9,6 @@ import dev.descent.backend.ParameterUpdate;
 import dev.descent.backend.Problem;
 import dev.descent.backend.RowPermutation;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -20,9 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>A step splits the batch into blocks of rows. For each row of a block, while the row is still
  * in L1, it computes z = x . w + b, the loss and r = dloss/dz, and adds s_i r x to the block's
- * gradient: X is read from memory once per step. Workers claim blocks one at a time from a shared
- * counter, so a core slowed by a neighbour does less of the pass instead of holding it up. Each
- * block's partial depends only on the block, and the partials are summed in block order on the
+ * gradient: X is read from memory once per step. Workers claim blocks one at a time
+ * (WorkerPool.runEach), so a core slowed by a neighbour does less of the pass instead of
+ * holding it up. Each block's partial depends only on the block, and the partials are summed in block order on the
  * calling thread, so the result does not depend on the number of threads or their timing
  * (bit-identical runs).
  *
@@ -91,7 +90,7 @@ public final class CpuBackend implements Backend {
 
     private final int threads;
     private final WorkerPool pool;
-    private final WorkerPool.Work blockWork = this::runBlocks;
+    private final WorkerPool.Piece blockWork = this::runBlock;
 
     private float[] x;
     private float[] y;
@@ -131,8 +130,6 @@ public final class CpuBackend implements Backend {
     private int passStart;
     private int passSize;
     private int passBlocks;
-    /** The next block of the current pass that no worker has claimed yet. */
-    private final AtomicInteger nextBlock = new AtomicInteger();
 
     private double lastObjective = Double.NaN;
     private double lastGradientNorm = Double.NaN;
@@ -314,12 +311,7 @@ public final class CpuBackend implements Backend {
         passStart = start;
         passSize = size;
         passBlocks = (size + rowsPerBlock - 1) / rowsPerBlock;
-        nextBlock.set(0);
-        if (passBlocks == 1) {
-            runBlocks(0, 1);
-        } else {
-            pool.run(blockWork);
-        }
+        pool.runEach(passBlocks, blockWork);
     }
 
     /** Sums the block partials in block order (fixed, so deterministic) into {@code sums}; returns the summed loss. */
@@ -336,18 +328,11 @@ public final class CpuBackend implements Backend {
         return loss;
     }
 
-    /**
-     * Claims blocks until none is left. Static halves lose whenever one core is slowed (a shared
-     * machine's neighbour, the JIT, a page fault): the step then waits for the slow half. Claiming
-     * one 256 KiB block at a time costs one atomic increment per block.
-     */
-    private void runBlocks(int worker, int workers) {
-        for (int b = nextBlock.getAndIncrement(); b < passBlocks; b = nextBlock.getAndIncrement()) {
-            if (passOutputs == 1) {
-                singleOutputBlock(worker, b);
-            } else {
-                block(worker, b);
-            }
+    private void runBlock(int worker, int blockIndex) {
+        if (passOutputs == 1) {
+            singleOutputBlock(worker, blockIndex);
+        } else {
+            block(worker, blockIndex);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.descent.backend.cpu;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,19 +20,20 @@ public final class StreamingRead implements AutoCloseable {
     private final float[] x;
     private final WorkerPool pool;
     private final double[] sums;
-    private final WorkerPool.Work work = this::share;
-    private final AtomicInteger nextPiece = new AtomicInteger();
+    private final WorkerPool.Piece work = this::addPiece;
+    private final int pieces;
 
     public StreamingRead(float[] x, int threads) {
         this.x = x;
         this.pool = new WorkerPool(threads, "descent-read");
         this.sums = new double[threads];
+        this.pieces = (int) ((x.length + (long) PIECE - 1) / PIECE);
     }
 
     /** One pass over X on every thread; the sum, so the reads cannot be optimized away. */
     public double sum() {
-        nextPiece.set(0);
-        pool.run(work);
+        Arrays.fill(sums, 0);
+        pool.runEach(pieces, work);
         double total = 0;
         for (double s : sums) {
             total += s;
@@ -54,13 +54,9 @@ public final class StreamingRead implements AutoCloseable {
         return sink == Double.MIN_VALUE ? 0 : (double) Float.BYTES * x.length / seconds[passes / 2];
     }
 
-    private void share(int worker, int workers) {
-        double sum = 0;
-        for (int piece = nextPiece.getAndIncrement(); (long) piece * PIECE < x.length; piece = nextPiece.getAndIncrement()) {
-            int from = piece * PIECE;
-            sum += sumOf(from, Math.min(x.length, from + PIECE));
-        }
-        sums[worker] = sum;
+    private void addPiece(int worker, int piece) {
+        int from = piece * PIECE;
+        sums[worker] += sumOf(from, Math.min(x.length, from + PIECE));
     }
 
     private float sumOf(int from, int to) {

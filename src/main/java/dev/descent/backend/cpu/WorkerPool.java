@@ -6,7 +6,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A fixed set of threads that run one piece of work together and return, with no allocation per
  * run (a step must not make garbage). The calling thread is worker 0 and takes its share too.
- * Which blocks a worker takes is up to the work, so results can be made independent of timing.
+ * {@link #runEach} hands out numbered pieces one at a time to whichever worker is free: which
+ * worker runs a piece depends on timing, so a piece's result must depend only on the piece.
  */
 final class WorkerPool implements AutoCloseable {
     /** Spins before a waiting thread parks: a step's gap between runs is short, a park is slow. */
@@ -17,6 +18,11 @@ final class WorkerPool implements AutoCloseable {
         void run(int worker, int workers);
     }
 
+    /** Piece p of a {@link #runEach}, run by worker w. */
+    interface Piece {
+        void run(int worker, int piece);
+    }
+
     private final Thread[] helpers;
     private final int workers;
     private final AtomicInteger remaining = new AtomicInteger();
@@ -25,6 +31,12 @@ final class WorkerPool implements AutoCloseable {
     private volatile Thread caller;
     private volatile Throwable failure;
     private volatile boolean closed;
+
+    // The current runEach: written by the calling thread before run() publishes the run.
+    private final AtomicInteger nextPiece = new AtomicInteger();
+    private int pieceCount;
+    private Piece pieceWork;
+    private final Work claimPieces = this::claimPieces;
 
     WorkerPool(int workers, String name) {
         this.workers = workers;
@@ -41,11 +53,37 @@ final class WorkerPool implements AutoCloseable {
         return workers;
     }
 
-    /** Runs {@code task} on every worker and returns when all are done; rethrows a worker's failure. */
-    void run(Work task) {
-        if (closed) {
-            throw new IllegalStateException("worker pool is closed");
+    /**
+     * Runs pieces 0 .. count - 1, each once, and returns when all are done. Workers claim the next
+     * piece from a shared counter, so a core slowed by a neighbour (a shared machine, the JIT, a page
+     * fault) does fewer pieces instead of holding the run up, as it would with fixed shares; one
+     * atomic increment per piece. A single piece runs on the calling thread alone.
+     */
+    void runEach(int count, Piece piece) {
+        checkOpen();
+        if (count == 1) {
+            piece.run(0, 0);
+            return;
         }
+        pieceCount = count;
+        pieceWork = piece;
+        nextPiece.set(0);
+        try {
+            run(claimPieces);
+        } finally {
+            pieceWork = null;
+        }
+    }
+
+    private void claimPieces(int worker, int workers) {
+        for (int p = nextPiece.getAndIncrement(); p < pieceCount; p = nextPiece.getAndIncrement()) {
+            pieceWork.run(worker, p);
+        }
+    }
+
+    /** Runs {@code task} on every worker and returns when all are done; rethrows a worker's failure. */
+    private void run(Work task) {
+        checkOpen();
         if (helpers.length == 0) {
             task.run(0, 1);
             return;
@@ -108,6 +146,12 @@ final class WorkerPool implements AutoCloseable {
             if (remaining.decrementAndGet() == 0) {
                 LockSupport.unpark(caller);
             }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("worker pool is closed");
         }
     }
 
