@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx8g"})
 public class FullBatchStep {
-    private static final long SEED = 20261123L;
+    static final long SEED = 20261123L;
 
     @Param({"1000000x64", "50000x1024"})
     public String shape;
@@ -61,12 +61,16 @@ public class FullBatchStep {
     public void setUp() {
         ModelKind kind = ModelKind.parse(model);
         data = BenchmarkData.generate(kind, shape, 2, SEED);
-        float[] x = data.features();
-        int columns = data.columns();
-        read = new StreamingRead(x, Runtime.getRuntime().availableProcessors());
-        backend = Backends.open(backendName).backend();
-        backend.upload(data, new Problem(kind, 1, columns, true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));
-        backend.setParameters(new double[columns + 1]);
+        read = new StreamingRead(data.features(), Runtime.getRuntime().availableProcessors());
+        backend = openAtStart(backendName, kind, data);
+    }
+
+    /** The benchmarked problem on a new backend: l2 = 1e-4, Adam, intercept, parameters at zero. */
+    static Backend openAtStart(String backendName, ModelKind kind, Dataset data) {
+        Backend opened = Backends.open(backendName).backend();
+        opened.upload(data, new Problem(kind, 1, data.columns(), true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));
+        opened.setParameters(new double[data.columns() + 1]);
+        return opened;
     }
 
     @TearDown(Level.Trial)
@@ -78,6 +82,11 @@ public class FullBatchStep {
     /** The whole step; the objective is returned so JMH consumes it (for a GPU backend, reading it waits for the step). */
     @Benchmark
     public double step() {
+        return fullBatchStep(backend, data);
+    }
+
+    /** One full-batch step at learning rate 1e-3; its objective, so the caller consumes the step. */
+    static double fullBatchStep(Backend backend, Dataset data) {
         backend.step(0, 0, data.rows(), 1e-3);
         return backend.lastObjective();
     }

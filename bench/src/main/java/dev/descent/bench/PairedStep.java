@@ -2,18 +2,14 @@ package dev.descent.bench;
 
 import dev.descent.Dataset;
 import dev.descent.ModelKind;
-import dev.descent.Optimizer;
-import dev.descent.OptimizerKind;
 import dev.descent.backend.Backend;
-import dev.descent.backend.Backends;
-import dev.descent.backend.Problem;
 import dev.descent.backend.cpu.StreamingRead;
 import dev.descent.cli.BenchmarkData;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The cpu step against the memory floor, alternated in one process: read, step, step, read, ...
+ * The cpu step of {@link FullBatchStep} against the memory floor, alternated in one process: read, step, step, read, ...
  * and the ratio of each step to the read beside it. On a shared machine the memory bandwidth a
  * process gets drifts by a third over minutes; JMH times the step and the read in separate forks,
  * minutes apart, so their ratio carries that drift. The median of paired ratios does not.
@@ -25,7 +21,6 @@ import java.util.Locale;
  * </pre>
  */
 public final class PairedStep {
-    private static final long SEED = 20261123L;
     private static final String DEFAULT_SHAPES = "1000000x64,50000x1024";
     private static final String DEFAULT_MODELS = "linear,logistic";
     private static final int WARMUP_PAIRS = 30;
@@ -50,15 +45,13 @@ public final class PairedStep {
     }
 
     private static void measure(String shape, ModelKind kind, int pairs, int threads) {
-        Dataset data = BenchmarkData.generate(kind, shape, 2, SEED);
+        Dataset data = BenchmarkData.generate(kind, shape, 2, FullBatchStep.SEED);
         double[] read = new double[pairs];
         double[] step = new double[pairs];
         double[] ratio = new double[pairs];
         double sink = 0;
         try (StreamingRead floor = new StreamingRead(data.features(), threads);
-             Backend backend = Backends.open("cpu").backend()) {
-            backend.upload(data, new Problem(kind, 1, data.columns(), true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM)));
-            backend.setParameters(new double[data.columns() + 1]);
+             Backend backend = FullBatchStep.openAtStart("cpu", kind, data)) {
             for (int p = -WARMUP_PAIRS; p < pairs; p++) {
                 // Alternate which goes first, so neither always follows the other's cache state.
                 boolean readFirst = (p & 1) == 0;
@@ -66,13 +59,11 @@ public final class PairedStep {
                 if (readFirst) {
                     sink += floor.sum();
                 } else {
-                    backend.step(0, 0, data.rows(), 1e-3);
-                    sink += backend.lastObjective();
+                    sink += FullBatchStep.fullBatchStep(backend, data);
                 }
                 long t1 = System.nanoTime();
                 if (readFirst) {
-                    backend.step(0, 0, data.rows(), 1e-3);
-                    sink += backend.lastObjective();
+                    sink += FullBatchStep.fullBatchStep(backend, data);
                 } else {
                     sink += floor.sum();
                 }
