@@ -61,8 +61,9 @@ public final class CpuBackend implements Backend {
      * paired run (two threads, ratio of step to streaming read): 1.42-1.71 against 2.71-2.77 at
      * 500,000 x 128 linear, 2.43-2.66 against 4.01-4.36 logistic, 1.33-2.02 against 2.98-3.12 at
      * 250,000 x 256, 1.40-1.90 against 1.73-2.21 at 50,000 x 1,024 (bench/results/2026-11-23-one-row).
-     * Either way the same products are summed in the same order; only a lone logistic row takes
-     * Math.exp and Math.log where four rows take the vector exp and log1p.
+     * The two paths sum a row's products in different orders (a lone row keeps four running sums,
+     * see {@link #dot}), each fixed, so a step is still bit-identical from run to run; a lone
+     * logistic row takes Math.exp and Math.log where four rows take the vector exp and log1p.
      */
     static final int ONE_ROW_FROM_FEATURES = 128;
 
@@ -722,13 +723,27 @@ public final class CpuBackend implements Backend {
 
     /** x[xOffset .. xOffset + d) . w[wOffset .. wOffset + d) in float32, lanes summed in a fixed order. */
     static float dot(float[] x, int xOffset, float[] w, int wOffset, int d) {
+        // Four running sums, so that a wide row is four chains of FMAs instead of one chain whose
+        // every step waits for the one before (four cycles each): at d = 1,024 one chain is 128 long.
         FloatVector sum = FloatVector.zero(SPECIES);
+        FloatVector sum1 = FloatVector.zero(SPECIES);
+        FloatVector sum2 = FloatVector.zero(SPECIES);
+        FloatVector sum3 = FloatVector.zero(SPECIES);
         int upper = SPECIES.loopBound(d);
         int j = 0;
+        for (; j + 4 * LANES <= upper; j += 4 * LANES) {
+            sum = FloatVector.fromArray(SPECIES, x, xOffset + j).fma(FloatVector.fromArray(SPECIES, w, wOffset + j), sum);
+            sum1 = FloatVector.fromArray(SPECIES, x, xOffset + j + LANES)
+                    .fma(FloatVector.fromArray(SPECIES, w, wOffset + j + LANES), sum1);
+            sum2 = FloatVector.fromArray(SPECIES, x, xOffset + j + 2 * LANES)
+                    .fma(FloatVector.fromArray(SPECIES, w, wOffset + j + 2 * LANES), sum2);
+            sum3 = FloatVector.fromArray(SPECIES, x, xOffset + j + 3 * LANES)
+                    .fma(FloatVector.fromArray(SPECIES, w, wOffset + j + 3 * LANES), sum3);
+        }
         for (; j < upper; j += LANES) {
             sum = FloatVector.fromArray(SPECIES, x, xOffset + j).fma(FloatVector.fromArray(SPECIES, w, wOffset + j), sum);
         }
-        float result = sum.reduceLanes(VectorOperators.ADD);
+        float result = sum.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
         for (; j < d; j++) {
             result = Math.fma(x[xOffset + j], w[wOffset + j], result);
         }
