@@ -7,7 +7,7 @@ public class Kern {
     int d = Integer.parseInt(a[1]), n = Integer.parseInt(a[0]); float[] x = new float[n*d]; float[] w = new float[d]; Random r = new Random(1);
     for (int i=0;i<x.length;i++) x[i]=r.nextFloat()-0.5f; for (int i=0;i<w.length;i++) w[i]=r.nextFloat();
     int V = 4; int reps = Integer.getInteger("reps", 300); double[][] t = new double[V][reps]; double[] out = new double[8]; float[] zf = new float[16]; float[] acc = new float[d + 16]; double sink = 0;
-    for (int rep = -60; rep < reps; rep++) for (int k0 = 0; k0 < V; k0++) { int k = (k0 + rep) % V;
+    for (int rep = -Integer.getInteger("warm", 60); rep < reps; rep++) for (int k0 = 0; k0 < V; k0++) { int k = (k0 + rep) % V;
       long t0 = System.nanoTime();
       sink += k == 0 ? v0(x, w, acc, n, d, out) : k == 1 ? v1(x, w, acc, n, d, zf) : k == 2 ? v2(x, w, acc, n, d, zf) : v3(x, w, acc, n, d, out);
       if (rep >= 0) t[k][rep] = (System.nanoTime() - t0) * 1.0 / n; }
@@ -50,41 +50,30 @@ public class Kern {
       s += z[0]; }
     return s;
   }
-  // V2: four-row groups, w and the gradient in registers (d <= 64 via masks)
-  static FloatVector row(float[] x, int o, int k, FloatVector w) { return FloatVector.fromArray(SPECIES, x, o + 8 * k).mul(w); }
+  // V2: four-row groups inline, weights and gradient in registers, rows reloaded for the gradient
   static double v2(float[] x, float[] w, float[] acc, int n, int d, float[] z) {
     double s = 0;
     FloatVector w0 = FloatVector.fromArray(SPECIES, w, 0), w1 = FloatVector.fromArray(SPECIES, w, 8), w2 = FloatVector.fromArray(SPECIES, w, 16), w3 = FloatVector.fromArray(SPECIES, w, 24);
     FloatVector w4 = FloatVector.fromArray(SPECIES, w, 32), w5 = FloatVector.fromArray(SPECIES, w, 40), w6 = FloatVector.fromArray(SPECIES, w, 48), w7 = FloatVector.fromArray(SPECIES, w, 56);
     FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-    for (int i = 0; i < n; i += 4) { int o0 = i * d, o1 = o0 + d, o2 = o1 + d, o3 = o2 + d;
-      float z0 = dot8(x, o0, w0, w1, w2, w3, w4, w5, w6, w7);
-      float z1 = dot8(x, o1, w0, w1, w2, w3, w4, w5, w6, w7);
-      float z2 = dot8(x, o2, w0, w1, w2, w3, w4, w5, w6, w7);
-      float z3 = dot8(x, o3, w0, w1, w2, w3, w4, w5, w6, w7);
-      FloatVector c0 = FloatVector.broadcast(SPECIES, z0 * 1e-3f), c1 = FloatVector.broadcast(SPECIES, z1 * 1e-3f);
-      FloatVector c2 = FloatVector.broadcast(SPECIES, z2 * 1e-3f), c3 = FloatVector.broadcast(SPECIES, z3 * 1e-3f);
-      a0 = upd(x, 0, o0, o1, o2, o3, c0, c1, c2, c3, a0);
-      a1 = upd(x, 8, o0, o1, o2, o3, c0, c1, c2, c3, a1);
-      a2 = upd(x, 16, o0, o1, o2, o3, c0, c1, c2, c3, a2);
-      a3 = upd(x, 24, o0, o1, o2, o3, c0, c1, c2, c3, a3);
-      a4 = upd(x, 32, o0, o1, o2, o3, c0, c1, c2, c3, a4);
-      a5 = upd(x, 40, o0, o1, o2, o3, c0, c1, c2, c3, a5);
-      a6 = upd(x, 48, o0, o1, o2, o3, c0, c1, c2, c3, a6);
-      a7 = upd(x, 56, o0, o1, o2, o3, c0, c1, c2, c3, a7);
-      s += z0; }
+    for (int i = 0; i < n; i += 4) {
+      for (int r = 0; r < 4; r++) { int o = (i + r) * 64;
+        FloatVector p = FloatVector.fromArray(SPECIES, x, o).mul(w0).add(FloatVector.fromArray(SPECIES, x, o + 8).mul(w1))
+            .add(FloatVector.fromArray(SPECIES, x, o + 16).mul(w2).add(FloatVector.fromArray(SPECIES, x, o + 24).mul(w3)))
+            .add(FloatVector.fromArray(SPECIES, x, o + 32).mul(w4).add(FloatVector.fromArray(SPECIES, x, o + 40).mul(w5))
+                .add(FloatVector.fromArray(SPECIES, x, o + 48).mul(w6).add(FloatVector.fromArray(SPECIES, x, o + 56).mul(w7))));
+        z[r] = p.reduceLanes(VectorOperators.ADD) * 1e-3f;
+      }
+      for (int r = 0; r < 4; r++) { int o = (i + r) * 64;
+        FloatVector c = FloatVector.broadcast(SPECIES, z[r]);
+        a0 = FloatVector.fromArray(SPECIES, x, o).fma(c, a0); a1 = FloatVector.fromArray(SPECIES, x, o + 8).fma(c, a1);
+        a2 = FloatVector.fromArray(SPECIES, x, o + 16).fma(c, a2); a3 = FloatVector.fromArray(SPECIES, x, o + 24).fma(c, a3);
+        a4 = FloatVector.fromArray(SPECIES, x, o + 32).fma(c, a4); a5 = FloatVector.fromArray(SPECIES, x, o + 40).fma(c, a5);
+        a6 = FloatVector.fromArray(SPECIES, x, o + 48).fma(c, a6); a7 = FloatVector.fromArray(SPECIES, x, o + 56).fma(c, a7);
+      }
+      s += z[0]; }
     a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).intoArray(acc, 0);
     return s;
-  }
-  static float dot8(float[] x, int o, FloatVector w0, FloatVector w1, FloatVector w2, FloatVector w3, FloatVector w4, FloatVector w5, FloatVector w6, FloatVector w7) {
-    FloatVector p = row(x, o, 0, w0).add(row(x, o, 1, w1)).add(row(x, o, 2, w2).add(row(x, o, 3, w3)))
-        .add(row(x, o, 4, w4).add(row(x, o, 5, w5)).add(row(x, o, 6, w6).add(row(x, o, 7, w7))));
-    return p.reduceLanes(VectorOperators.ADD);
-  }
-  static FloatVector upd(float[] x, int j, int o0, int o1, int o2, int o3, FloatVector c0, FloatVector c1, FloatVector c2, FloatVector c3, FloatVector a) {
-    FloatVector u = FloatVector.fromArray(SPECIES, x, o0 + j).mul(c0).add(FloatVector.fromArray(SPECIES, x, o1 + j).mul(c1));
-    FloatVector v = FloatVector.fromArray(SPECIES, x, o2 + j).mul(c2).add(FloatVector.fromArray(SPECIES, x, o3 + j).mul(c3));
-    return a.add(u.add(v));
   }
   // V3: d = 64 fixed, gradient held in eight registers across rows
   static double v3(float[] x, float[] w, float[] acc, int n, int d, double[] out) {
