@@ -9,8 +9,8 @@ import dev.descent.backend.ParameterUpdate;
 import dev.descent.backend.Problem;
 import dev.descent.backend.RowPermutation;
 import java.util.Arrays;
-import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -26,9 +26,11 @@ import jdk.incubator.vector.VectorSpecies;
  * (bit-identical runs).
  *
  * <p>Precision: the dot products and the running gradient are float32 over at most
- * {@link #ROWS_PER_CHUNK} rows, then folded into double block partials; loss, residuals, the
- * reduction, the parameters and the optimizer state are double. Float32 rounding therefore grows
- * with the chunk length, not with n.
+ * {@link #ROWS_PER_CHUNK} rows, then folded into double block partials; the reduction, the
+ * parameters and the optimizer state are double, and so are each row's loss and residual except
+ * for logistic rows of 33-64 floats, whose lane math runs in float32 (each row's loss and residual
+ * to float32's relative precision; eight rows' losses summed in float32, then in double).
+ * Float32 rounding therefore grows with the chunk length, not with n.
  *
  * <p>The steady-state step allocates nothing: scratch space is sized at upload.
  */
@@ -42,9 +44,6 @@ public final class CpuBackend implements Backend {
     static final VectorSpecies<Float> SPECIES =
             FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-    /** Four doubles: the per-row math of four rows at once. */
-    private static final VectorSpecies<Double> QUAD = DoubleVector.SPECIES_256;
-    private static final int QUAD_LANES = QUAD.length();
 
     /**
      * Rows whose gradient contributions are summed in float32 before being folded into double:
@@ -56,24 +55,26 @@ public final class CpuBackend implements Backend {
     /**
      * Rows at least this wide go through the block one at a time; narrower ones four at a time.
      * Four rows share each load of w and each load and store of the accumulator, which pays where
-     * a row is a few vectors and per-row overheads dominate (d = 32, 64; and logistic, whose exp
-     * and log1p then run on four lanes). From d = 128 on, one row at a time was faster in every
+     * a row is a few vectors and per-row overheads dominate (d = 32, 64; and logistic, whose rows
+     * then go LANES at a time so that their exp and log1p run on one vector). From d = 128 on, one row at a time was faster in every
      * paired run (two threads, ratio of step to streaming read): 1.42-1.71 against 2.71-2.77 at
      * 500,000 x 128 linear, 2.43-2.66 against 4.01-4.36 logistic, 1.33-2.02 against 2.98-3.12 at
      * 250,000 x 256, 1.40-1.90 against 1.73-2.21 at 50,000 x 1,024 (bench/results/2026-11-23-one-row).
      * The two paths sum a row's products in different orders (a lone row keeps four running sums,
      * see {@link #dot}), each fixed, so a step is still bit-identical from run to run; a lone
-     * logistic row takes Math.exp and Math.log where four rows take the vector exp and log1p.
+     * logistic row takes Math.exp and Math.log in double where grouped rows take
+     * {@link #logisticLanes} in float32.
      */
     static final int ONE_ROW_FROM_FEATURES = 128;
 
     /**
      * Rows of at most this many floats (eight vectors; 64 at 256 bits), and wider than
-     * {@link #NARROW_FROM_FEATURES}, go through {@link #narrowBlock} for linear and gram passes: the
-     * weights and the chunk's gradient stay in sixteen vector registers, so a row costs its loads and
-     * its FMAs and no load and store of an accumulator array. One thread, 1,000,000 x 64 from memory:
-     * 10.2-11.4 ns a row against 14.5-15.7 for the four-row path, the streaming read 11.5-12
-     * (bench/results/2026-11-23-narrow).
+     * {@link #NARROW_FROM_FEATURES}, go through {@link #narrowBlock}: the weights and the chunk's
+     * gradient stay in sixteen vector registers, so a row costs its loads and its FMAs and no load
+     * and store of an accumulator array. One thread, 1,000,000 x 64 from memory, the kernel alone:
+     * 10.2-11.4 ns a row against 14.5-15.7 for the four-row path, the streaming read 11.5-12; the
+     * linear step 1.05-1.22x faster with two threads, the logistic step (its lane math in float32 on
+     * eight rows at once) 1.17-1.30x (bench/results/2026-11-23-narrow).
      */
     static final int NARROW_VECTORS = 8;
     static final int NARROW_FLOATS = NARROW_VECTORS * LANES;
@@ -83,6 +84,11 @@ public final class CpuBackend implements Backend {
      * half of them the register kernel would do more than twice the arithmetic the row needs.
      */
     static final int NARROW_FROM_FEATURES = NARROW_FLOATS / 2;
+
+    /** Where narrowBlock's logistic rows keep their lanes in the per-worker scratch, after the gradient. */
+    private static final int Z_AT = NARROW_FLOATS;
+    private static final int LABEL_AT = Z_AT + LANES;
+    private static final int WEIGHT_AT = LABEL_AT + LANES;
 
     /** X bytes per block: 256 KiB stays in the 1-2 MiB L2 with room for w and the partial, and gives many blocks to share. */
     static final int BLOCK_BYTES = 1 << 18;
@@ -139,6 +145,7 @@ public final class CpuBackend implements Backend {
     private double[][] residualScratch;
     private double[][] interceptScratch;
     private float[][] narrowScratch;
+    private int[][] narrowRows;
 
     // The current pass: written by the calling thread before the pool publishes it (volatile write).
     private int lossCode;
@@ -238,9 +245,10 @@ public final class CpuBackend implements Backend {
 
         this.chunkGradient = new float[threads][outputs * features + LINE_SLACK_FLOATS];
         this.outputScratch = new double[threads][Math.max(outputs, 4) + LINE_SLACK_DOUBLES];
-        this.residualScratch = new double[threads][Math.max(outputs, 3 * QUAD_LANES) + LINE_SLACK_DOUBLES];
+        this.residualScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
         this.interceptScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
-        this.narrowScratch = new float[threads][NARROW_FLOATS + LINE_SLACK_FLOATS];
+        this.narrowScratch = new float[threads][NARROW_FLOATS + 3 * LANES + LINE_SLACK_FLOATS];
+        this.narrowRows = new int[threads][LANES + LINE_SLACK_FLOATS];
         lossCode = switch (problemToSolve.model()) {
             case LINEAR -> LOSS_LINEAR;
             case LOGISTIC -> LOSS_LOGISTIC;
@@ -354,9 +362,9 @@ public final class CpuBackend implements Backend {
         return loss;
     }
 
-    /** Whether a pass goes through {@link #narrowBlock}: one output, no exp to share across rows, a row of at most eight vectors. */
+    /** Whether a pass goes through {@link #narrowBlock}: one output and a row of more than four and at most eight vectors. */
     private boolean narrow(int code, int passOutputCount) {
-        return passOutputCount == 1 && code != LOSS_LOGISTIC && features > NARROW_FROM_FEATURES && features <= NARROW_FLOATS;
+        return passOutputCount == 1 && features > NARROW_FROM_FEATURES && features <= NARROW_FLOATS;
     }
 
     private void runBlock(int worker, int blockIndex) {
@@ -382,7 +390,8 @@ public final class CpuBackend implements Backend {
         final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
         final double[] loss = outputScratch[worker];
-        final double[] four = residualScratch[worker];
+        final float[] lanes = narrowScratch[worker];
+        final int[] rows = narrowRows[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
         final int width = singleOutputWidth(code);
@@ -396,6 +405,31 @@ public final class CpuBackend implements Backend {
             Arrays.fill(acc, 0, d, 0f);
             int position = chunk;
             int groupedEnd = d < ONE_ROW_FROM_FEATURES ? chunkEnd : chunk;
+            // Logistic rows go LANES at a time (as four-row groups for the dot products and the
+            // gradient), so that their loss and residual run on one float vector.
+            for (; code == LOSS_LOGISTIC && position + LANES <= groupedEnd; position += LANES) {
+                for (int first = 0; first < LANES; first += 4) {
+                    int i0 = rowAt(position + first);
+                    int i1 = rowAt(position + first + 1);
+                    int i2 = rowAt(position + first + 2);
+                    int i3 = rowAt(position + first + 3);
+                    dot4(x, i0 * d, i1 * d, i2 * d, i3 * d, w, d, loss);
+                    stageLogisticRow(lanes, rows, first, i0, loss[0], labels, s);
+                    stageLogisticRow(lanes, rows, first + 1, i1, loss[1], labels, s);
+                    stageLogisticRow(lanes, rows, first + 2, i2, loss[2], labels, s);
+                    stageLogisticRow(lanes, rows, first + 3, i3, loss[3], labels, s);
+                }
+                lossSum += logisticLanes(lanes, (float) bias);
+                for (int first = 0; first < LANES; first += 4) {
+                    float c0 = lanes[Z_AT + first];
+                    float c1 = lanes[Z_AT + first + 1];
+                    float c2 = lanes[Z_AT + first + 2];
+                    float c3 = lanes[Z_AT + first + 3];
+                    interceptSum += (double) c0 + c1 + c2 + c3;
+                    axpy4(acc, x, rows[first] * d, rows[first + 1] * d, rows[first + 2] * d, rows[first + 3] * d,
+                            c0, c1, c2, c3, d);
+                }
+            }
             for (; position + 4 <= groupedEnd; position += 4) {
                 int i0 = rowAt(position);
                 int i1 = rowAt(position + 1);
@@ -406,22 +440,10 @@ public final class CpuBackend implements Backend {
                 int o2 = i2 * d;
                 int o3 = i3 * d;
                 dot4(x, o0, o1, o2, o3, w, d, loss);
-                double c0;
-                double c1;
-                double c2;
-                double c3;
-                if (code == LOSS_LOGISTIC) {
-                    logistic4(loss, bias, i0, i1, i2, i3, labels, s, four);
-                    c0 = four[0];
-                    c1 = four[1];
-                    c2 = four[2];
-                    c3 = four[3];
-                } else {
-                    c0 = weighted(code, loss[0] + bias, i0, labels, s, loss, 0);
-                    c1 = weighted(code, loss[1] + bias, i1, labels, s, loss, 1);
-                    c2 = weighted(code, loss[2] + bias, i2, labels, s, loss, 2);
-                    c3 = weighted(code, loss[3] + bias, i3, labels, s, loss, 3);
-                }
+                double c0 = weighted(code, loss[0] + bias, i0, labels, s, loss, 0);
+                double c1 = weighted(code, loss[1] + bias, i1, labels, s, loss, 1);
+                double c2 = weighted(code, loss[2] + bias, i2, labels, s, loss, 2);
+                double c3 = weighted(code, loss[3] + bias, i3, labels, s, loss, 3);
                 lossSum += loss[0] + loss[1] + loss[2] + loss[3];
                 interceptSum += c0 + c1 + c2 + c3;
                 axpy4(acc, x, o0, o1, o2, o3, (float) c0, (float) c1, (float) c2, (float) c3, d);
@@ -443,9 +465,10 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * The block of a linear or gram pass whose rows fit in eight vectors, one row at a time, with
-     * the weights and the chunk's gradient held in registers (locals, never passed to a method, so
-     * the JIT keeps them unboxed). Each row is read as eight full vectors: the lanes past d belong
+     * The block of a one-output pass whose rows fit in eight vectors, one row at a time (logistic:
+     * LANES rows at a time, then one by one for the rest of the chunk), with the weights and the
+     * chunk's gradient held in registers (locals, never passed to a method, so the JIT keeps them
+     * unboxed). Each row is read as eight full vectors: the lanes past d belong
      * to the next row, and meet zero weights in the dot product (features are finite, checked at
      * load) and gradient lanes that are dropped at the end of the chunk. A row whose eight vectors
      * would run past the end of X takes the array path ({@link #dot}, {@link #axpy}).
@@ -458,6 +481,7 @@ public final class CpuBackend implements Backend {
         final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
         final float[] registers = narrowScratch[worker];
+        final int[] rows = narrowRows[worker];
         final double[] loss = outputScratch[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
@@ -487,7 +511,50 @@ public final class CpuBackend implements Backend {
             FloatVector g5 = g0;
             FloatVector g6 = g0;
             FloatVector g7 = g0;
-            for (int position = chunk; position < chunkEnd; position++) {
+            int position = chunk;
+            // Logistic rows go LANES at a time: their dot products fill one float vector, on whose
+            // lanes the exp, log1p and division run together; the rows are then read again, from
+            // L1, for the gradient.
+            for (; code == LOSS_LOGISTIC && position + LANES <= chunkEnd; position += LANES) {
+                boolean inside = true;
+                for (int r = 0; r < LANES; r++) {
+                    int row = rowAt(position + r);
+                    int o = row * d;
+                    if (o > lastFullOffset) {
+                        inside = false;
+                        break;
+                    }
+                    FloatVector products = FloatVector.fromArray(SPECIES, xs, o).mul(w0)
+                            .add(FloatVector.fromArray(SPECIES, xs, o + LANES).mul(w1))
+                            .add(FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).mul(w2)
+                                    .add(FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).mul(w3)))
+                            .add(FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).mul(w4)
+                                    .add(FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).mul(w5))
+                                    .add(FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).mul(w6)
+                                            .add(FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).mul(w7))));
+                    stageLogisticRow(registers, rows, r, row, products.reduceLanes(VectorOperators.ADD), labels, s);
+                }
+                if (!inside) {
+                    break;
+                }
+                lossSum += logisticLanes(registers, (float) bias);
+                for (int r = 0; r < LANES; r++) {
+                    interceptSum += registers[Z_AT + r];
+                }
+                for (int r = 0; r < LANES; r++) {
+                    int o = rows[r] * d;
+                    FloatVector scale = FloatVector.broadcast(SPECIES, registers[Z_AT + r]);
+                    g0 = FloatVector.fromArray(SPECIES, xs, o).fma(scale, g0);
+                    g1 = FloatVector.fromArray(SPECIES, xs, o + LANES).fma(scale, g1);
+                    g2 = FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).fma(scale, g2);
+                    g3 = FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).fma(scale, g3);
+                    g4 = FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).fma(scale, g4);
+                    g5 = FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).fma(scale, g5);
+                    g6 = FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).fma(scale, g6);
+                    g7 = FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).fma(scale, g7);
+                }
+            }
+            for (; position < chunkEnd; position++) {
                 int row = rowAt(position);
                 int o = row * d;
                 if (o > lastFullOffset) {
@@ -586,36 +653,83 @@ public final class CpuBackend implements Backend {
         return e < 1e-4 ? e * (1 - e * (0.5 - e / 3)) : Math.log(1 + e);
     }
 
+    /** 1.5 * 2^23: added to a float of magnitude below 2^22, it rounds that float to an integer and leaves the integer in the low bits. */
+    private static final float ROUNDING_SHIFTER = 12582912f;
+    private static final int ROUNDING_SHIFTER_BITS = Float.floatToRawIntBits(ROUNDING_SHIFTER);
+    /** Below this exp is taken at the bound: e^-80 = 2e-35 changes no loss or residual that float32 can hold beside 1. */
+    private static final float EXP_LOWER_BOUND = -80f;
+
+    /** Puts row {@code row}'s z (without the bias), label and sample weight in lane {@code lane} of {@link #logisticLanes}' input. */
+    private static void stageLogisticRow(float[] lanes, int[] rows, int lane, int row, double z, float[] labels, float[] s) {
+        rows[lane] = row;
+        lanes[Z_AT + lane] = (float) z;
+        lanes[LABEL_AT + lane] = labels[row];
+        lanes[WEIGHT_AT + lane] = s == null ? 1f : s[row];
+    }
+
     /**
-     * The logistic loss and weighted residual of four rows at once, in double, with the Vector API's
-     * exp and log1p. On entry zs[0..3] hold x . w without the bias; on exit zs[0..3] hold
-     * s_i * loss_i and out[0..3] s_i * r_i (out[4..11] is scratch for the labels and weights).
+     * The logistic loss and residual of LANES rows in float32, on one vector: on entry lanes[Z_AT ..]
+     * hold z without the bias, lanes[LABEL_AT ..] the labels and lanes[WEIGHT_AT ..] the sample
+     * weights; on exit lanes[Z_AT ..] hold the weighted residuals, and the weighted losses' sum is
+     * returned.
+     *
+     * <p>With e = exp(-|z|): loss = max(z, 0) - y z + log1p(e), and the residual sigmoid(z) - y as
+     * (1 - 2y) (1 or e) / (1 + e), without a subtraction, so that a tiny residual (a well-classified
+     * row) keeps float32's relative precision instead of becoming 0.
+     *
+     * <p>exp and log1p are written here with adds, multiplies, FMAs, one division and bit shifts,
+     * not taken from VectorOperators.EXP and LOG1P: those give SVML's bits once the JIT has compiled
+     * the code and Math's per lane before, so a block's result would depend on when a worker reached
+     * it, and the same seed would not give the same weights. exp is Cephes' expf (x = k ln 2 + r,
+     * |r| <= ln 2 / 2, ln 2 in two parts after Cody and Waite, e^r by a degree-7 polynomial, 2^k put
+     * in the exponent bits; within 2 ulp on [-80, 0], and e^-80 = 2e-35 stands for anything below).
+     * log1p is 2 atanh(s) with s = e / (2 + e) <= 1/3, whose series 2 s (1 + s^2/3 + s^4/5 + ...)
+     * drops below 2^-24 of its sum after s^14/15 (within 3 ulp: 2 + e rounds before the division).
+     *
+     * <p>Arrays in, a number out, and every vector operation written out in this one method rather
+     * than in helpers: a helper that takes or returns a vector is a call the JIT may decline to inline
+     * once the method's node budget is spent (seen here: NodeCountInliningCutoff), and a vector
+     * crossing a call is boxed.
      */
-    private static void logistic4(double[] zs, double bias, int r0, int r1, int r2, int r3, float[] labels, float[] s,
-                                  double[] out) {
-        // Lanes come through memory (scalar stores, one vector load): withLane, the other way in,
-        // is an intrinsic the JIT sometimes fails to apply, and then the whole block runs boxed.
-        out[4] = labels[r0];
-        out[5] = labels[r1];
-        out[6] = labels[r2];
-        out[7] = labels[r3];
-        DoubleVector z = DoubleVector.fromArray(QUAD, zs, 0).add(bias);
-        DoubleVector label = DoubleVector.fromArray(QUAD, out, 4);
-        DoubleVector e = z.abs().neg().lanewise(VectorOperators.EXP);
-        DoubleVector loss = z.max(0.0).add(e.lanewise(VectorOperators.LOG1P)).sub(label.mul(z));
-        DoubleVector numerator = e.blend(1.0, z.compare(VectorOperators.GE, 0.0));
-        DoubleVector residual = numerator.div(e.add(1.0)).sub(label);
-        if (s != null) {
-            out[8] = s[r0];
-            out[9] = s[r1];
-            out[10] = s[r2];
-            out[11] = s[r3];
-            DoubleVector weight = DoubleVector.fromArray(QUAD, out, 8);
-            loss = loss.mul(weight);
-            residual = residual.mul(weight);
-        }
-        loss.intoArray(zs, 0);
-        residual.intoArray(out, 0);
+    static double logisticLanes(float[] lanes, float bias) {
+        FloatVector z = FloatVector.fromArray(SPECIES, lanes, Z_AT).add(bias);
+        FloatVector label = FloatVector.fromArray(SPECIES, lanes, LABEL_AT);
+        FloatVector sampleWeight = FloatVector.fromArray(SPECIES, lanes, WEIGHT_AT);
+
+        // e = exp(-|z|)
+        FloatVector x = z.abs().neg().max(EXP_LOWER_BOUND);
+        FloatVector shifted = x.mul(1.44269504088896341f).add(ROUNDING_SHIFTER);
+        FloatVector k = shifted.sub(ROUNDING_SHIFTER);
+        // k ln2_hi is exact (k has at most 7 bits, ln2_hi 9), so this first step loses nothing.
+        FloatVector r = k.fma(FloatVector.broadcast(SPECIES, 2.12194440e-4f), x.sub(k.mul(0.693359375f)));
+        FloatVector polynomial = r.fma(1.9875691500e-4f, 1.3981999507e-3f)
+                .fma(r, FloatVector.broadcast(SPECIES, 8.3334519073e-3f))
+                .fma(r, FloatVector.broadcast(SPECIES, 4.1665795894e-2f))
+                .fma(r, FloatVector.broadcast(SPECIES, 1.6666665459e-1f))
+                .fma(r, FloatVector.broadcast(SPECIES, 5.0000001201e-1f))
+                .fma(r.mul(r), r)
+                .add(1f);
+        IntVector twoToK = shifted.viewAsIntegralLanes().reinterpretAsInts()
+                .sub(ROUNDING_SHIFTER_BITS).lanewise(VectorOperators.LSHL, 23);
+        FloatVector e = polynomial.viewAsIntegralLanes().reinterpretAsInts().add(twoToK).viewAsFloatingLanes().reinterpretAsFloats();
+
+        // log1p(e) = 2 s (1 + t/3 + t^2/5 + ... + t^7/15), s = e / (2 + e), t = s^2
+        FloatVector s = e.div(e.add(2f));
+        FloatVector t = s.mul(s);
+        FloatVector series = t.fma(1f / 15, 1f / 13)
+                .fma(t, FloatVector.broadcast(SPECIES, 1f / 11))
+                .fma(t, FloatVector.broadcast(SPECIES, 1f / 9))
+                .fma(t, FloatVector.broadcast(SPECIES, 1f / 7))
+                .fma(t, FloatVector.broadcast(SPECIES, 1f / 5))
+                .fma(t, FloatVector.broadcast(SPECIES, 1f / 3))
+                .fma(t, FloatVector.broadcast(SPECIES, 1f));
+        FloatVector log1p = s.add(s).mul(series);
+
+        FloatVector loss = z.max(0f).sub(label.mul(z)).add(log1p).mul(sampleWeight);
+        FloatVector sign = label.mul(-2f).add(1f);
+        FloatVector numerator = e.blend(1f, z.mul(sign).compare(VectorOperators.GE, 0f));
+        numerator.mul(sign).mul(sampleWeight).div(e.add(1f)).intoArray(lanes, Z_AT);
+        return loss.reduceLanes(VectorOperators.ADD);
     }
 
     /** Four dot products x_r . w, sharing the loads of w; results in out[0..3]. */
