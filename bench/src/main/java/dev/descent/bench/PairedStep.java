@@ -24,6 +24,12 @@ public final class PairedStep {
     private static final String DEFAULT_SHAPES = "1000000x64,50000x1024";
     private static final String DEFAULT_MODELS = "linear,logistic";
     private static final int WARMUP_PAIRS = 30;
+    /**
+     * Warm-up also lasts at least this long: C2 takes 0.1-0.5 s to compile a vector kernel on this
+     * 2-core machine, whose cores the workers are using, and 30 pairs (about 1 s) sometimes ended
+     * before it had; the whole measurement then timed C1's boxed vector code, twice as slow.
+     */
+    private static final long WARMUP_NANOS = 5_000_000_000L;
 
     private PairedStep() {
     }
@@ -33,8 +39,9 @@ public final class PairedStep {
         String[] shapes = (args.length > 1 ? args[1] : DEFAULT_SHAPES).split(",");
         String[] models = (args.length > 2 ? args[2] : DEFAULT_MODELS).split(",");
         int threads = Runtime.getRuntime().availableProcessors();
-        System.out.printf(Locale.ROOT, "cpu step vs streaming read of X, %d alternated pairs after %d warm-up, %d threads%n",
-                pairs, WARMUP_PAIRS, threads);
+        System.out.printf(Locale.ROOT,
+                "cpu step vs streaming read of X, %d alternated pairs after %d warm-up pairs and at least %d s, %d threads%n",
+                pairs, WARMUP_PAIRS, WARMUP_NANOS / 1_000_000_000L, threads);
         System.out.printf(Locale.ROOT, "%-12s %-9s %10s %10s %12s %22s%n", "shape", "model", "read ms", "step ms",
                 "X GB/s read", "step/read (q1..q3)");
         for (String shape : shapes) {
@@ -52,7 +59,11 @@ public final class PairedStep {
         double sink = 0;
         try (StreamingRead floor = new StreamingRead(data.features(), threads);
              Backend backend = FullBatchStep.openAtStart("cpu", kind, data)) {
-            for (int p = -WARMUP_PAIRS; p < pairs; p++) {
+            long warmedAt = System.nanoTime() + WARMUP_NANOS;
+            for (int p = 0; p < WARMUP_PAIRS || System.nanoTime() < warmedAt; p++) {
+                sink += floor.sum() + FullBatchStep.fullBatchStep(backend, data);
+            }
+            for (int p = 0; p < pairs; p++) {
                 // Alternate which goes first, so neither always follows the other's cache state.
                 boolean readFirst = (p & 1) == 0;
                 long t0 = System.nanoTime();
@@ -68,11 +79,9 @@ public final class PairedStep {
                     sink += floor.sum();
                 }
                 long t2 = System.nanoTime();
-                if (p >= 0) {
-                    read[p] = (readFirst ? t1 - t0 : t2 - t1) / 1e6;
-                    step[p] = (readFirst ? t2 - t1 : t1 - t0) / 1e6;
-                    ratio[p] = step[p] / read[p];
-                }
+                read[p] = (readFirst ? t1 - t0 : t2 - t1) / 1e6;
+                step[p] = (readFirst ? t2 - t1 : t1 - t0) / 1e6;
+                ratio[p] = step[p] / read[p];
             }
         }
         Arrays.sort(read);

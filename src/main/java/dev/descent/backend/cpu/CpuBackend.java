@@ -362,23 +362,32 @@ public final class CpuBackend implements Backend {
         return loss;
     }
 
-    /** Whether a pass goes through {@link #narrowBlock}: one output and a row of more than four and at most eight vectors. */
+    /** Whether a pass's rows fit the register kernels ({@link #narrowBlock}, {@link #narrowLogisticBlock}): one output, more than four and at most eight vectors. */
     private boolean narrow(int code, int passOutputCount) {
         return passOutputCount == 1 && features > NARROW_FROM_FEATURES && features <= NARROW_FLOATS;
     }
 
+    /** The block kernel for the pass: by outputs, row width and loss (each kernel's comment says why). */
     private void runBlock(int worker, int blockIndex) {
-        if (narrow(passCode, passOutputs)) {
-            narrowBlock(worker, blockIndex);
-        } else if (passOutputs == 1) {
-            singleOutputBlock(worker, blockIndex);
-        } else {
+        boolean logistic = passCode == LOSS_LOGISTIC;
+        if (passOutputs != 1) {
             block(worker, blockIndex);
+        } else if (narrow(passCode, passOutputs)) {
+            if (logistic) {
+                narrowLogisticBlock(worker, blockIndex);
+            } else {
+                narrowBlock(worker, blockIndex);
+            }
+        } else if (logistic && features < ONE_ROW_FROM_FEATURES) {
+            logisticBlock(worker, blockIndex);
+        } else {
+            singleOutputBlock(worker, blockIndex);
         }
     }
 
     /**
-     * The block of a one-output pass (linear, logistic, gram). Rows narrower than
+     * The block of a linear or gram pass, and of a logistic pass with rows of
+     * {@link #ONE_ROW_FROM_FEATURES} or more. Rows narrower than
      * {@link #ONE_ROW_FROM_FEATURES} go four at a time: the four dot products share each load of w
      * and the four gradient updates share each load and store of the accumulator, which halves the
      * L1 traffic per row and overlaps the four rows' latencies. Wider rows go one at a time.
@@ -390,8 +399,6 @@ public final class CpuBackend implements Backend {
         final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
         final double[] loss = outputScratch[worker];
-        final float[] lanes = narrowScratch[worker];
-        final int[] rows = narrowRows[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
         final int width = singleOutputWidth(code);
@@ -405,31 +412,6 @@ public final class CpuBackend implements Backend {
             Arrays.fill(acc, 0, d, 0f);
             int position = chunk;
             int groupedEnd = d < ONE_ROW_FROM_FEATURES ? chunkEnd : chunk;
-            // Logistic rows go LANES at a time (as four-row groups for the dot products and the
-            // gradient), so that their loss and residual run on one float vector.
-            for (; code == LOSS_LOGISTIC && position + LANES <= groupedEnd; position += LANES) {
-                for (int first = 0; first < LANES; first += 4) {
-                    int i0 = rowAt(position + first);
-                    int i1 = rowAt(position + first + 1);
-                    int i2 = rowAt(position + first + 2);
-                    int i3 = rowAt(position + first + 3);
-                    dot4(x, i0 * d, i1 * d, i2 * d, i3 * d, w, d, loss);
-                    stageLogisticRow(lanes, rows, first, i0, loss[0], labels, s);
-                    stageLogisticRow(lanes, rows, first + 1, i1, loss[1], labels, s);
-                    stageLogisticRow(lanes, rows, first + 2, i2, loss[2], labels, s);
-                    stageLogisticRow(lanes, rows, first + 3, i3, loss[3], labels, s);
-                }
-                lossSum += logisticLanes(lanes, (float) bias);
-                for (int first = 0; first < LANES; first += 4) {
-                    float c0 = lanes[Z_AT + first];
-                    float c1 = lanes[Z_AT + first + 1];
-                    float c2 = lanes[Z_AT + first + 2];
-                    float c3 = lanes[Z_AT + first + 3];
-                    interceptSum += (double) c0 + c1 + c2 + c3;
-                    axpy4(acc, x, rows[first] * d, rows[first + 1] * d, rows[first + 2] * d, rows[first + 3] * d,
-                            c0, c1, c2, c3, d);
-                }
-            }
             for (; position + 4 <= groupedEnd; position += 4) {
                 int i0 = rowAt(position);
                 int i1 = rowAt(position + 1);
@@ -465,10 +447,9 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * The block of a one-output pass whose rows fit in eight vectors, one row at a time (logistic:
-     * LANES rows at a time, then one by one for the rest of the chunk), with the weights and the
-     * chunk's gradient held in registers (locals, never passed to a method, so the JIT keeps them
-     * unboxed). Each row is read as eight full vectors: the lanes past d belong
+     * The block of a linear or gram pass whose rows fit in eight vectors, one row at a time, with
+     * the weights and the chunk's gradient held in registers (locals, never passed to a method, so
+     * the JIT keeps them unboxed). Each row is read as eight full vectors: the lanes past d belong
      * to the next row, and meet zero weights in the dot product (features are finite, checked at
      * load) and gradient lanes that are dropped at the end of the chunk. A row whose eight vectors
      * would run past the end of X takes the array path ({@link #dot}, {@link #axpy}).
@@ -481,7 +462,6 @@ public final class CpuBackend implements Backend {
         final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
         final float[] registers = narrowScratch[worker];
-        final int[] rows = narrowRows[worker];
         final double[] loss = outputScratch[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
@@ -511,50 +491,7 @@ public final class CpuBackend implements Backend {
             FloatVector g5 = g0;
             FloatVector g6 = g0;
             FloatVector g7 = g0;
-            int position = chunk;
-            // Logistic rows go LANES at a time: their dot products fill one float vector, on whose
-            // lanes the exp, log1p and division run together; the rows are then read again, from
-            // L1, for the gradient.
-            for (; code == LOSS_LOGISTIC && position + LANES <= chunkEnd; position += LANES) {
-                boolean inside = true;
-                for (int r = 0; r < LANES; r++) {
-                    int row = rowAt(position + r);
-                    int o = row * d;
-                    if (o > lastFullOffset) {
-                        inside = false;
-                        break;
-                    }
-                    FloatVector products = FloatVector.fromArray(SPECIES, xs, o).mul(w0)
-                            .add(FloatVector.fromArray(SPECIES, xs, o + LANES).mul(w1))
-                            .add(FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).mul(w2)
-                                    .add(FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).mul(w3)))
-                            .add(FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).mul(w4)
-                                    .add(FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).mul(w5))
-                                    .add(FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).mul(w6)
-                                            .add(FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).mul(w7))));
-                    stageLogisticRow(registers, rows, r, row, products.reduceLanes(VectorOperators.ADD), labels, s);
-                }
-                if (!inside) {
-                    break;
-                }
-                lossSum += logisticLanes(registers, (float) bias);
-                for (int r = 0; r < LANES; r++) {
-                    interceptSum += registers[Z_AT + r];
-                }
-                for (int r = 0; r < LANES; r++) {
-                    int o = rows[r] * d;
-                    FloatVector scale = FloatVector.broadcast(SPECIES, registers[Z_AT + r]);
-                    g0 = FloatVector.fromArray(SPECIES, xs, o).fma(scale, g0);
-                    g1 = FloatVector.fromArray(SPECIES, xs, o + LANES).fma(scale, g1);
-                    g2 = FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).fma(scale, g2);
-                    g3 = FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).fma(scale, g3);
-                    g4 = FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).fma(scale, g4);
-                    g5 = FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).fma(scale, g5);
-                    g6 = FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).fma(scale, g6);
-                    g7 = FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).fma(scale, g7);
-                }
-            }
-            for (; position < chunkEnd; position++) {
+            for (int position = chunk; position < chunkEnd; position++) {
                 int row = rowAt(position);
                 int o = row * d;
                 if (o > lastFullOffset) {
@@ -598,6 +535,179 @@ public final class CpuBackend implements Backend {
             g7.intoArray(registers, 7 * LANES);
             for (int j = 0; j < d; j++) {
                 partialGradient[base + j] += registers[j] + acc[j];
+            }
+        }
+        partialGradient[base + d] = interceptSum;
+        partialLoss[blockIndex] = lossSum;
+    }
+
+    /**
+     * The block of a logistic pass with rows narrower than {@link #ONE_ROW_FROM_FEATURES}: LANES
+     * rows at a time, their dot products and gradient updates as four-row groups (dot4, axpy4) and
+     * their loss and residual on one float vector ({@link #logisticLanes}); the rest of a chunk one
+     * row at a time. A method of its own, not a branch of the linear block's: a JVM that first runs
+     * linear or gram passes (as every fit with the auto learning rate does) would otherwise compile
+     * the block without the logistic loop and recompile it later, and that recompiled method ran
+     * the lane math boxed, three times slower (PairedStep, linear then logistic in one process).
+     */
+    private void logisticBlock(int worker, int blockIndex) {
+        final int d = features;
+        final float[] w = passWeights;
+        final double bias = passIntercepts[0];
+        final float[] acc = chunkGradient[worker];
+        final double[] loss = outputScratch[worker];
+        final float[] lanes = narrowScratch[worker];
+        final int[] rows = narrowRows[worker];
+        final float[] s = sampleWeights;
+        final float[] labels = y;
+        final int width = problem.parameterCount();
+        final int base = blockIndex * width;
+        final int end = blockEnd(blockIndex);
+        Arrays.fill(partialGradient, base, base + width, 0.0);
+        double interceptSum = 0;
+        double lossSum = 0;
+        for (int chunk = blockIndex * rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
+            int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
+            Arrays.fill(acc, 0, d, 0f);
+            int position = chunk;
+            for (; position + LANES <= chunkEnd; position += LANES) {
+                for (int first = 0; first < LANES; first += 4) {
+                    int i0 = rowAt(position + first);
+                    int i1 = rowAt(position + first + 1);
+                    int i2 = rowAt(position + first + 2);
+                    int i3 = rowAt(position + first + 3);
+                    dot4(x, i0 * d, i1 * d, i2 * d, i3 * d, w, d, loss);
+                    stageLogisticRow(lanes, rows, first, i0, loss[0], labels, s);
+                    stageLogisticRow(lanes, rows, first + 1, i1, loss[1], labels, s);
+                    stageLogisticRow(lanes, rows, first + 2, i2, loss[2], labels, s);
+                    stageLogisticRow(lanes, rows, first + 3, i3, loss[3], labels, s);
+                }
+                lossSum += logisticLanes(lanes, (float) bias);
+                for (int first = 0; first < LANES; first += 4) {
+                    float c0 = lanes[Z_AT + first];
+                    float c1 = lanes[Z_AT + first + 1];
+                    float c2 = lanes[Z_AT + first + 2];
+                    float c3 = lanes[Z_AT + first + 3];
+                    interceptSum += (double) c0 + c1 + c2 + c3;
+                    axpy4(acc, x, rows[first] * d, rows[first + 1] * d, rows[first + 2] * d, rows[first + 3] * d,
+                            c0, c1, c2, c3, d);
+                }
+            }
+            for (; position < chunkEnd; position++) {
+                int row = rowAt(position);
+                int offset = row * d;
+                double c = weighted(LOSS_LOGISTIC, dot(x, offset, w, 0, d) + bias, row, labels, s, loss, 0);
+                lossSum += loss[0];
+                interceptSum += c;
+                axpy(acc, 0, x, offset, (float) c, d);
+            }
+            for (int j = 0; j < d; j++) {
+                partialGradient[base + j] += acc[j];
+            }
+        }
+        partialGradient[base + d] = interceptSum;
+        partialLoss[blockIndex] = lossSum;
+    }
+
+    /**
+     * The block of a logistic pass whose rows fit in eight vectors: the weights and the chunk's
+     * gradient in registers as in {@link #narrowBlock}, LANES rows at a time so that their loss and
+     * residual run on one float vector ({@link #logisticLanes}), the rows read again from L1 for the
+     * gradient; the rest of a chunk, and rows whose eight vectors would run past the end of X, take
+     * the array path. Its own method for the reason given at {@link #logisticBlock}. Against
+     * logisticBlock at 1,000,000 x 64 (two threads) and 2048 x 64 (one): 1.10-1.16x faster
+     * (bench/results/2026-11-23-narrow).
+     */
+    private void narrowLogisticBlock(int worker, int blockIndex) {
+        final int d = features;
+        final float[] xs = x;
+        final float[] w = narrowWeights;
+        final double bias = passIntercepts[0];
+        final float[] acc = chunkGradient[worker];
+        final float[] lanes = narrowScratch[worker];
+        final int[] rows = narrowRows[worker];
+        final double[] loss = outputScratch[worker];
+        final float[] s = sampleWeights;
+        final float[] labels = y;
+        final int width = problem.parameterCount();
+        final int base = blockIndex * width;
+        final int end = blockEnd(blockIndex);
+        final int lastFullOffset = xs.length - NARROW_FLOATS;
+        final FloatVector w0 = FloatVector.fromArray(SPECIES, w, 0);
+        final FloatVector w1 = FloatVector.fromArray(SPECIES, w, LANES);
+        final FloatVector w2 = FloatVector.fromArray(SPECIES, w, 2 * LANES);
+        final FloatVector w3 = FloatVector.fromArray(SPECIES, w, 3 * LANES);
+        final FloatVector w4 = FloatVector.fromArray(SPECIES, w, 4 * LANES);
+        final FloatVector w5 = FloatVector.fromArray(SPECIES, w, 5 * LANES);
+        final FloatVector w6 = FloatVector.fromArray(SPECIES, w, 6 * LANES);
+        final FloatVector w7 = FloatVector.fromArray(SPECIES, w, 7 * LANES);
+        Arrays.fill(partialGradient, base, base + width, 0.0);
+        double interceptSum = 0;
+        double lossSum = 0;
+        for (int chunk = blockIndex * rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
+            int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
+            Arrays.fill(acc, 0, d, 0f);
+            FloatVector g0 = FloatVector.zero(SPECIES);
+            FloatVector g1 = g0;
+            FloatVector g2 = g0;
+            FloatVector g3 = g0;
+            FloatVector g4 = g0;
+            FloatVector g5 = g0;
+            FloatVector g6 = g0;
+            FloatVector g7 = g0;
+            int position = chunk;
+            groups:
+            for (; position + LANES <= chunkEnd; position += LANES) {
+                for (int r = 0; r < LANES; r++) {
+                    int row = rowAt(position + r);
+                    int o = row * d;
+                    if (o > lastFullOffset) {
+                        break groups;
+                    }
+                    FloatVector products = FloatVector.fromArray(SPECIES, xs, o).mul(w0)
+                            .add(FloatVector.fromArray(SPECIES, xs, o + LANES).mul(w1))
+                            .add(FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).mul(w2)
+                                    .add(FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).mul(w3)))
+                            .add(FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).mul(w4)
+                                    .add(FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).mul(w5))
+                                    .add(FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).mul(w6)
+                                            .add(FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).mul(w7))));
+                    stageLogisticRow(lanes, rows, r, row, products.reduceLanes(VectorOperators.ADD), labels, s);
+                }
+                lossSum += logisticLanes(lanes, (float) bias);
+                for (int r = 0; r < LANES; r++) {
+                    int o = rows[r] * d;
+                    float c = lanes[Z_AT + r];
+                    interceptSum += c;
+                    FloatVector scale = FloatVector.broadcast(SPECIES, c);
+                    g0 = FloatVector.fromArray(SPECIES, xs, o).fma(scale, g0);
+                    g1 = FloatVector.fromArray(SPECIES, xs, o + LANES).fma(scale, g1);
+                    g2 = FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).fma(scale, g2);
+                    g3 = FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).fma(scale, g3);
+                    g4 = FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).fma(scale, g4);
+                    g5 = FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).fma(scale, g5);
+                    g6 = FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).fma(scale, g6);
+                    g7 = FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).fma(scale, g7);
+                }
+            }
+            for (; position < chunkEnd; position++) {
+                int row = rowAt(position);
+                int offset = row * d;
+                double c = weighted(LOSS_LOGISTIC, dot(xs, offset, passWeights, 0, d) + bias, row, labels, s, loss, 0);
+                lossSum += loss[0];
+                interceptSum += c;
+                axpy(acc, 0, xs, offset, (float) c, d);
+            }
+            g0.intoArray(lanes, 0);
+            g1.intoArray(lanes, LANES);
+            g2.intoArray(lanes, 2 * LANES);
+            g3.intoArray(lanes, 3 * LANES);
+            g4.intoArray(lanes, 4 * LANES);
+            g5.intoArray(lanes, 5 * LANES);
+            g6.intoArray(lanes, 6 * LANES);
+            g7.intoArray(lanes, 7 * LANES);
+            for (int j = 0; j < d; j++) {
+                partialGradient[base + j] += lanes[j] + acc[j];
             }
         }
         partialGradient[base + d] = interceptSum;
