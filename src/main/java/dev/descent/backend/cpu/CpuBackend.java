@@ -615,7 +615,7 @@ public final class CpuBackend implements Backend {
      * residual run on one float vector ({@link #logisticLanes}), the rows read again from L1 for the
      * gradient; the rest of a chunk, and rows whose eight vectors would run past the end of X, take
      * the array path. Its own method for the reason given at {@link #logisticBlock}. Against
-     * logisticBlock at 1,000,000 x 64 (two threads) and 2048 x 64 (one): 1.10-1.16x faster
+     * logisticBlock at 1,000,000 x 64 (two threads) and 2048 x 64 (one): 1.08-1.16x faster
      * (bench/results/2026-11-23-narrow).
      */
     private void narrowLogisticBlock(int worker, int blockIndex) {
