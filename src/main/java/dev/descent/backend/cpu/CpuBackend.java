@@ -28,8 +28,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Precision: the dot products and the running gradient are float32 over at most
  * {@link #ROWS_PER_CHUNK} rows, then folded into double block partials; the reduction, the
  * parameters and the optimizer state are double, and so are each row's loss and residual except
- * for logistic rows of 33-64 floats, whose lane math runs in float32 (each row's loss and residual
- * to float32's relative precision; eight rows' losses summed in float32, then in double).
+ * for logistic rows narrower than {@link #ONE_ROW_FROM_FEATURES}, whose lane math runs in float32
+ * ({@link #logisticLanes}: each row's loss and residual to float32's relative precision; eight rows'
+ * losses summed in float32, then in double).
  * Float32 rounding therefore grows with the chunk length, not with n.
  *
  * <p>The steady-state step allocates nothing: scratch space is sized at upload.
@@ -69,12 +70,12 @@ public final class CpuBackend implements Backend {
 
     /**
      * Rows of at most this many floats (eight vectors; 64 at 256 bits), and wider than
-     * {@link #NARROW_FROM_FEATURES}, go through {@link #narrowBlock}: the weights and the chunk's
-     * gradient stay in sixteen vector registers, so a row costs its loads and its FMAs and no load
-     * and store of an accumulator array. One thread, 1,000,000 x 64 from memory, the kernel alone:
-     * 10.2-11.4 ns a row against 14.5-15.7 for the four-row path, the streaming read 11.5-12; the
-     * linear step 1.05-1.22x faster with two threads, the logistic step (its lane math in float32 on
-     * eight rows at once) 1.17-1.30x (bench/results/2026-11-23-narrow).
+     * {@link #NARROW_FROM_FEATURES}, go through the register kernels ({@link #narrowBlock},
+     * {@link #narrowLogisticBlock}): the weights and the chunk's gradient stay in sixteen vector
+     * registers, so a row costs its loads and its FMAs and no load and store of an accumulator
+     * array. One thread, 1,000,000 x 64 from memory, the kernel alone: 10.2-11.4 ns a row against
+     * 14.5-15.7 for the four-row path, the streaming read 11.5-12; the linear step 1.05-1.22x faster
+     * with two threads (bench/results/2026-11-23-narrow).
      */
     static final int NARROW_VECTORS = 8;
     static final int NARROW_FLOATS = NARROW_VECTORS * LANES;
@@ -85,7 +86,10 @@ public final class CpuBackend implements Backend {
      */
     static final int NARROW_FROM_FEATURES = NARROW_FLOATS / 2;
 
-    /** Where narrowBlock's logistic rows keep their lanes in the per-worker scratch, after the gradient. */
+    /**
+     * Where {@link #logisticLanes} finds its lanes in the per-worker {@link #laneScratch}: after the
+     * first NARROW_FLOATS, where the register kernels store their gradient at the end of a chunk.
+     */
     private static final int Z_AT = NARROW_FLOATS;
     private static final int LABEL_AT = Z_AT + LANES;
     private static final int WEIGHT_AT = LABEL_AT + LANES;
@@ -144,8 +148,8 @@ public final class CpuBackend implements Backend {
     private double[][] outputScratch;
     private double[][] residualScratch;
     private double[][] interceptScratch;
-    private float[][] narrowScratch;
-    private int[][] narrowRows;
+    private float[][] laneScratch;
+    private int[][] laneRows;
 
     // The current pass: written by the calling thread before the pool publishes it (volatile write).
     private int lossCode;
@@ -247,8 +251,8 @@ public final class CpuBackend implements Backend {
         this.outputScratch = new double[threads][Math.max(outputs, 4) + LINE_SLACK_DOUBLES];
         this.residualScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
         this.interceptScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
-        this.narrowScratch = new float[threads][NARROW_FLOATS + 3 * LANES + LINE_SLACK_FLOATS];
-        this.narrowRows = new int[threads][LANES + LINE_SLACK_FLOATS];
+        this.laneScratch = new float[threads][NARROW_FLOATS + 3 * LANES + LINE_SLACK_FLOATS];
+        this.laneRows = new int[threads][LANES + LINE_SLACK_FLOATS];
         lossCode = switch (problemToSolve.model()) {
             case LINEAR -> LOSS_LINEAR;
             case LOGISTIC -> LOSS_LOGISTIC;
@@ -342,7 +346,7 @@ public final class CpuBackend implements Backend {
         passStart = start;
         passSize = size;
         passBlocks = (size + rowsPerBlock - 1) / rowsPerBlock;
-        if (narrow(code, passOutputCount)) {
+        if (narrow(passOutputCount)) {
             System.arraycopy(weights, 0, narrowWeights, 0, features);
         }
         pool.runEach(passBlocks, blockWork);
@@ -363,7 +367,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** Whether a pass's rows fit the register kernels ({@link #narrowBlock}, {@link #narrowLogisticBlock}): one output, more than four and at most eight vectors. */
-    private boolean narrow(int code, int passOutputCount) {
+    private boolean narrow(int passOutputCount) {
         return passOutputCount == 1 && features > NARROW_FROM_FEATURES && features <= NARROW_FLOATS;
     }
 
@@ -372,13 +376,15 @@ public final class CpuBackend implements Backend {
         boolean logistic = passCode == LOSS_LOGISTIC;
         if (passOutputs != 1) {
             block(worker, blockIndex);
-        } else if (narrow(passCode, passOutputs)) {
+        } else if (narrow(passOutputs)) {
             if (logistic) {
                 narrowLogisticBlock(worker, blockIndex);
             } else {
                 narrowBlock(worker, blockIndex);
             }
-        } else if (logistic && features < ONE_ROW_FROM_FEATURES) {
+        } else if (logistic && features < ONE_ROW_FROM_FEATURES && LANES % 4 == 0) {
+            // logisticBlock fills its LANES lanes from four-row groups; on a machine whose vectors
+            // hold fewer than four floats, singleOutputBlock takes these rows through weighted().
             logisticBlock(worker, blockIndex);
         } else {
             singleOutputBlock(worker, blockIndex);
@@ -431,12 +437,8 @@ public final class CpuBackend implements Backend {
                 axpy4(acc, x, o0, o1, o2, o3, (float) c0, (float) c1, (float) c2, (float) c3, d);
             }
             for (; position < chunkEnd; position++) {
-                int row = rowAt(position);
-                int offset = row * d;
-                double c = weighted(code, dot(x, offset, w, 0, d) + bias, row, labels, s, loss, 0);
+                interceptSum += arrayRow(code, rowAt(position), w, bias, acc, loss);
                 lossSum += loss[0];
-                interceptSum += c;
-                axpy(acc, 0, x, offset, (float) c, d);
             }
             for (int j = 0; j < d; j++) {
                 partialGradient[base + j] += acc[j];
@@ -461,7 +463,7 @@ public final class CpuBackend implements Backend {
         final float[] w = narrowWeights;
         final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
-        final float[] registers = narrowScratch[worker];
+        final float[] registers = laneScratch[worker];
         final double[] loss = outputScratch[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
@@ -495,10 +497,8 @@ public final class CpuBackend implements Backend {
                 int row = rowAt(position);
                 int o = row * d;
                 if (o > lastFullOffset) {
-                    double c = weighted(code, dot(xs, o, passWeights, 0, d) + bias, row, labels, s, loss, 0);
+                    interceptSum += arrayRow(code, row, passWeights, bias, acc, loss);
                     lossSum += loss[0];
-                    interceptSum += c;
-                    axpy(acc, 0, xs, o, (float) c, d);
                     continue;
                 }
                 FloatVector x0 = FloatVector.fromArray(SPECIES, xs, o);
@@ -556,8 +556,8 @@ public final class CpuBackend implements Backend {
         final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
         final double[] loss = outputScratch[worker];
-        final float[] lanes = narrowScratch[worker];
-        final int[] rows = narrowRows[worker];
+        final float[] lanes = laneScratch[worker];
+        final int[] rows = laneRows[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
         final int width = problem.parameterCount();
@@ -594,12 +594,8 @@ public final class CpuBackend implements Backend {
                 }
             }
             for (; position < chunkEnd; position++) {
-                int row = rowAt(position);
-                int offset = row * d;
-                double c = weighted(LOSS_LOGISTIC, dot(x, offset, w, 0, d) + bias, row, labels, s, loss, 0);
+                interceptSum += arrayRow(LOSS_LOGISTIC, rowAt(position), w, bias, acc, loss);
                 lossSum += loss[0];
-                interceptSum += c;
-                axpy(acc, 0, x, offset, (float) c, d);
             }
             for (int j = 0; j < d; j++) {
                 partialGradient[base + j] += acc[j];
@@ -624,8 +620,8 @@ public final class CpuBackend implements Backend {
         final float[] w = narrowWeights;
         final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
-        final float[] lanes = narrowScratch[worker];
-        final int[] rows = narrowRows[worker];
+        final float[] lanes = laneScratch[worker];
+        final int[] rows = laneRows[worker];
         final double[] loss = outputScratch[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
@@ -691,12 +687,8 @@ public final class CpuBackend implements Backend {
                 }
             }
             for (; position < chunkEnd; position++) {
-                int row = rowAt(position);
-                int offset = row * d;
-                double c = weighted(LOSS_LOGISTIC, dot(xs, offset, passWeights, 0, d) + bias, row, labels, s, loss, 0);
+                interceptSum += arrayRow(LOSS_LOGISTIC, rowAt(position), passWeights, bias, acc, loss);
                 lossSum += loss[0];
-                interceptSum += c;
-                axpy(acc, 0, xs, offset, (float) c, d);
             }
             g0.intoArray(lanes, 0);
             g1.intoArray(lanes, LANES);
@@ -712,6 +704,18 @@ public final class CpuBackend implements Backend {
         }
         partialGradient[base + d] = interceptSum;
         partialLoss[blockIndex] = lossSum;
+    }
+
+    /**
+     * One row through the array path: z by {@link #dot}, the loss into loss[0] and the weighted
+     * residual by {@link #weighted}, the gradient by {@link #axpy} into {@code acc}. Returns the
+     * weighted residual.
+     */
+    private double arrayRow(int code, int row, float[] w, double bias, float[] acc, double[] loss) {
+        int offset = row * features;
+        double c = weighted(code, dot(x, offset, w, 0, features) + bias, row, y, sampleWeights, loss, 0);
+        axpy(acc, 0, x, offset, (float) c, features);
+        return c;
     }
 
     /** Values in a block partial of a one-output pass: d weights and the intercept. */
