@@ -606,104 +606,139 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * The block of a logistic pass whose rows fit in eight vectors: the weights and the chunk's
-     * gradient in registers as in {@link #narrowBlock}, LANES rows at a time so that their loss and
-     * residual run on one float vector ({@link #logisticLanes}), the rows read again from L1 for the
-     * gradient; the rest of a chunk, and rows whose eight vectors would run past the end of X, take
-     * the array path. Its own method for the reason given at {@link #logisticBlock}. Against
-     * logisticBlock at 1,000,000 x 64 (two threads) and 2048 x 64 (one): 1.08-1.16x faster
+     * The block of a logistic pass whose rows fit in eight vectors, LANES rows at a time: this
+     * method picks the rows and stages their labels and sample weights; per group,
+     * {@link #narrowLogisticDots} computes z, {@link #logisticLanes} the loss and residual on one
+     * vector, and {@link #narrowLogisticGradient} adds the rows to the chunk's gradient. The rest of
+     * a chunk, and rows whose eight vectors would run past the end of X, take the array path. Its
+     * own method for the reason given at {@link #logisticBlock}. Against logisticBlock at
+     * 1,000,000 x 64 (two threads) and 2048 x 64 (one): 1.08-1.16x faster
      * (bench/results/2026-11-23-narrow).
+     *
+     * <p>Why the vector work is split into methods of its own, each over 325 bytes of bytecode (so
+     * that C2 never inlines them here or into each other; FreqInlineSize): on JDK 17, once a
+     * compilation has made about 18,000 nodes C2 defers the remaining calls to late inlining
+     * (NodeCountInliningCutoff), and there an intoArray whose vector's exact class was not yet known
+     * failed to intrinsify (-XX:+PrintIntrinsics: "missing constant: vclass=DecodeN"). The vectors
+     * feeding it were then allocated as objects on every row: several GB/s of garbage and a step
+     * two to five times slower, in some processes and not others, by the profile at compile time.
+     * With dots, lane math and gradient in one method that happened in about half of all processes;
+     * split, in none of ten (bench/results/2026-11-23-jit-cutoff).
      */
     private void narrowLogisticBlock(int worker, int blockIndex) {
         final int d = features;
-        final float[] xs = x;
-        final float[] w = narrowWeights;
-        final double bias = passIntercepts[0];
         final float[] acc = chunkGradient[worker];
         final float[] lanes = laneScratch[worker];
         final int[] rows = laneRows[worker];
         final double[] loss = outputScratch[worker];
         final float[] s = sampleWeights;
         final float[] labels = y;
+        final float bias = passIntercepts[0];
         final int width = problem.parameterCount();
         final int base = blockIndex * width;
         final int end = blockEnd(blockIndex);
-        final int lastFullOffset = xs.length - NARROW_FLOATS;
-        final FloatVector w0 = FloatVector.fromArray(SPECIES, w, 0);
-        final FloatVector w1 = FloatVector.fromArray(SPECIES, w, LANES);
-        final FloatVector w2 = FloatVector.fromArray(SPECIES, w, 2 * LANES);
-        final FloatVector w3 = FloatVector.fromArray(SPECIES, w, 3 * LANES);
-        final FloatVector w4 = FloatVector.fromArray(SPECIES, w, 4 * LANES);
-        final FloatVector w5 = FloatVector.fromArray(SPECIES, w, 5 * LANES);
-        final FloatVector w6 = FloatVector.fromArray(SPECIES, w, 6 * LANES);
-        final FloatVector w7 = FloatVector.fromArray(SPECIES, w, 7 * LANES);
+        final int lastFullOffset = x.length - NARROW_FLOATS;
         Arrays.fill(partialGradient, base, base + width, 0.0);
         double interceptSum = 0;
         double lossSum = 0;
         for (int chunk = blockIndex * rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
             int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
             Arrays.fill(acc, 0, d, 0f);
-            FloatVector g0 = FloatVector.zero(SPECIES);
-            FloatVector g1 = g0;
-            FloatVector g2 = g0;
-            FloatVector g3 = g0;
-            FloatVector g4 = g0;
-            FloatVector g5 = g0;
-            FloatVector g6 = g0;
-            FloatVector g7 = g0;
+            Arrays.fill(lanes, 0, NARROW_FLOATS, 0f);
             int position = chunk;
             groups:
             for (; position + LANES <= chunkEnd; position += LANES) {
                 for (int r = 0; r < LANES; r++) {
                     int row = rowAt(position + r);
-                    int o = row * d;
-                    if (o > lastFullOffset) {
+                    if (row * d > lastFullOffset) {
                         break groups;
                     }
-                    FloatVector products = FloatVector.fromArray(SPECIES, xs, o).mul(w0)
-                            .add(FloatVector.fromArray(SPECIES, xs, o + LANES).mul(w1))
-                            .add(FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).mul(w2)
-                                    .add(FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).mul(w3)))
-                            .add(FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).mul(w4)
-                                    .add(FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).mul(w5))
-                                    .add(FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).mul(w6)
-                                            .add(FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).mul(w7))));
-                    stageLogisticRow(lanes, rows, r, row, products.reduceLanes(VectorOperators.ADD), labels, s);
+                    rows[r] = row;
+                    lanes[LABEL_AT + r] = labels[row];
+                    lanes[WEIGHT_AT + r] = s == null ? 1f : s[row];
                 }
-                lossSum += logisticLanes(lanes, (float) bias);
+                narrowLogisticDots(x, d, narrowWeights, lanes, rows);
+                lossSum += logisticLanes(lanes, bias);
+                narrowLogisticGradient(x, d, lanes, rows);
                 for (int r = 0; r < LANES; r++) {
-                    int o = rows[r] * d;
-                    float c = lanes[Z_AT + r];
-                    interceptSum += c;
-                    FloatVector scale = FloatVector.broadcast(SPECIES, c);
-                    g0 = FloatVector.fromArray(SPECIES, xs, o).fma(scale, g0);
-                    g1 = FloatVector.fromArray(SPECIES, xs, o + LANES).fma(scale, g1);
-                    g2 = FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).fma(scale, g2);
-                    g3 = FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).fma(scale, g3);
-                    g4 = FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).fma(scale, g4);
-                    g5 = FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).fma(scale, g5);
-                    g6 = FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).fma(scale, g6);
-                    g7 = FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).fma(scale, g7);
+                    interceptSum += lanes[Z_AT + r];
                 }
             }
             for (; position < chunkEnd; position++) {
                 interceptSum += arrayRow(LOSS_LOGISTIC, rowAt(position), passWeights, bias, acc, loss);
                 lossSum += loss[0];
             }
-            g0.intoArray(lanes, 0);
-            g1.intoArray(lanes, LANES);
-            g2.intoArray(lanes, 2 * LANES);
-            g3.intoArray(lanes, 3 * LANES);
-            g4.intoArray(lanes, 4 * LANES);
-            g5.intoArray(lanes, 5 * LANES);
-            g6.intoArray(lanes, 6 * LANES);
-            g7.intoArray(lanes, 7 * LANES);
             for (int j = 0; j < d; j++) {
                 partialGradient[base + j] += lanes[j] + acc[j];
             }
         }
         partialGradient[base + d] = interceptSum;
         partialLoss[blockIndex] = lossSum;
+    }
+
+    /**
+     * The z of one group of {@link #narrowLogisticBlock} into lanes[Z_AT ..]: rows
+     * {@code rows[0 .. LANES)}, each read as eight full vectors (the lanes past d belong to the next
+     * row and meet zero weights). The weights are loaded once per group. One of the two vector
+     * halves of a group, each a method of its own (see {@link #narrowLogisticBlock}).
+     */
+    private static void narrowLogisticDots(float[] xs, int d, float[] w, float[] lanes, int[] rows) {
+        FloatVector w0 = FloatVector.fromArray(SPECIES, w, 0);
+        FloatVector w1 = FloatVector.fromArray(SPECIES, w, LANES);
+        FloatVector w2 = FloatVector.fromArray(SPECIES, w, 2 * LANES);
+        FloatVector w3 = FloatVector.fromArray(SPECIES, w, 3 * LANES);
+        FloatVector w4 = FloatVector.fromArray(SPECIES, w, 4 * LANES);
+        FloatVector w5 = FloatVector.fromArray(SPECIES, w, 5 * LANES);
+        FloatVector w6 = FloatVector.fromArray(SPECIES, w, 6 * LANES);
+        FloatVector w7 = FloatVector.fromArray(SPECIES, w, 7 * LANES);
+        for (int r = 0; r < LANES; r++) {
+            int o = rows[r] * d;
+            FloatVector products = FloatVector.fromArray(SPECIES, xs, o).mul(w0)
+                    .add(FloatVector.fromArray(SPECIES, xs, o + LANES).mul(w1))
+                    .add(FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).mul(w2)
+                            .add(FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).mul(w3)))
+                    .add(FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).mul(w4)
+                            .add(FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).mul(w5))
+                            .add(FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).mul(w6)
+                                    .add(FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).mul(w7))));
+            lanes[Z_AT + r] = products.reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /**
+     * The gradient of one group of {@link #narrowLogisticBlock}: each row times its weighted
+     * residual (lanes[Z_AT ..], from {@link #logisticLanes}) added to the chunk's gradient in
+     * lanes[0 .. NARROW_FLOATS) (lanes past d are dropped by the caller), the rows read again from L1.
+     */
+    private static void narrowLogisticGradient(float[] xs, int d, float[] lanes, int[] rows) {
+        FloatVector g0 = FloatVector.fromArray(SPECIES, lanes, 0);
+        FloatVector g1 = FloatVector.fromArray(SPECIES, lanes, LANES);
+        FloatVector g2 = FloatVector.fromArray(SPECIES, lanes, 2 * LANES);
+        FloatVector g3 = FloatVector.fromArray(SPECIES, lanes, 3 * LANES);
+        FloatVector g4 = FloatVector.fromArray(SPECIES, lanes, 4 * LANES);
+        FloatVector g5 = FloatVector.fromArray(SPECIES, lanes, 5 * LANES);
+        FloatVector g6 = FloatVector.fromArray(SPECIES, lanes, 6 * LANES);
+        FloatVector g7 = FloatVector.fromArray(SPECIES, lanes, 7 * LANES);
+        for (int r = 0; r < LANES; r++) {
+            int o = rows[r] * d;
+            FloatVector scale = FloatVector.broadcast(SPECIES, lanes[Z_AT + r]);
+            g0 = FloatVector.fromArray(SPECIES, xs, o).fma(scale, g0);
+            g1 = FloatVector.fromArray(SPECIES, xs, o + LANES).fma(scale, g1);
+            g2 = FloatVector.fromArray(SPECIES, xs, o + 2 * LANES).fma(scale, g2);
+            g3 = FloatVector.fromArray(SPECIES, xs, o + 3 * LANES).fma(scale, g3);
+            g4 = FloatVector.fromArray(SPECIES, xs, o + 4 * LANES).fma(scale, g4);
+            g5 = FloatVector.fromArray(SPECIES, xs, o + 5 * LANES).fma(scale, g5);
+            g6 = FloatVector.fromArray(SPECIES, xs, o + 6 * LANES).fma(scale, g6);
+            g7 = FloatVector.fromArray(SPECIES, xs, o + 7 * LANES).fma(scale, g7);
+        }
+        g0.intoArray(lanes, 0);
+        g1.intoArray(lanes, LANES);
+        g2.intoArray(lanes, 2 * LANES);
+        g3.intoArray(lanes, 3 * LANES);
+        g4.intoArray(lanes, 4 * LANES);
+        g5.intoArray(lanes, 5 * LANES);
+        g6.intoArray(lanes, 6 * LANES);
+        g7.intoArray(lanes, 7 * LANES);
     }
 
     /**
@@ -799,6 +834,12 @@ public final class CpuBackend implements Backend {
      * in the exponent bits; within 2 ulp on [-80, 0], and e^-80 = 2e-35 stands for anything below).
      * log1p is 2 atanh(s) with s = e / (2 + e) <= 1/3, whose series 2 s (1 + s^2/3 + s^4/5 + ...)
      * drops below 2^-24 of its sum after s^14/15 (within 3 ulp: 2 + e rounds before the division).
+     *
+     * <p>Known cost on JDK 17: this method is past the node count at which C2 defers inlining (see
+     * {@link #narrowLogisticBlock}), and its final intoArray did not intrinsify in any compilation
+     * logged (bench/results/2026-11-23-jit-cutoff), so one vector is allocated per call: one per
+     * LANES rows, about 6 MB per step at 1,000,000 rows. Splitting it in two would need both halves
+     * kept from being inlined back together; not done yet.
      *
      * <p>Arrays in, a number out, and every vector operation written out in this one method rather
      * than in helpers: a helper that takes or returns a vector is a call the JIT may decline to inline
