@@ -835,12 +835,6 @@ public final class CpuBackend implements Backend {
      * log1p is 2 atanh(s) with s = e / (2 + e) <= 1/3, whose series 2 s (1 + s^2/3 + s^4/5 + ...)
      * drops below 2^-24 of its sum after s^14/15 (within 3 ulp: 2 + e rounds before the division).
      *
-     * <p>Known cost on JDK 17: this method is past the node count at which C2 defers inlining (see
-     * {@link #narrowLogisticBlock}), and its final intoArray did not intrinsify in any compilation
-     * logged (bench/results/2026-11-23-jit-cutoff), so one vector is allocated per call: one per
-     * LANES rows, about 6 MB per step at 1,000,000 rows. Splitting it in two would need both halves
-     * kept from being inlined back together; not done yet.
-     *
      * <p>Arrays in, a number out, and every vector operation written out in this one method rather
      * than in helpers: a helper that takes or returns a vector is a call the JIT may decline to inline
      * once the method's node budget is spent (seen here: NodeCountInliningCutoff), and a vector
