@@ -5,12 +5,13 @@ import dev.descent.ModelKind;
 import dev.descent.backend.Backend;
 import dev.descent.backend.cpu.StreamingRead;
 import dev.descent.cli.BenchmarkData;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
  * The cpu step of {@link FullBatchStep} against the memory floor, alternated in one process: read, step, step, read, ...
- * and the ratio of each step to the read beside it. On a shared machine the memory bandwidth a
+ * and the ratio of each step to the read beside it, and the bytes allocated per pair. On a shared machine the memory bandwidth a
  * process gets drifts by a third over minutes; JMH times the step and the read in separate forks,
  * minutes apart, so their ratio carries that drift. The median of paired ratios does not.
  *
@@ -42,8 +43,8 @@ public final class PairedStep {
         System.out.printf(Locale.ROOT,
                 "cpu step vs streaming read of X, %d alternated pairs after %d warm-up pairs and at least %d s, %d threads%n",
                 pairs, WARMUP_PAIRS, WARMUP_NANOS / 1_000_000_000L, threads);
-        System.out.printf(Locale.ROOT, "%-12s %-9s %10s %10s %12s %22s%n", "shape", "model", "read ms", "step ms",
-                "X GB/s read", "step/read (q1..q3)");
+        System.out.printf(Locale.ROOT, "%-12s %-9s %10s %10s %12s %22s %14s%n", "shape", "model", "read ms", "step ms",
+                "X GB/s read", "step/read (q1..q3)", "bytes/pair");
         for (String shape : shapes) {
             for (String model : models) {
                 measure(shape, ModelKind.parse(model), pairs, threads);
@@ -57,12 +58,14 @@ public final class PairedStep {
         double[] step = new double[pairs];
         double[] ratio = new double[pairs];
         double sink = 0;
+        double allocated;
         try (StreamingRead floor = new StreamingRead(data.features(), threads);
              Backend backend = FullBatchStep.openAtStart("cpu", kind, data)) {
             long warmedAt = System.nanoTime() + WARMUP_NANOS;
             for (int p = 0; p < WARMUP_PAIRS || System.nanoTime() < warmedAt; p++) {
                 sink += floor.sum() + FullBatchStep.fullBatchStep(backend, data);
             }
+            long allocatedBefore = allocatedBytes();
             for (int p = 0; p < pairs; p++) {
                 // Alternate which goes first, so neither always follows the other's cache state.
                 boolean readFirst = (p & 1) == 0;
@@ -83,14 +86,29 @@ public final class PairedStep {
                 step[p] = (readFirst ? t2 - t1 : t1 - t0) / 1e6;
                 ratio[p] = step[p] / read[p];
             }
+            allocated = (allocatedBytes() - allocatedBefore) / (double) pairs;
         }
         Arrays.sort(read);
         Arrays.sort(step);
         Arrays.sort(ratio);
         double bytes = (double) Float.BYTES * data.features().length;
-        System.out.printf(Locale.ROOT, "%-12s %-9s %10.3f %10.3f %12.1f %8.3f (%.3f..%.3f)%s%n", shape, kind, median(read),
-                median(step), bytes / median(read) / 1e6, median(ratio), ratio[pairs / 4], ratio[3 * pairs / 4],
-                sink == Double.MIN_VALUE ? " " : "");
+        System.out.printf(Locale.ROOT, "%-12s %-9s %10.3f %10.3f %12.1f %8.3f (%.3f..%.3f) %14.0f%s%n", shape, kind,
+                median(read), median(step), bytes / median(read) / 1e6, median(ratio), ratio[pairs / 4],
+                ratio[3 * pairs / 4], allocated, sink == Double.MIN_VALUE ? " " : "");
+    }
+
+    /**
+     * Bytes allocated so far by every live thread: the step must allocate nothing once compiled,
+     * and a kernel whose vectors the JIT failed to keep in registers allocates megabytes a step
+     * (bench/results/2026-11-23-jit-cutoff), so the difference over the timed pairs is printed.
+     */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            total += Math.max(bytes, 0);
+        }
+        return total;
     }
 
     private static double median(double[] sorted) {
