@@ -622,8 +622,10 @@ public final class CpuBackend implements Backend {
      * failed to intrinsify (-XX:+PrintIntrinsics: "missing constant: vclass=DecodeN"). The vectors
      * feeding it were then allocated as objects on every row: several GB/s of garbage and a step
      * two to five times slower, in some processes and not others, by the profile at compile time.
-     * With dots, lane math and gradient in one method that happened in about half of all processes;
-     * split, in none of ten (bench/results/2026-11-23-jit-cutoff).
+     * With the dots and the gradient in one method (here, as before, or in a group method of their
+     * own) that happened in about half of the processes measured; split, in none of ten
+     * (bench/results/2026-11-23-jit-cutoff). logisticLanes' own final store can still fail the same
+     * way in a JVM that ran a linear pass first (8 MB a step at 1,000,000 rows; not yet fixed).
      */
     private void narrowLogisticBlock(int worker, int blockIndex) {
         final int d = features;
@@ -679,8 +681,9 @@ public final class CpuBackend implements Backend {
     /**
      * The z of one group of {@link #narrowLogisticBlock} into lanes[Z_AT ..]: rows
      * {@code rows[0 .. LANES)}, each read as eight full vectors (the lanes past d belong to the next
-     * row and meet zero weights). The weights are loaded once per group. One of the two vector
-     * halves of a group, each a method of its own (see {@link #narrowLogisticBlock}).
+     * row and meet zero weights). The weights are loaded once per group. One of the group's vector
+     * parts, each a method of its own (see {@link #narrowLogisticBlock}); at 328 bytes of bytecode it
+     * is just over the 325 that keeps C2 from inlining it, so mind its size when editing it.
      */
     private static void narrowLogisticDots(float[] xs, int d, float[] w, float[] lanes, int[] rows) {
         FloatVector w0 = FloatVector.fromArray(SPECIES, w, 0);
