@@ -11,9 +11,10 @@ import java.util.Locale;
 
 /**
  * The cpu step of {@link FullBatchStep} against the memory floor, alternated in one process: read, step, step, read, ...
- * and the ratio of each step to the read beside it, and the bytes allocated per pair. On a shared machine the memory bandwidth a
- * process gets drifts by a third over minutes; JMH times the step and the read in separate forks,
- * minutes apart, so their ratio carries that drift. The median of paired ratios does not.
+ * the ratio of each step to the read beside it, and the bytes allocated per pair. On a shared
+ * machine the memory bandwidth a process gets drifts by a third over minutes; JMH times the step
+ * and the read in separate forks, minutes apart, so their ratio carries that drift. The median of
+ * paired ratios does not.
  *
  * <pre>
  * mvn -B -q -f bench/pom.xml package
