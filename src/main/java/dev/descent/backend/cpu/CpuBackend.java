@@ -33,7 +33,10 @@ import jdk.incubator.vector.VectorSpecies;
  * losses summed in float32, then in double).
  * Float32 rounding therefore grows with the chunk length, not with n.
  *
- * <p>The steady-state step allocates nothing: scratch space is sized at upload.
+ * <p>Scratch space is sized at upload, and the steady-state step allocates nothing, with one
+ * exception measured on JDK 17: in some processes that also run other Vector API code (the
+ * benchmark's streaming read), the 33-64-float logistic step allocates one vector per eight rows
+ * (see {@link #narrowLogisticBlock}).
  */
 public final class CpuBackend implements Backend {
     /**
@@ -625,7 +628,8 @@ public final class CpuBackend implements Backend {
      * With the dots and the gradient in one method (here, as before, or in a group method of their
      * own) that happened in about half of the processes measured; split, in none of ten
      * (bench/results/2026-11-23-jit-cutoff). logisticLanes' own final store can still fail the same
-     * way in a JVM that ran a linear pass first (8 MB a step at 1,000,000 rows; not yet fixed).
+     * way, in some processes that also run other Vector API code, such as the benchmark's streaming
+     * read (8 MB a step at 1,000,000 rows; not seen in 7 processes stepping alone; not yet fixed).
      */
     private void narrowLogisticBlock(int worker, int blockIndex) {
         final int d = features;
@@ -655,9 +659,7 @@ public final class CpuBackend implements Backend {
                     if (row * d > lastFullOffset) {
                         break groups;
                     }
-                    rows[r] = row;
-                    lanes[LABEL_AT + r] = labels[row];
-                    lanes[WEIGHT_AT + r] = s == null ? 1f : s[row];
+                    stageRow(lanes, rows, r, row, labels, s);
                 }
                 narrowLogisticDots(x, d, narrowWeights, lanes, rows);
                 lossSum += logisticLanes(lanes, bias);
@@ -813,8 +815,13 @@ public final class CpuBackend implements Backend {
 
     /** Puts row {@code row}'s z (without the bias), label and sample weight in lane {@code lane} of {@link #logisticLanes}' input. */
     private static void stageLogisticRow(float[] lanes, int[] rows, int lane, int row, double z, float[] labels, float[] s) {
-        rows[lane] = row;
+        stageRow(lanes, rows, lane, row, labels, s);
         lanes[Z_AT + lane] = (float) z;
+    }
+
+    /** Records row {@code row} in lane {@code lane} and puts its label and sample weight in {@link #logisticLanes}' input. */
+    private static void stageRow(float[] lanes, int[] rows, int lane, int row, float[] labels, float[] s) {
+        rows[lane] = row;
         lanes[LABEL_AT + lane] = labels[row];
         lanes[WEIGHT_AT + lane] = s == null ? 1f : s[row];
     }
