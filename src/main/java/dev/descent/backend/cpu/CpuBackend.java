@@ -33,10 +33,10 @@ import jdk.incubator.vector.VectorSpecies;
  * losses summed in float32, then in double).
  * Float32 rounding therefore grows with the chunk length, not with n.
  *
- * <p>Scratch space is sized at upload, and the steady-state step allocates nothing, with one
- * exception measured on JDK 17: in some processes that also run other Vector API code (the
- * benchmark's streaming read), the 33-64-float logistic step allocates one vector per eight rows
- * (see {@link #narrowLogisticBlock}).
+ * <p>Scratch space is sized at upload, and the steady-state step allocates nothing. On JDK 17 that
+ * also needs {@link VectorProfiles}, run once when this class loads: without it, about half of the
+ * processes compiled some kernel with a vector store that did not intrinsify, and allocated on
+ * every row or every eight rows.
  */
 public final class CpuBackend implements Backend {
     /**
@@ -48,6 +48,11 @@ public final class CpuBackend implements Backend {
     static final VectorSpecies<Float> SPECIES =
             FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
+
+    static {
+        // Before any kernel runs: see VectorProfiles for why (JDK 17's C2 and shared profiles).
+        VectorProfiles.prime(SPECIES);
+    }
 
     /**
      * Rows whose gradient contributions are summed in float32 before being folded into double:
@@ -619,17 +624,17 @@ public final class CpuBackend implements Backend {
      * (bench/results/2026-11-23-narrow).
      *
      * <p>Why the vector work is split into methods of its own, each over 325 bytes of bytecode (so
-     * that C2 never inlines them here or into each other; FreqInlineSize): on JDK 17, once a
-     * compilation has made about 18,000 nodes C2 defers the remaining calls to late inlining
-     * (NodeCountInliningCutoff), and there an intoArray whose vector's exact class was not yet known
-     * failed to intrinsify (-XX:+PrintIntrinsics: "missing constant: vclass=DecodeN"). The vectors
-     * feeding it were then allocated as objects on every row: several GB/s of garbage and a step
-     * two to five times slower, in some processes and not others, by the profile at compile time.
-     * With the dots and the gradient in one method (here, as before, or in a group method of their
-     * own) that happened in about half of the processes measured; split, in none of ten
-     * (bench/results/2026-11-23-jit-cutoff). logisticLanes' own final store can still fail the same
-     * way, in some processes that also run other Vector API code, such as the benchmark's streaming
-     * read (8 MB a step at 1,000,000 rows; not seen in 7 processes stepping alone; not yet fixed).
+     * that C2 never inlines them here or into each other; FreqInlineSize): on JDK 17 an intoArray
+     * whose vector's exact class was not yet known failed to intrinsify (-XX:+PrintIntrinsics:
+     * "missing constant: vclass=DecodeN"), and the vectors feeding it were allocated on every row:
+     * several GB/s of garbage and a step two to five times slower, in some processes and not others.
+     * With the dots and the gradient in one method that happened in about half of the processes
+     * measured; split, in none of ten (bench/results/2026-11-23-jit-cutoff). The cause, found later
+     * (bench/results/2026-11-23-trap-limit): class-check traps recorded in the Vector API's shared
+     * methods are counted once per inlined operation, and past PerMethodTrapLimit C2 compiles the
+     * whole method without class-check speculation; a large method gets there first.
+     * {@link VectorProfiles} now keeps those traps from happening; the split stays, measured and
+     * no slower.
      */
     private void narrowLogisticBlock(int worker, int blockIndex) {
         final int d = features;

@@ -1,0 +1,56 @@
+package dev.descent.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Runs every kind of Vector API operation the kernels use, interleaved, before any kernel runs, so
+ * that the JIT's profiles of the Vector API's shared methods see all of them from the start.
+ *
+ * <p>Why, on JDK 17 (bench/results/2026-11-23-trap-limit): every vector operation passes through a
+ * few JDK methods ({@code VectorOperators.opCode}, {@code FloatVector.lanewiseTemplate}) profiled
+ * once for the whole process. If the first code to make them hot uses one kind of operation (the
+ * benchmark's streaming read, all adds; a linear pass), C2 compiles them standalone speculating on
+ * that kind, and the next kind to arrive (the logistic kernel's subtractions) traps: class-check
+ * traps, recorded in those methods' profiles. When C2 then compiles a kernel, it adds a method's
+ * recorded traps to the compilation's total at each inlining of it, once per vector operation: 4
+ * traps and 25 operations reach PerMethodTrapLimit (100), and C2 compiles the whole kernel without
+ * class-check speculation. Some vector's exact class is then unknown where a store is expanded, the
+ * store's intrinsic fails ("missing constant"), and every vector feeding it is allocated: 8-56 MB a
+ * step at 1,000,000 x 64 logistic, in about half of the processes. Primed here, those shared
+ * methods are compiled without the one-kind speculation and nothing traps (16 of 16 processes
+ * clean, against 2 of 4 the same hour without).
+ *
+ * <p>Loading CpuBackend takes about 0.1 s longer, once per process, most of it the first use of
+ * each operation, which a first step would pay anyway. Results are discarded.
+ */
+final class VectorProfiles {
+    /** Rounds of the mixed loop: each shared method is profiled thousands of times with every kind (1,000 and 3,000 both measured clean). */
+    private static final int ROUNDS = 1_000;
+
+    private VectorProfiles() {
+    }
+
+    static float prime(VectorSpecies<Float> species) {
+        int lanes = species.length();
+        float[] values = new float[2 * lanes];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 1f + i;
+        }
+        float sink = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            FloatVector a = FloatVector.fromArray(species, values, 0);
+            FloatVector b = FloatVector.fromArray(species, values, lanes);
+            FloatVector c = a.add(b).sub(a).mul(b).div(b).max(a).min(b).abs().neg().fma(a, b);
+            VectorMask<Float> ge = c.compare(VectorOperators.GE, a);
+            FloatVector d = c.blend(a, ge).add(1f).sub(1f).mul(1f).div(1f).max(0f).min(1f).fma(1f, 0f);
+            d.intoArray(values, lanes);
+            sink += d.reduceLanes(VectorOperators.ADD) + FloatVector.zero(species).add(FloatVector.broadcast(species, sink))
+                    .reduceLanes(VectorOperators.MIN);
+            a.intoArray(values, 0);
+        }
+        return sink;
+    }
+}
