@@ -38,6 +38,38 @@ public class K2 {
       g0 = x0.fma(sc, g0); g1 = x1.fma(sc, g1); g2 = x2.fma(sc, g2); g3 = x3.fma(sc, g3); g4 = x4.fma(sc, g4); g5 = x5.fma(sc, g5); g6 = x6.fma(sc, g6); g7 = x7.fma(sc, g7); }
     g0.add(g1).add(g2).add(g3).add(g4).add(g5).add(g6).add(g7).intoArray(out, 0); return loss + out[0];
   }
+  static double a2(float[] x, float[] y, float[] w, float[] out, int from, int to) {
+    FloatVector w0 = FloatVector.fromArray(S, w, 0), w1 = FloatVector.fromArray(S, w, 8), w2 = FloatVector.fromArray(S, w, 16), w3 = FloatVector.fromArray(S, w, 24),
+      w4 = FloatVector.fromArray(S, w, 32), w5 = FloatVector.fromArray(S, w, 40), w6 = FloatVector.fromArray(S, w, 48), w7 = FloatVector.fromArray(S, w, 56);
+    double loss = 0; double[] partial = new double[D]; float[] acc = new float[D]; float[] reg = new float[D];
+    for (int chunk = from; chunk < to; chunk += 128) { int end = Math.min(to, chunk + 128); java.util.Arrays.fill(acc, 0, D, 0f);
+    FloatVector g0 = FloatVector.zero(S), g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
+    for (int i = chunk; i < end; i++) { int o = i * D + PAD;
+      FloatVector x0 = FloatVector.fromArray(S, x, o), x1 = FloatVector.fromArray(S, x, o + 8), x2 = FloatVector.fromArray(S, x, o + 16), x3 = FloatVector.fromArray(S, x, o + 24),
+        x4 = FloatVector.fromArray(S, x, o + 32), x5 = FloatVector.fromArray(S, x, o + 40), x6 = FloatVector.fromArray(S, x, o + 48), x7 = FloatVector.fromArray(S, x, o + 56);
+      FloatVector p = x0.mul(w0).add(x1.mul(w1)).add(x2.mul(w2).add(x3.mul(w3))).add(x4.mul(w4).add(x5.mul(w5)).add(x6.mul(w6).add(x7.mul(w7))));
+      double e = p.reduceLanes(VectorOperators.ADD) + 0.1 - y[i]; loss += e * e; FloatVector sc = FloatVector.broadcast(S, (float) (e * 2e-6));
+      g0 = x0.fma(sc, g0); g1 = x1.fma(sc, g1); g2 = x2.fma(sc, g2); g3 = x3.fma(sc, g3); g4 = x4.fma(sc, g4); g5 = x5.fma(sc, g5); g6 = x6.fma(sc, g6); g7 = x7.fma(sc, g7); }
+    g0.intoArray(reg, 0); g1.intoArray(reg, 8); g2.intoArray(reg, 16); g3.intoArray(reg, 24); g4.intoArray(reg, 32); g5.intoArray(reg, 40); g6.intoArray(reg, 48); g7.intoArray(reg, 56);
+    for (int j = 0; j < D; j++) partial[j] += reg[j] + acc[j]; }
+    return loss + partial[0];
+  }
+  static double a3(float[] x, float[] y, float[] w, float[] out, int from, int to) {
+    FloatVector w0 = FloatVector.fromArray(S, w, 0), w1 = FloatVector.fromArray(S, w, 8), w2 = FloatVector.fromArray(S, w, 16), w3 = FloatVector.fromArray(S, w, 24),
+      w4 = FloatVector.fromArray(S, w, 32), w5 = FloatVector.fromArray(S, w, 40), w6 = FloatVector.fromArray(S, w, 48), w7 = FloatVector.fromArray(S, w, 56);
+    double loss = 0; double[] partial = new double[D]; float[] acc = new float[D]; float[] reg = new float[D];
+    for (int chunk = from; chunk < to; chunk += 128) { int end = Math.min(to, chunk + 128); 
+    FloatVector g0 = FloatVector.zero(S), g1 = g0, g2 = g0, g3 = g0, g4 = g0, g5 = g0, g6 = g0, g7 = g0;
+    for (int i = chunk; i < end; i++) { int o = i * D + PAD;
+      FloatVector x0 = FloatVector.fromArray(S, x, o), x1 = FloatVector.fromArray(S, x, o + 8), x2 = FloatVector.fromArray(S, x, o + 16), x3 = FloatVector.fromArray(S, x, o + 24),
+        x4 = FloatVector.fromArray(S, x, o + 32), x5 = FloatVector.fromArray(S, x, o + 40), x6 = FloatVector.fromArray(S, x, o + 48), x7 = FloatVector.fromArray(S, x, o + 56);
+      FloatVector p = x0.mul(w0).add(x1.mul(w1)).add(x2.mul(w2).add(x3.mul(w3))).add(x4.mul(w4).add(x5.mul(w5)).add(x6.mul(w6).add(x7.mul(w7))));
+      double e = p.reduceLanes(VectorOperators.ADD) + 0.1 - y[i]; loss += e * e; FloatVector sc = FloatVector.broadcast(S, (float) (e * 2e-6));
+      g0 = x0.fma(sc, g0); g1 = x1.fma(sc, g1); g2 = x2.fma(sc, g2); g3 = x3.fma(sc, g3); g4 = x4.fma(sc, g4); g5 = x5.fma(sc, g5); g6 = x6.fma(sc, g6); g7 = x7.fma(sc, g7); }
+    g0.intoArray(reg, 0); g1.intoArray(reg, 8); g2.intoArray(reg, 16); g3.intoArray(reg, 24); g4.intoArray(reg, 32); g5.intoArray(reg, 40); g6.intoArray(reg, 48); g7.intoArray(reg, 56);
+    for (int j = 0; j < D; j++) partial[j] += reg[j]; }
+    return loss + partial[0];
+  }
   static double b(float[] x, float[] y, float[] w, float[] out, int from, int to) {
     FloatVector w0 = FloatVector.fromArray(S, w, 0), w1 = FloatVector.fromArray(S, w, 8), w2 = FloatVector.fromArray(S, w, 16), w3 = FloatVector.fromArray(S, w, 24),
       w4 = FloatVector.fromArray(S, w, 32), w5 = FloatVector.fromArray(S, w, 40), w6 = FloatVector.fromArray(S, w, 48), w7 = FloatVector.fromArray(S, w, 56);

@@ -492,7 +492,9 @@ public final class CpuBackend implements Backend {
         double lossSum = 0;
         for (int chunk = blockIndex * rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
             int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
-            Arrays.fill(acc, 0, d, 0f);
+            // acc serves only the array-path rows at the end of X: cleared and folded only in a
+            // chunk that has them (1.02-1.10x at 1,000,000 x 64, bench/results/2026-11-23-two-rows).
+            boolean arrayRows = false;
             FloatVector g0 = FloatVector.zero(SPECIES);
             FloatVector g1 = g0;
             FloatVector g2 = g0;
@@ -505,6 +507,10 @@ public final class CpuBackend implements Backend {
                 int row = rowAt(position);
                 int o = row * d;
                 if (o > lastFullOffset) {
+                    if (!arrayRows) {
+                        Arrays.fill(acc, 0, d, 0f);
+                        arrayRows = true;
+                    }
                     interceptSum += arrayRow(code, row, passWeights, bias, acc, loss);
                     lossSum += loss[0];
                     continue;
@@ -541,8 +547,14 @@ public final class CpuBackend implements Backend {
             g5.intoArray(registers, 5 * LANES);
             g6.intoArray(registers, 6 * LANES);
             g7.intoArray(registers, 7 * LANES);
-            for (int j = 0; j < d; j++) {
-                partialGradient[base + j] += registers[j] + acc[j];
+            if (arrayRows) {
+                for (int j = 0; j < d; j++) {
+                    partialGradient[base + j] += registers[j] + acc[j];
+                }
+            } else {
+                for (int j = 0; j < d; j++) {
+                    partialGradient[base + j] += registers[j];
+                }
             }
         }
         partialGradient[base + d] = interceptSum;
