@@ -1020,8 +1020,11 @@ public final class CpuBackend implements Backend {
         FloatVector sum2 = FloatVector.zero(SPECIES);
         FloatVector sum3 = FloatVector.zero(SPECIES);
         int upper = SPECIES.loopBound(d);
+        // "j < bound", not "j + 4 * LANES <= upper": C2 compiles only the first form as a counted
+        // loop, without a bounds check on each load and a safepoint poll on each iteration.
+        int fourVectorsBound = upper - upper % (4 * LANES);
         int j = 0;
-        for (; j + 4 * LANES <= upper; j += 4 * LANES) {
+        for (; j < fourVectorsBound; j += 4 * LANES) {
             sum = FloatVector.fromArray(SPECIES, x, xOffset + j).fma(FloatVector.fromArray(SPECIES, w, wOffset + j), sum);
             sum1 = FloatVector.fromArray(SPECIES, x, xOffset + j + LANES)
                     .fma(FloatVector.fromArray(SPECIES, w, wOffset + j + LANES), sum1);
