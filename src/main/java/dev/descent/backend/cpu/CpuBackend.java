@@ -645,8 +645,8 @@ public final class CpuBackend implements Backend {
      * (bench/results/2026-11-23-trap-limit): class-check traps recorded in the Vector API's shared
      * methods are counted once per inlined operation, and past PerMethodTrapLimit C2 compiles the
      * whole method without class-check speculation; a large method gets there first.
-     * {@link VectorProfiles} now keeps those traps from happening; the split stays, measured and
-     * no slower.
+     * {@link VectorProfiles} now keeps those traps from happening (the unsplit kernel with it: no
+     * slow process of 8); the split stays, measured and no slower.
      */
     private void narrowLogisticBlock(int worker, int blockIndex) {
         final int d = features;
