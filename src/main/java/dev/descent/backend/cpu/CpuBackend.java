@@ -34,9 +34,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Float32 rounding therefore grows with the chunk length, not with n.
  *
  * <p>Scratch space is sized at upload, and the steady-state step allocates nothing. On JDK 17 that
- * also needs {@link VectorProfiles}, run once when this class loads: without it, about half of the
- * processes compiled some kernel with a vector store that did not intrinsify, and allocated on
- * every row or every eight rows.
+ * also needs {@link VectorProfiles}, run once per process by the first constructor: without it,
+ * about half of the processes compiled some kernel with a vector store that did not intrinsify,
+ * and allocated on every row or every eight rows.
  */
 public final class CpuBackend implements Backend {
     /**
@@ -48,11 +48,6 @@ public final class CpuBackend implements Backend {
     static final VectorSpecies<Float> SPECIES =
             FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
     private static final int LANES = SPECIES.length();
-
-    static {
-        // Before any kernel runs: see VectorProfiles for why (JDK 17's C2 and shared profiles).
-        VectorProfiles.prime(SPECIES);
-    }
 
     /**
      * Rows whose gradient contributions are summed in float32 before being folded into double:
@@ -203,6 +198,7 @@ public final class CpuBackend implements Backend {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        VectorProfiles.ensurePrimed();
         this.threads = threads;
         this.pool = new WorkerPool(threads, "descent-cpu");
     }

@@ -24,6 +24,7 @@ public final class StreamingRead implements AutoCloseable {
     private final int pieces;
 
     public StreamingRead(float[] x, int threads) {
+        VectorProfiles.ensurePrimed();
         this.x = x;
         this.pool = new WorkerPool(threads, "descent-read");
         this.sums = new double[threads];

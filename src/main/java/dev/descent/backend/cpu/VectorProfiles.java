@@ -23,18 +23,28 @@ import jdk.incubator.vector.VectorSpecies;
  * methods are compiled without the one-kind speculation and nothing traps (22 of 22 processes clean
  * across three versions of this loop, against 2 of 4 the same hour without).
  *
- * <p>Loading CpuBackend takes about 0.1 s longer, once per process, most of it the first use of
- * each operation, which a first step would pay anyway. Results are discarded.
+ * <p>Run by the first CpuBackend or StreamingRead constructed in a process, not when the class
+ * loads, so that a probe of the backend's availability ({@code descent devices}) does not pay for it:
+ * about 0.1 s once, most of it the first use of each operation, which a first step would pay
+ * anyway. Results are discarded.
  */
 final class VectorProfiles {
     /** Rounds of the mixed loop: each shared method is profiled thousands of times with every kind (1,000 and 3,000 both measured clean). */
     private static final int ROUNDS = 1_000;
 
+    /** The mixed loop's result: computed once, when this class initializes (JLS 12.4: at most once, thread-safe). */
+    private static final float PRIMED = prime(CpuBackend.SPECIES);
+
     private VectorProfiles() {
     }
 
+    /** Runs the mixed loop unless this process already has; call before any of the package's vector code runs. */
+    static float ensurePrimed() {
+        return PRIMED;
+    }
+
     /** Runs the mixed loop on {@code species}; returns a number made from every round's results, so none is dead code. */
-    static float prime(VectorSpecies<Float> species) {
+    private static float prime(VectorSpecies<Float> species) {
         int lanes = species.length();
         float[] values = new float[2 * lanes];
         for (int i = 0; i < values.length; i++) {
