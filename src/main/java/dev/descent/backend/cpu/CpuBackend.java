@@ -44,6 +44,8 @@ public final class CpuBackend implements Backend {
      * 512-bit operation as two 256-bit halves) the 256-bit step was faster at both benchmark shapes
      * (1,000,000 x 64 linear, one thread: 13.0 against 18.0 ms; 50,000 x 1,024: 15.4 against 18.2 ms),
      * because the per-row horizontal sum of the dot product is half as long. See bench/results.
+     * Re-checked at 50,000 x 1,024 after the later kernel work: 512 bits 1.49-2.15x the read against
+     * 1.14-1.31x (bench/results/2026-11-23-wide-rows/W512.java).
      */
     static final VectorSpecies<Float> SPECIES =
             FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
