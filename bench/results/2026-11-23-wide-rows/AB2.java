@@ -4,16 +4,9 @@ import java.util.concurrent.*;
 import java.util.*;
 public class AB2 {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_256; static final int L = S.length();
-  static float dot(float[] x, int xo, float[] w, int d) {
-    FloatVector s0=FloatVector.zero(S),s1=s0,s2=s0,s3=s0; int b=d-d%(4*L); int j=0;
-    for (; j<b; j+=4*L){ s0=FloatVector.fromArray(S,x,xo+j).fma(FloatVector.fromArray(S,w,j),s0);
-      s1=FloatVector.fromArray(S,x,xo+j+L).fma(FloatVector.fromArray(S,w,j+L),s1);
-      s2=FloatVector.fromArray(S,x,xo+j+2*L).fma(FloatVector.fromArray(S,w,j+2*L),s2);
-      s3=FloatVector.fromArray(S,x,xo+j+3*L).fma(FloatVector.fromArray(S,w,j+3*L),s3);}
-    return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
-  }
-  static void axpy(float[] acc, float[] x, int xo, float a, int d) {
-    FloatVector sc=FloatVector.broadcast(S,a); int b=d-d%L; for(int j=0;j<b;j+=L){ FloatVector.fromArray(S,x,xo+j).fma(sc,FloatVector.fromArray(S,acc,j)).intoArray(acc,j);} }
+  // dot and axpy are W512's (256 bits unless -Dbits=512), the same loops this class held when run.
+  static float dot(float[] x, int xo, float[] w, int d) { return W512.dot(x, xo, w, d); }
+  static void axpy(float[] acc, float[] x, int xo, float a, int d) { W512.axpy(acc, x, xo, a, d); }
   static void axpy2(float[] acc, float[] x, int xa, float a, int xb, float bb, int d) {
     FloatVector va=FloatVector.broadcast(S,a), vb=FloatVector.broadcast(S,bb); int b=d-d%L;
     for(int j=0;j<b;j+=L){ FloatVector.fromArray(S,x,xb+j).fma(vb, FloatVector.fromArray(S,x,xa+j).fma(va,FloatVector.fromArray(S,acc,j))).intoArray(acc,j);} }
