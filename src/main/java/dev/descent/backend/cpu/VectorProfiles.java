@@ -56,7 +56,8 @@ final class VectorProfiles {
             FloatVector b = FloatVector.fromArray(species, values, lanes);
             FloatVector c = a.add(b).sub(a).mul(b).div(b).max(a).min(b).abs().neg().fma(a, b);
             VectorMask<Float> ge = c.compare(VectorOperators.GE, a);
-            FloatVector d = c.blend(a, ge).add(1f).sub(1f).mul(1f).div(1f).max(0f).min(1f).fma(1f, 0f);
+            FloatVector d = c.blend(a, ge).add(1f).sub(1f).mul(1f).div(1f).max(0f).min(1f).fma(1f, 0f)
+                    .rearrange(CpuBackend.SWAP_HALVES).rearrange(CpuBackend.SWAP_QUARTERS).rearrange(CpuBackend.SWAP_EIGHTHS);
             d.intoArray(values, lanes);
             sink += d.reduceLanes(VectorOperators.ADD) + FloatVector.zero(species).add(FloatVector.broadcast(species, (float) round))
                     .reduceLanes(VectorOperators.MIN);

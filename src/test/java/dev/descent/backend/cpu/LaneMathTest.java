@@ -28,8 +28,8 @@ class LaneMathTest {
 
     @Test
     void lossAndResidualMatchDoubleOverTheRangeOfZ() {
-        float[] lanes = new float[CpuBackend.NARROW_FLOATS + 3 * LANES];
-        int zAt = CpuBackend.NARROW_FLOATS;
+        float[] lanes = new float[CpuBackend.RESIDUAL_SUM_AT + LANES];
+        int zAt = CpuBackend.Z_AT;
         double worstLoss = 0;
         double worstResidual = 0;
         String worstLossAt = "";
@@ -37,15 +37,19 @@ class LaneMathTest {
         for (int step = 0; step <= 400_000; step += LANES) {
             double expected = 0;
             double[] expectedResidual = new double[LANES];
+            // The two halves of a group in turn: the second vector's lanes start LANES in.
+            int first = (step / LANES & 1) * LANES;
+            float firstZ = 0;
             for (int lane = 0; lane < LANES; lane++) {
                 // z from -100 to 100, denser near 0; labels alternate; weights 1 or 0.5.
                 double u = (step + lane) / 200_000.0 - 1;
                 float z = (float) (100 * u * u * u);
                 float label = (lane & 1);
                 float weight = (lane % 3 == 0) ? 0.5f : 1f;
-                lanes[zAt + lane] = z;
-                lanes[zAt + LANES + lane] = label;
-                lanes[zAt + 2 * LANES + lane] = weight;
+                lanes[zAt + first + lane] = z;
+                firstZ = lane == 0 ? z : firstZ;
+                lanes[CpuBackend.LABEL_AT + first + lane] = label;
+                lanes[CpuBackend.WEIGHT_AT + first + lane] = weight;
                 double e = Math.exp(-Math.abs((double) z));
                 double loss = Math.max(z, 0) - label * (double) z + Math.log1p(e);
                 expected += weight * loss;
@@ -53,19 +57,26 @@ class LaneMathTest {
                 // sigmoid(z) - y without cancellation, as the float code does, but in double.
                 expectedResidual[lane] = weight * (label == 1 ? -(z >= 0 ? e / (1 + e) : 1 / (1 + e)) : sigmoid);
             }
-            double actual = CpuBackend.logisticLanes(lanes, 0f);
+            java.util.Arrays.fill(lanes, CpuBackend.LOSS_AT, CpuBackend.RESIDUAL_SUM_AT + LANES, 0f);
+            CpuBackend.logisticLanes(lanes, first, 0f);
+            double actual = 0;
+            for (int lane = 0; lane < LANES; lane++) {
+                actual += lanes[CpuBackend.LOSS_AT + lane];
+            }
             double lossError = Math.abs(actual - expected) / Math.max(Math.abs(expected), ABSOLUTE);
             if (lossError > worstLoss) {
                 worstLoss = lossError;
-                worstLossAt = "rows from z = " + lanes[zAt];
+                worstLossAt = "rows from z = " + firstZ;
             }
             for (int lane = 0; lane < LANES; lane++) {
-                double error = Math.abs(lanes[zAt + lane] - expectedResidual[lane])
+                double error = Math.abs(lanes[zAt + first + lane] - expectedResidual[lane])
                         / Math.max(Math.abs(expectedResidual[lane]), ABSOLUTE);
                 if (error > worstResidual) {
                     worstResidual = error;
                     worstResidualAt = "expected " + expectedResidual[lane];
                 }
+                // The running residual sums (the intercept's gradient) start at zero, so they hold the residuals.
+                assertEquals(lanes[zAt + first + lane], lanes[CpuBackend.RESIDUAL_SUM_AT + lane], 0f);
             }
         }
         assertTrue(worstLoss <= RELATIVE, "loss off by " + worstLoss + " relative (" + worstLossAt + ")");
@@ -74,14 +85,14 @@ class LaneMathTest {
 
     @Test
     void aWellClassifiedRowKeepsItsTinyResidual() {
-        float[] lanes = new float[CpuBackend.NARROW_FLOATS + 3 * LANES];
-        int zAt = CpuBackend.NARROW_FLOATS;
+        float[] lanes = new float[CpuBackend.RESIDUAL_SUM_AT + LANES];
+        int zAt = CpuBackend.Z_AT;
         for (int lane = 0; lane < LANES; lane++) {
             lanes[zAt + lane] = 30f;             // sigmoid(30) - 1 = -9.4e-14: 1 - sigmoid in float32 would be 0
-            lanes[zAt + LANES + lane] = 1f;
-            lanes[zAt + 2 * LANES + lane] = 1f;
+            lanes[CpuBackend.LABEL_AT + lane] = 1f;
+            lanes[CpuBackend.WEIGHT_AT + lane] = 1f;
         }
-        CpuBackend.logisticLanes(lanes, 0f);
+        CpuBackend.logisticLanes(lanes, 0, 0f);
         double expected = -Math.exp(-30) / (1 + Math.exp(-30));
         assertEquals(expected, lanes[zAt], Math.abs(expected) * RELATIVE);
     }
