@@ -1,0 +1,107 @@
+package dev.descent.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.descent.Dataset;
+import dev.descent.ModelKind;
+import dev.descent.Optimizer;
+import dev.descent.OptimizerKind;
+import dev.descent.TestData;
+import dev.descent.backend.Problem;
+import dev.descent.backend.RowPermutation;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The cpu backend's steady-state step allocates nothing, on every kernel. On JDK 17 a Vector API
+ * kernel that C2 compiled without the intrinsics allocates its vectors on every row: 8-56 MB a step
+ * at 1,000,000 x 64 in about half of the processes before {@link VectorProfiles}
+ * (bench/results/2026-11-23-trap-limit). The benchmarks print the bytes per step; this test keeps
+ * the guarantee in the build.
+ *
+ * <p>Before C2 has compiled a kernel, the interpreter's and C1's code allocate vectors too, so each
+ * case steps until a window of steps allocates (almost) nothing, and fails only if that has not
+ * happened by {@link #DEADLINE_NANOS}: a kernel still allocating then is compiled badly for good.
+ * Allocation is counted on the calling thread and the backend's worker threads only.
+ */
+class SteadyStateAllocationTest {
+    /**
+     * Bytes a step may allocate, averaged over a window: ThreadMXBean's own bookkeeping between the
+     * two readings shows up as a few hundred bytes per window, and a kernel that boxes allocates
+     * about 32 bytes per vector per row, hundreds of kilobytes per step at these shapes.
+     */
+    static final double MAX_BYTES_PER_STEP = 64;
+    static final int STEPS_PER_WINDOW = 100;
+    /** Long enough for C2 on a loaded 2-core machine (0.1-0.5 s per kernel there, measured), short enough for a build. */
+    static final long DEADLINE_NANOS = 30_000_000_000L;
+    static final int ROWS = 8_000;
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        // 24: the four-row path; 64: the register kernels; 200: one row at a time; softmax: block().
+        for (int columns : new int[] {24, 64, 200}) {
+            cases.add(Arguments.of(ModelKind.LINEAR, columns, false, false));
+            cases.add(Arguments.of(ModelKind.LOGISTIC, columns, false, false));
+        }
+        cases.add(Arguments.of(ModelKind.LOGISTIC, 64, true, false));
+        cases.add(Arguments.of(ModelKind.LINEAR, 64, false, true));
+        cases.add(Arguments.of(ModelKind.SOFTMAX, 64, false, false));
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} d={1} sampleWeights={2} miniBatch={3}")
+    @MethodSource("cases")
+    void steadyStateStepAllocatesNothing(ModelKind kind, int columns, boolean sampleWeights, boolean miniBatch) {
+        Dataset data = TestData.random(kind, ROWS, columns, 3, columns);
+        if (sampleWeights) {
+            data = data.withSampleWeights(TestData.weights(ROWS, 7));
+        }
+        int outputs = kind == ModelKind.SOFTMAX ? 3 : 1;
+        Problem problem = new Problem(kind, outputs, columns, true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (CpuBackend cpu = new CpuBackend(2)) {
+            cpu.upload(data, problem);
+            cpu.setParameters(new double[problem.parameterCount()]);
+            long[] ids = stepThreadIds();
+            long start = System.nanoTime();
+            double perStep;
+            int batch = miniBatch ? ROWS / 8 : ROWS;
+            long key = RowPermutation.epochKey(1, 0);
+            do {
+                long[] before = threads.getThreadAllocatedBytes(ids);
+                for (int s = 0; s < STEPS_PER_WINDOW; s++) {
+                    cpu.step(key, miniBatch ? (s % 8) * batch : 0, batch, 1e-4);
+                }
+                long[] after = threads.getThreadAllocatedBytes(ids);
+                long bytes = 0;
+                for (int t = 0; t < ids.length; t++) {
+                    bytes += after[t] - before[t];
+                }
+                perStep = (double) bytes / STEPS_PER_WINDOW;
+                if (perStep <= MAX_BYTES_PER_STEP) {
+                    return;
+                }
+            } while (System.nanoTime() - start < DEADLINE_NANOS);
+            fail(String.format(Locale.ROOT, "%s d=%d: the step still allocates %.0f bytes after %d s of steps",
+                    kind, columns, perStep, DEADLINE_NANOS / 1_000_000_000L));
+        }
+    }
+
+    /** The calling thread and the live cpu backend worker threads (the pool names them descent-cpu-N). */
+    private static long[] stepThreadIds() {
+        List<Long> ids = new ArrayList<>();
+        ids.add(Thread.currentThread().getId());
+        for (Thread thread : Thread.getAllStackTraces().keySet()) {
+            if (thread.getName().startsWith("descent-cpu-")) {
+                ids.add(thread.getId());
+            }
+        }
+        return ids.stream().mapToLong(Long::longValue).toArray();
+    }
+}
