@@ -41,9 +41,10 @@ class BackendAgreementTest {
         List<Arguments> cases = new ArrayList<>();
         // 127, 128 and 301 columns straddle the cpu backend's switch from four rows to one row at a time;
         // 33, 40, 57 and 64 take its narrow kernel (40: the last row, whose eight vectors would run
-        // past the end of X, takes the array path in the same block).
+        // past the end of X, takes the array path in the same block; 1 x 50: X shorter than eight
+        // vectors, which the narrow kernels leave to the others).
         int[][] shapes = {{1, 1}, {1, 7}, {2, 1}, {37, 3}, {300, 17}, {1000, 64}, {257, 100}, {3001, 33},
-            {130, 127}, {67, 128}, {400, 301}, {3, 40}, {129, 57}};
+            {130, 127}, {67, 128}, {400, 301}, {3, 40}, {129, 57}, {1, 50}};
         long seed = 1;
         for (ModelKind kind : ModelKind.values()) {
             for (int[] shape : shapes) {
@@ -120,6 +121,33 @@ class BackendAgreementTest {
             }
             Agreement.assertClose("parameters after an epoch", reference.readParameters(), cpu.readParameters(),
                     PARAMETERS_ABSOLUTE, RELATIVE);
+        }
+    }
+
+    /**
+     * X^T S X v / S (with the intercept column when there is one), which the auto learning rate's
+     * power iteration takes from the backend, at a random v: the gram pass has its own branch in
+     * each of the cpu kernels, and sample weights enter it as they enter the gradient.
+     */
+    @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
+    @MethodSource("cases")
+    void gramTimesMatchesReference(ModelKind kind, int rows, int columns, int variant, long seed) {
+        Problem problem = problem(kind, columns, variant);
+        Dataset data = data(kind, rows, columns, variant, seed);
+        try (Backend reference = new ReferenceBackend(); Backend cpu = new CpuBackend(2)) {
+            reference.upload(data, problem);
+            cpu.upload(data, problem);
+            int size = columns + (problem.intercept() ? 1 : 0);
+            double[] v = new double[size];
+            SplittableRandom random = new SplittableRandom(seed);
+            for (int j = 0; j < size; j++) {
+                v[j] = random.nextDouble(-1, 1);
+            }
+            double[] expected = new double[size];
+            double[] actual = new double[size];
+            reference.gramTimes(v, expected);
+            cpu.gramTimes(v, actual);
+            assertClose("X^T X v", expected, actual);
         }
     }
 

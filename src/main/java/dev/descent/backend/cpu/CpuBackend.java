@@ -398,9 +398,14 @@ public final class CpuBackend implements Backend {
         return loss;
     }
 
-    /** Whether a pass's rows fit the register kernels ({@link #narrowBlock}, {@link #narrowLogisticBlock}): one output, more than four and at most eight vectors. */
+    /**
+     * Whether a pass's rows fit the register kernels ({@link #narrowBlock}, {@link #narrowLogisticBlock}):
+     * one output, more than four and at most eight vectors, and X at least eight vectors long (the
+     * kernels read every row as eight full vectors, the last one from the last eight of X).
+     */
     private boolean narrow(int passOutputCount) {
-        return passOutputCount == 1 && features > NARROW_FROM_FEATURES && features <= NARROW_FLOATS;
+        return passOutputCount == 1 && features > NARROW_FROM_FEATURES && features <= NARROW_FLOATS
+                && x.length >= NARROW_FLOATS;
     }
 
     /** The block kernel for the pass: by outputs, row width and loss (each kernel's comment says why). */
@@ -486,7 +491,17 @@ public final class CpuBackend implements Backend {
      * the JIT keeps them unboxed). Each row is read as eight full vectors: the lanes past d belong
      * to the next row, and meet zero weights in the dot product (features are finite, checked at
      * load) and gradient lanes that are dropped at the end of the chunk. A row whose eight vectors
-     * would run past the end of X takes the array path ({@link #dot}, {@link #axpy}).
+     * would run past the end of X (only the last row, when d < 64) is read as the last eight full
+     * vectors with weight 0 and then taken through the array path ({@link #dot}, {@link #axpy}).
+     *
+     * <p>No branch in the row loop chooses between vectors: the loss (linear or gram), the sample
+     * weight and that last row enter as scalar factors. With branches (a vector residual on one
+     * side, none on the other; a {@code continue} past the vector code for the last row), a JVM
+     * whose profile had seen both sides taken (the agreement tests' small shapes, with and
+     * without weights, run first) compiled a kernel whose vectors met at a merge point with no
+     * exact class, and every vector operation after it ran as a boxed fallback: 0.5-5 MB allocated
+     * a step at 8,000 x 64 (SteadyStateAllocationTest, 5 of 6 runs), in the kernels of 8dcfe5f and
+     * d21bb5e alike. The factors cost 1-3% against the branches.
      *
      * <p>z comes out of a butterfly sum ({@link #SWAP_HALVES}) in every lane, so the residual, the
      * loss and the running sums are computed on vectors, and the scale of the gradient update is
@@ -511,6 +526,10 @@ public final class CpuBackend implements Backend {
         final int base = blockIndex * width;
         final int end = blockEnd(blockIndex);
         final int lastFullOffset = xs.length - NARROW_FLOATS;
+        // Linear rows: residual 2 s (z - y), loss s (z - y)^2; gram rows (X^T X v): residual s z,
+        // loss unused. Per pass, as factors, not as a branch per row: see the method's comment.
+        final float labelFactor = code == LOSS_LINEAR ? 1f : 0f;
+        final float residualFactor = code == LOSS_LINEAR ? 2f : 1f;
         final FloatVector w0 = FloatVector.fromArray(SPECIES, w, 0);
         final FloatVector w1 = FloatVector.fromArray(SPECIES, w, LANES);
         final FloatVector w2 = FloatVector.fromArray(SPECIES, w, 2 * LANES);
@@ -524,9 +543,10 @@ public final class CpuBackend implements Backend {
         double lossSum = 0;
         for (int chunk = blockIndex * rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
             int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
-            // acc serves only the array-path rows at the end of X: cleared and folded only in a
-            // chunk that has them (1.02-1.10x at 1,000,000 x 64, bench/results/2026-11-23-two-rows).
-            boolean arrayRows = false;
+            // The last row of X when its eight vectors would run past the end (d < 64); it goes
+            // through the array path into acc after the loop, so acc is cleared and folded only in
+            // the chunk that has it (1.02-1.10x at 1,000,000 x 64, bench/results/2026-11-23-two-rows).
+            int lastRow = -1;
             FloatVector lossLanes = FloatVector.zero(SPECIES);
             FloatVector interceptLanes = lossLanes;
             FloatVector g0 = FloatVector.zero(SPECIES);
@@ -540,14 +560,12 @@ public final class CpuBackend implements Backend {
             for (int position = chunk; position < chunkEnd; position++) {
                 int row = rowAt(position);
                 int o = row * d;
+                float weight = s == null ? 1f : s[row];
                 if (o > lastFullOffset) {
-                    if (!arrayRows) {
-                        Arrays.fill(acc, 0, d, 0f);
-                        arrayRows = true;
-                    }
-                    interceptSum += arrayRow(code, row, passWeights, bias, acc, loss);
-                    lossSum += loss[0];
-                    continue;
+                    // Read the last eight full vectors instead and give them weight 0.
+                    lastRow = row;
+                    o = lastFullOffset;
+                    weight = 0f;
                 }
                 FloatVector x0 = FloatVector.fromArray(SPECIES, xs, o);
                 FloatVector x1 = FloatVector.fromArray(SPECIES, xs, o + LANES);
@@ -565,16 +583,10 @@ public final class CpuBackend implements Backend {
                 if (LANES == 8) {
                     sum = sum.add(sum.rearrange(SWAP_EIGHTHS));
                 }
-                FloatVector z = sum.add(biasF);
-                FloatVector scale;
-                if (code == LOSS_LINEAR) {
-                    FloatVector error = z.sub(labels[row]);
-                    FloatVector weightedError = s == null ? error : error.mul(s[row]);
-                    scale = weightedError.add(weightedError);
-                    lossLanes = error.fma(weightedError, lossLanes);
-                } else {
-                    scale = z;
-                }
+                FloatVector error = sum.add(biasF).sub(labels[row] * labelFactor);
+                FloatVector scale = error.mul(weight * residualFactor);
+                // error * scale is twice the linear loss, exactly (scaling by 2 rounds the same); halved per chunk.
+                lossLanes = error.fma(scale, lossLanes);
                 interceptLanes = interceptLanes.add(scale);
                 g0 = x0.fma(scale, g0);
                 g1 = x1.fma(scale, g1);
@@ -593,9 +605,12 @@ public final class CpuBackend implements Backend {
             g5.intoArray(registers, 5 * LANES);
             g6.intoArray(registers, 6 * LANES);
             g7.intoArray(registers, 7 * LANES);
-            lossSum += lossLanes.lane(0);
+            lossSum += 0.5 * lossLanes.lane(0);
             interceptSum += interceptLanes.lane(0);
-            if (arrayRows) {
+            if (lastRow >= 0) {
+                Arrays.fill(acc, 0, d, 0f);
+                interceptSum += arrayRow(code, lastRow, passWeights, bias, acc, loss);
+                lossSum += loss[0];
                 for (int j = 0; j < d; j++) {
                     partialGradient[base + j] += registers[j] + acc[j];
                 }
