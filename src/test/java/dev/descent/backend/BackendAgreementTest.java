@@ -80,14 +80,35 @@ class BackendAgreementTest {
         return p;
     }
 
+    /** The reference and the cpu backend, each with the same case's data and problem uploaded. */
+    private record Uploaded(Problem problem, Backend reference, Backend cpu) implements AutoCloseable {
+        static Uploaded of(ModelKind kind, int rows, int columns, int variant, long seed) {
+            Problem problem = BackendAgreementTest.problem(kind, columns, variant);
+            Dataset data = BackendAgreementTest.data(kind, rows, columns, variant, seed);
+            Backend reference = new ReferenceBackend();
+            Backend cpu = new CpuBackend(2);
+            reference.upload(data, problem);
+            cpu.upload(data, problem);
+            return new Uploaded(problem, reference, cpu);
+        }
+
+        @Override
+        public void close() {
+            try {
+                cpu.close();
+            } finally {
+                reference.close();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
     @MethodSource("cases")
     void objectiveAndGradientMatchReference(ModelKind kind, int rows, int columns, int variant, long seed) {
-        Problem problem = problem(kind, columns, variant);
-        Dataset data = data(kind, rows, columns, variant, seed);
-        try (Backend reference = new ReferenceBackend(); Backend cpu = new CpuBackend(2)) {
-            reference.upload(data, problem);
-            cpu.upload(data, problem);
+        try (Uploaded both = Uploaded.of(kind, rows, columns, variant, seed)) {
+            Problem problem = both.problem();
+            Backend reference = both.reference();
+            Backend cpu = both.cpu();
             double[] start = randomParameters(problem, seed);
             reference.setParameters(start);
             cpu.setParameters(start);
@@ -103,12 +124,11 @@ class BackendAgreementTest {
     @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
     @MethodSource("cases")
     void miniBatchStepsMatchReference(ModelKind kind, int rows, int columns, int variant, long seed) {
-        Problem problem = problem(kind, columns, variant);
-        Dataset data = data(kind, rows, columns, variant, seed);
         int batch = Math.max(1, rows / 3);
-        try (Backend reference = new ReferenceBackend(); Backend cpu = new CpuBackend(2)) {
-            reference.upload(data, problem);
-            cpu.upload(data, problem);
+        try (Uploaded both = Uploaded.of(kind, rows, columns, variant, seed)) {
+            Problem problem = both.problem();
+            Backend reference = both.reference();
+            Backend cpu = both.cpu();
             double[] start = randomParameters(problem, seed);
             reference.setParameters(start);
             cpu.setParameters(start);
@@ -132,12 +152,8 @@ class BackendAgreementTest {
     @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
     @MethodSource("cases")
     void gramTimesMatchesReference(ModelKind kind, int rows, int columns, int variant, long seed) {
-        Problem problem = problem(kind, columns, variant);
-        Dataset data = data(kind, rows, columns, variant, seed);
-        try (Backend reference = new ReferenceBackend(); Backend cpu = new CpuBackend(2)) {
-            reference.upload(data, problem);
-            cpu.upload(data, problem);
-            int size = columns + (problem.intercept() ? 1 : 0);
+        try (Uploaded both = Uploaded.of(kind, rows, columns, variant, seed)) {
+            int size = columns + (both.problem().intercept() ? 1 : 0);
             double[] v = new double[size];
             SplittableRandom random = new SplittableRandom(seed);
             for (int j = 0; j < size; j++) {
@@ -145,8 +161,8 @@ class BackendAgreementTest {
             }
             double[] expected = new double[size];
             double[] actual = new double[size];
-            reference.gramTimes(v, expected);
-            cpu.gramTimes(v, actual);
+            both.reference().gramTimes(v, expected);
+            both.cpu().gramTimes(v, actual);
             assertClose("X^T X v", expected, actual);
         }
     }
