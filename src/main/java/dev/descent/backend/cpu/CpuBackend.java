@@ -750,7 +750,7 @@ public final class CpuBackend implements Backend {
                 } else {
                     // A full batch: the group's rows, labels and sample weights are consecutive.
                     if ((position + LANE_GROUP - 1) * d > lastFullOffset) {
-                        break;
+                        break groups;
                     }
                     for (int r = 0; r < LANE_GROUP; r++) {
                         rows[r] = position + r;
