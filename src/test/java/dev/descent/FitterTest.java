@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -222,10 +223,18 @@ class FitterTest {
         return Stream.of(0, 64, 1).flatMap(b -> Stream.of(Arguments.of(b, "cpu"), Arguments.of(b, "reference")));
     }
 
-    @Test
-    void cpuResultsDoNotDependOnTheNumberOfThreads() {
-        Dataset data = TestData.random(ModelKind.LOGISTIC, 50_000, 40, 0, 5);
-        dev.descent.backend.Problem problem = new dev.descent.backend.Problem(ModelKind.LOGISTIC, 1, 40, true, 0.01, 0,
+    /**
+     * 50,000 x 40 logistic: the register kernel and its lane math; 9,000 x 300 linear: wide rows, whose
+     * full batch takes blocks of CpuBackend.LONG_BLOCK_ROWS (18 of them, the last one short). Each
+     * step's objective is compared too: it is a double sum of row losses grouped by block, so a block
+     * partition that followed the thread count would show there even where the gradient's sums of
+     * float32 chunks come out exact in double whatever their grouping.
+     */
+    @ParameterizedTest(name = "{0} {1} x {2}")
+    @CsvSource({"LOGISTIC, 50000, 40", "LINEAR, 9000, 300"})
+    void cpuResultsDoNotDependOnTheNumberOfThreads(ModelKind kind, int rows, int columns) {
+        Dataset data = TestData.random(kind, rows, columns, 0, 5);
+        dev.descent.backend.Problem problem = new dev.descent.backend.Problem(kind, 1, columns, true, 0.01, 0,
                 Optimizer.of(OptimizerKind.NESTEROV));
         double[][] results = new double[3][];
         int[] threads = {1, 2, 3};
@@ -233,12 +242,17 @@ class FitterTest {
             try (var cpu = new dev.descent.backend.cpu.CpuBackend(threads[t])) {
                 cpu.upload(data, problem);
                 cpu.setParameters(new double[problem.parameterCount()]);
-                for (int step = 0; step < 5; step++) {
+                double[] objectives = new double[5];
+                for (int step = 0; step < objectives.length; step++) {
                     cpu.step(0, 0, data.rows(), 0.5);
+                    objectives[step] = cpu.lastObjective();
                 }
-                results[t] = cpu.readParameters();
+                double[] parameters = cpu.readParameters();
+                results[t] = Arrays.copyOf(parameters, parameters.length + objectives.length);
+                System.arraycopy(objectives, 0, results[t], parameters.length, objectives.length);
             }
         }
+        assertTrue(Arrays.stream(results[0]).allMatch(Double::isFinite), "finite parameters and objectives");
         assertArrayEquals(results[0], results[1], 0.0, "1 vs 2 threads");
         assertArrayEquals(results[0], results[2], 0.0, "1 vs 3 threads");
     }

@@ -128,6 +128,21 @@ public final class CpuBackend implements Backend {
     /** X bytes per block: 256 KiB stays in the 1-2 MiB L2 with room for w and the partial, and gives many blocks to share. */
     static final int BLOCK_BYTES = 1 << 18;
 
+    /**
+     * Where a pass has rows enough for {@link #LONG_BLOCK_MIN_BLOCKS} blocks of this many rows, its
+     * blocks are at least this long (wide rows, whose {@link #BLOCK_BYTES} would be a single
+     * chunk). Each block leaves a double partial of d + 1 values that the calling thread sums
+     * alone after the pass: 3.2 MB and about 0.15 ms of a 7 ms step at 50,000 x 1,024 with blocks of
+     * 128 rows. With 512: 1.03-1.05x faster there, linear and logistic, two threads from memory;
+     * 1,024 was no faster than 512 (0.97-1.00). Summing the partials on both workers instead was
+     * slower (0.21 against 0.15 ms: each worker's partials sit in its own L2).
+     * bench/results/2026-11-24-wide-blocks.
+     */
+    static final int LONG_BLOCK_ROWS = 4 * ROWS_PER_CHUNK;
+
+    /** Blocks a pass keeps at least, so that a slow core still has others to share with; see {@link #LONG_BLOCK_ROWS}. */
+    static final int LONG_BLOCK_MIN_BLOCKS = 16;
+
     /** Cap on the doubles held by block partials (16 MiB), which bounds the reduction at wide softmax shapes. */
     static final int MAX_PARTIAL_VALUES = 1 << 21;
 
@@ -172,7 +187,8 @@ public final class CpuBackend implements Backend {
     private float[] gramIntercept;
     private double[] gramSums;
 
-    private int rowsPerBlock;
+    /** The fewest rows a block may have: from the row width and the cap on partials; a pass may take more. */
+    private int minRowsPerBlock;
     private double[] partialGradient;
     private double[] partialLoss;
     private float[][] chunkGradient;
@@ -193,6 +209,7 @@ public final class CpuBackend implements Backend {
     private int passStart;
     private int passSize;
     private int passBlocks;
+    private int rowsPerBlock;
 
     private double lastObjective = Double.NaN;
     private double lastGradientNorm = Double.NaN;
@@ -274,8 +291,8 @@ public final class CpuBackend implements Backend {
         int blockRows = Math.max(ROWS_PER_CHUNK, BLOCK_BYTES / (Float.BYTES * features));
         long blocksAtCap = Math.max(1, MAX_PARTIAL_VALUES / partialWidth);
         blockRows = (int) Math.max(blockRows, (rows + blocksAtCap - 1) / blocksAtCap);
-        this.rowsPerBlock = (blockRows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
-        int maxBlocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
+        this.minRowsPerBlock = (blockRows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
+        int maxBlocks = (rows + minRowsPerBlock - 1) / minRowsPerBlock;
         this.partialGradient = new double[maxBlocks * partialWidth];
         this.partialLoss = new double[maxBlocks];
 
@@ -377,11 +394,22 @@ public final class CpuBackend implements Backend {
         passKey = key;
         passStart = start;
         passSize = size;
+        rowsPerBlock = blockRowsFor(size);
         passBlocks = (size + rowsPerBlock - 1) / rowsPerBlock;
         if (narrow(passOutputCount)) {
             System.arraycopy(weights, 0, narrowWeights, 0, features);
         }
         pool.runEach(passBlocks, blockWork);
+    }
+
+    /**
+     * Rows a block of a pass of {@code size} rows: the upload's minimum, or {@link #LONG_BLOCK_ROWS}
+     * where the pass has rows for {@link #LONG_BLOCK_MIN_BLOCKS} of those. It depends on the pass's
+     * size alone, not on the threads, so neither do the bits of the result.
+     */
+    private int blockRowsFor(int size) {
+        int longRows = Math.min(LONG_BLOCK_ROWS, size / LONG_BLOCK_MIN_BLOCKS / ROWS_PER_CHUNK * ROWS_PER_CHUNK);
+        return Math.max(minRowsPerBlock, longRows);
     }
 
     /** Sums the block partials in block order (fixed, so deterministic) into {@code sums}; returns the summed loss. */
