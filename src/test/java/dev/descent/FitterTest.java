@@ -225,7 +225,7 @@ class FitterTest {
 
     /**
      * 50,000 x 40 logistic: the register kernel and its lane math; 9,000 x 300 linear: wide rows, whose
-     * full batch takes blocks of CpuBackend.LONG_BLOCK_ROWS (18 of them, the last one short). Each
+     * full batch takes long blocks (CpuBackend.LONG_BLOCK_BYTES; here 512 rows, 18 of them, the last one short). Each
      * step's objective is compared too: it is a double sum of row losses grouped by block, so a block
      * partition that followed the thread count would show there even where the gradient's sums of
      * float32 chunks come out exact in double whatever their grouping.

@@ -42,8 +42,8 @@ class BackendAgreementTest {
         // 127, 128 and 301 columns straddle the cpu backend's switch from four rows to one row at a time;
         // 33, 40, 57 and 64 take its narrow kernel (40: the last row, whose eight vectors would run
         // past the end of X, takes the array path in the same block; 1 x 50: X shorter than eight
-        // vectors, which the narrow kernels leave to the others). 8,200 x 260: a full batch in blocks
-        // of CpuBackend.LONG_BLOCK_ROWS, the last one short.
+        // vectors, which the narrow kernels leave to the others). 8,200 x 260: a full batch in long
+        // blocks (CpuBackend.LONG_BLOCK_BYTES; here 512 rows), the last one short.
         int[][] shapes = {{1, 1}, {1, 7}, {2, 1}, {37, 3}, {300, 17}, {1000, 64}, {257, 100}, {3001, 33},
             {130, 127}, {67, 128}, {400, 301}, {3, 40}, {129, 57}, {1, 50}, {8200, 260}};
         long seed = 1;

@@ -125,22 +125,25 @@ public final class CpuBackend implements Backend {
     static final int LOSS_AT = WEIGHT_AT + LANE_GROUP;
     static final int RESIDUAL_SUM_AT = LOSS_AT + LANES;
 
-    /** X bytes per block: 256 KiB stays in the 1-2 MiB L2 with room for w and the partial, and gives many blocks to share. */
+    /** X bytes per block of a small pass (at least one chunk of rows): many blocks to share between the cores. */
     static final int BLOCK_BYTES = 1 << 18;
 
     /**
-     * Where a pass has rows enough for {@link #LONG_BLOCK_MIN_BLOCKS} blocks of this many rows, its
-     * blocks are at least this long (wide rows, whose {@link #BLOCK_BYTES} would be a single
-     * chunk). Each block leaves a double partial of d + 1 values that the calling thread sums
-     * alone after the pass: 3.2 MB and about 0.15 ms of a 7 ms step at 50,000 x 1,024 with blocks of
-     * 128 rows. With 512: 1.03-1.05x faster there, linear and logistic, two threads from memory;
-     * 1,024 was no faster than 512 (0.97-1.00). Summing the partials on both workers instead was
-     * slower (0.21 against 0.15 ms: each worker's partials sit in its own L2).
+     * X bytes per block of a pass with rows for {@link #LONG_BLOCK_MIN_BLOCKS} such blocks, and at
+     * least {@link #LONG_BLOCK_ROWS} rows. Every block costs a double partial of d + 1 values (cleared,
+     * filled, and summed by the calling thread alone after the pass), a claim and a fresh start of
+     * the memory stream. At 50,000 x 1,024, blocks of 128 rows left 391 partials, 3.2 MB that took
+     * 0.15 ms of a 7 ms step to sum; with 512 rows the step was 1.04-1.09x faster (1,024 rows no
+     * better than 512). At 1,000,000 x 64, 1 MiB blocks against 256 KiB: 1.01-1.05x (8 of 8
+     * comparisons faster; the streaming read 0.98-1.00x, so the floor that the benchmarks report
+     * against claims pieces the same way, see StreamingRead). Summing the partials on both workers
+     * instead was slower (0.21 against 0.15 ms: each worker's partials sit in its own L2).
      * bench/results/2026-11-24-wide-blocks.
      */
+    static final int LONG_BLOCK_BYTES = 1 << 20;
     static final int LONG_BLOCK_ROWS = 4 * ROWS_PER_CHUNK;
 
-    /** Blocks a pass keeps at least, so that a slow core still has others to share with; see {@link #LONG_BLOCK_ROWS}. */
+    /** Blocks a pass keeps at least, so that a slow core still has others to share with; see {@link #LONG_BLOCK_BYTES}. */
     static final int LONG_BLOCK_MIN_BLOCKS = 16;
 
     /** Cap on the doubles held by block partials (16 MiB), which bounds the reduction at wide softmax shapes. */
@@ -189,6 +192,8 @@ public final class CpuBackend implements Backend {
 
     /** The fewest rows a block may have: from the row width and the cap on partials; a pass may take more. */
     private int minRowsPerBlock;
+    /** The rows of a long block ({@link #LONG_BLOCK_BYTES}), for passes with rows for enough of them. */
+    private int longBlockRows;
     private double[] partialGradient;
     private double[] partialLoss;
     private float[][] chunkGradient;
@@ -293,6 +298,8 @@ public final class CpuBackend implements Backend {
         blockRows = (int) Math.max(blockRows, (rows + blocksAtCap - 1) / blocksAtCap);
         this.minRowsPerBlock = (blockRows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
         int maxBlocks = (rows + minRowsPerBlock - 1) / minRowsPerBlock;
+        int longRows = Math.max(LONG_BLOCK_ROWS, LONG_BLOCK_BYTES / (Float.BYTES * features));
+        this.longBlockRows = (longRows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
         this.partialGradient = new double[maxBlocks * partialWidth];
         this.partialLoss = new double[maxBlocks];
 
@@ -403,13 +410,14 @@ public final class CpuBackend implements Backend {
     }
 
     /**
-     * Rows a block of a pass of {@code size} rows: the upload's minimum, or {@link #LONG_BLOCK_ROWS}
-     * where the pass has rows for {@link #LONG_BLOCK_MIN_BLOCKS} of those. It depends on the pass's
-     * size alone, not on the threads, so neither do the bits of the result.
+     * Rows a block of a pass of {@code size} rows: long blocks ({@link #LONG_BLOCK_BYTES}), as long
+     * as the pass keeps {@link #LONG_BLOCK_MIN_BLOCKS} of them (whole chunks), and never fewer rows
+     * than the upload's minimum. It depends on the pass's size and the row width alone, not on the
+     * threads, so neither do the bits of the result.
      */
     private int blockRowsFor(int size) {
-        int longRows = Math.min(LONG_BLOCK_ROWS, size / LONG_BLOCK_MIN_BLOCKS / ROWS_PER_CHUNK * ROWS_PER_CHUNK);
-        return Math.max(minRowsPerBlock, longRows);
+        int shareable = size / LONG_BLOCK_MIN_BLOCKS / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
+        return Math.max(minRowsPerBlock, Math.min(longBlockRows, shareable));
     }
 
     /** Sums the block partials in block order (fixed, so deterministic) into {@code sums}; returns the summed loss. */

@@ -6,16 +6,16 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The memory floor of a step: the threads stream X once, claiming 256 KiB pieces from a shared
- * counter as the step's blocks are claimed (so neither is held up by a slowed core while the other
- * is), and sum them with the step's vector width (one vector shape per process: mixing shapes in
+ * The memory floor of a step: the threads stream X once, claiming pieces from a shared counter
+ * as the step's blocks are claimed, and of the same sizes (1 MiB where X has 16 of those, else 256
+ * KiB; so neither is held up by a slowed core while the other is), and sum them with the step's vector width (one vector shape per process: mixing shapes in
  * one JVM can cost the step its intrinsics). A step that reads X once cannot beat this; the
  * benchmarks report against it.
  */
 public final class StreamingRead implements AutoCloseable {
     private static final VectorSpecies<Float> SPECIES = CpuBackend.SPECIES;
-    /** Floats per claimed piece: 256 KiB, the step's block size. */
-    private static final int PIECE = CpuBackend.BLOCK_BYTES / Float.BYTES;
+    /** Floats per claimed piece, as the step's blocks: {@link CpuBackend#LONG_BLOCK_BYTES} or {@link CpuBackend#BLOCK_BYTES}. */
+    private final int piece;
 
     private final float[] x;
     private final WorkerPool pool;
@@ -28,7 +28,10 @@ public final class StreamingRead implements AutoCloseable {
         this.x = x;
         this.pool = new WorkerPool(threads, "descent-read");
         this.sums = new double[threads];
-        this.pieces = (int) ((x.length + (long) PIECE - 1) / PIECE);
+        long bytes = (long) Float.BYTES * x.length;
+        this.piece = (bytes >= (long) CpuBackend.LONG_BLOCK_MIN_BLOCKS * CpuBackend.LONG_BLOCK_BYTES
+                ? CpuBackend.LONG_BLOCK_BYTES : CpuBackend.BLOCK_BYTES) / Float.BYTES;
+        this.pieces = (int) ((x.length + (long) piece - 1) / piece);
     }
 
     /** One pass over X on every thread; the sum, so the reads cannot be optimized away. */
@@ -55,9 +58,9 @@ public final class StreamingRead implements AutoCloseable {
         return sink == Double.MIN_VALUE ? 0 : (double) Float.BYTES * x.length / seconds[passes / 2];
     }
 
-    private void addPiece(int worker, int piece) {
-        int from = piece * PIECE;
-        sums[worker] += sumOf(from, Math.min(x.length, from + PIECE));
+    private void addPiece(int worker, int index) {
+        int from = index * piece;
+        sums[worker] += sumOf(from, Math.min(x.length, from + piece));
     }
 
     private float sumOf(int from, int to) {
