@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,8 +57,12 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "50", paramLabel = "N", description = "Timed steps per backend and shape (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "10", paramLabel = "N", description = "Untimed steps first, at least (default: ${DEFAULT-VALUE}).")
     int warmup;
+
+    @Option(names = "--warmup-seconds", defaultValue = "2", paramLabel = "S",
+            description = "And untimed steps (and reads of X) for at least this long: the JIT compiles the cpu kernels in the first 0.1-0.5 s (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
 
     @Option(names = "--read-every", defaultValue = "1", paramLabel = "N",
             description = {"Read the objective back after every N-th step (default: ${DEFAULT-VALUE}, as a full-batch fit does).",
@@ -92,20 +95,21 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         ModelKind kind = ModelKind.parse(model);
-        if (steps < 1 || warmup < 0 || readEvery < 1) {
-            throw new InvalidInputException("--steps and --read-every must be at least 1 and --warmup at least 0");
+        if (steps < 1 || warmup < 0 || readEvery < 1 || !(warmupSeconds >= 0 && warmupSeconds <= 3600)) {
+            throw new InvalidInputException(
+                    "--steps and --read-every must be at least 1, --warmup at least 0 and --warmup-seconds from 0 to 3600");
         }
         List<BackendProvider> chosen = chosenBackends();
         List<Result> results = new ArrayList<>();
-        out.printf(Locale.ROOT, "%s step, %d timed samples of %d step%s after %d warm-up, seed %d, %s%n", kind, steps, readEvery,
-                readEvery == 1 ? "" : "s", warmup, seed, machine());
+        out.printf(Locale.ROOT, "%s step, %d timed samples of %d step%s after at least %d warm-up steps and %s s, seed %d, %s%n",
+                kind, steps, readEvery, readEvery == 1 ? "" : "s", warmup, warmupSeconds, seed, machine());
         out.printf(Locale.ROOT, "%-10s %-14s %10s %17s %12s %10s %16s %12s  %s%n", "backend", "shape", "median ms",
                 "p10..p90 ms", "rows/s", "X GB/s", "of read GB/s", "first step", "step clock");
         for (String shape : shapes) {
             Dataset data = BenchmarkData.generate(kind, shape, classes, seed);
             double hostBandwidth;
             try (StreamingRead read = new StreamingRead(data.features(), Runtime.getRuntime().availableProcessors())) {
-                hostBandwidth = read.bytesPerSecond(7);
+                hostBandwidth = read.bytesPerSecond(7, warmupSeconds);
             }
             for (BackendProvider provider : chosen) {
                 Result result = time(provider, kind, shape, data, hostBandwidth);
@@ -165,36 +169,17 @@ final class BenchCommand implements Callable<Integer> {
             backend.step(0, 0, data.rows(), 1e-3);
             double sink = backend.lastObjective();
             double firstStep = (System.nanoTime() - start) / 1e6;
-            String clock = "wall clock";
-            for (int i = 0; i < warmup; i++) {
-                backend.step(0, 0, data.rows(), 1e-3);
-                sink += backend.lastObjective();
-            }
-            double[] millis = new double[steps];
-            for (int i = 0; i < steps; i++) {
-                long begin = System.nanoTime();
-                for (int j = 0; j < readEvery; j++) {
-                    backend.step(0, 0, data.rows(), 1e-3);
-                }
-                sink += backend.lastObjective();
-                millis[i] = (System.nanoTime() - begin) / 1e6 / readEvery;
-                double onDevice = backend.lastStepDeviceMillis();
-                if (!Double.isNaN(onDevice)) {
-                    millis[i] = onDevice;
-                    clock = "device events";
-                }
-            }
-            Arrays.sort(millis);
-            double median = millis[steps / 2];
+            StepTimer.Timing timing = StepTimer.time(backend, data.rows(), warmup, warmupSeconds, steps, readEvery);
+            double median = timing.median();
             double deviceBandwidth = backend.measureReadBandwidth();
             boolean onDevice = !Double.isNaN(deviceBandwidth);
-            if (!Double.isFinite(sink)) {
-                throw new IllegalStateException("the benchmark's objective became " + sink);
+            if (!Double.isFinite(sink + timing.objectiveSum())) {
+                throw new IllegalStateException("the benchmark's objective became " + (sink + timing.objectiveSum()));
             }
             double xBytes = (double) Float.BYTES * data.rows() * data.columns();
-            return new Result(provider.name(), backend.device(), shape, true, "", median, millis[steps / 10],
-                    millis[Math.min(steps - 1, steps * 9 / 10)], data.rows() / (median / 1e3), xBytes / (median / 1e3),
-                    onDevice ? deviceBandwidth : hostBandwidth, onDevice ? "device" : "host", firstStep, clock);
+            return new Result(provider.name(), backend.device(), shape, true, "", median, timing.percentile(10),
+                    timing.percentile(90), data.rows() / (median / 1e3), xBytes / (median / 1e3),
+                    onDevice ? deviceBandwidth : hostBandwidth, onDevice ? "device" : "host", firstStep, timing.clock());
         }
     }
 
@@ -220,6 +205,7 @@ final class BenchCommand implements Callable<Integer> {
         root.put("seed", seed);
         root.put("steps", steps);
         root.put("warmup", warmup);
+        root.put("warmup_seconds", warmupSeconds);
         root.put("read_every", readEvery);
         root.put("precision", "float32 data");
         ArrayNode rows = root.putArray("results");

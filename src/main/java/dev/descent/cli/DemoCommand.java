@@ -5,8 +5,12 @@ import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.Metrics;
 import dev.descent.ModelKind;
+import dev.descent.Optimizer;
+import dev.descent.OptimizerKind;
+import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
+import dev.descent.backend.Problem;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -26,6 +30,13 @@ final class DemoCommand implements Callable<Integer> {
     static final int TIMING_ROWS = 200_000;
     static final int TIMING_FEATURES = 64;
     static final int TIMING_STEPS = 30;
+    /** Untimed steps before the timed ones: at least this many, for at least {@link #TIMING_WARMUP_SECONDS}. */
+    static final int TIMING_WARMUP_STEPS = 5;
+    /**
+     * The JIT compiles the cpu step's kernels in the first 0.1-0.5 s; timed from the first step, the
+     * median of 30 came out at about 4 ms, three times the compiled step (see {@link StepTimer}).
+     */
+    static final double TIMING_WARMUP_SECONDS = 1.0;
 
     @Option(names = "--backend", defaultValue = "auto", description = "Backend for the three fits (default: ${DEFAULT-VALUE}).")
     String backend;
@@ -69,17 +80,22 @@ final class DemoCommand implements Callable<Integer> {
         FitResult softmax = fit(ModelKind.SOFTMAX, three);
         out.printf(Locale.ROOT, "   accuracy %.4f over classes 0, 1, 2%n%n", softmax.model().score(three));
 
-        out.printf(Locale.ROOT, "4. step time, full-batch logistic step on %,d x %d float32 (median of %d steps)%n",
-                TIMING_ROWS, TIMING_FEATURES, TIMING_STEPS);
+        out.printf(Locale.ROOT, "4. step time, full-batch logistic step on %,d x %d float32 (median of %d steps after %.0f s of warm-up)%n",
+                TIMING_ROWS, TIMING_FEATURES, TIMING_STEPS, TIMING_WARMUP_SECONDS);
         Dataset timing = blobs(random, 2, TIMING_FEATURES, TIMING_ROWS);
+        Problem problem = new Problem(ModelKind.LOGISTIC, 1, TIMING_FEATURES, true, 0, 0, Optimizer.of(OptimizerKind.GD));
         for (BackendProvider provider : Backends.all()) {
             if (!provider.availability().available()) {
                 out.printf(Locale.ROOT, "   %-10s unavailable: %s%n", provider.name(), provider.availability().reason());
                 continue;
             }
-            FitResult timed = Fitter.of(ModelKind.LOGISTIC).backend(provider.name()).learningRate(0.1)
-                    .maxEpochs(TIMING_STEPS).tolerance(0).gradientTolerance(0).fit(timing);
-            out.printf(Locale.ROOT, "   %-10s %8.3f ms/step  (%s)%n", provider.name(), timed.medianStepMillis(), timed.device());
+            try (Backend backend = provider.create()) {
+                backend.upload(timing, problem);
+                backend.setParameters(new double[problem.parameterCount()]);
+                StepTimer.Timing timed = StepTimer.time(backend, timing.rows(), TIMING_WARMUP_STEPS, TIMING_WARMUP_SECONDS,
+                        TIMING_STEPS, 1);
+                out.printf(Locale.ROOT, "   %-10s %8.3f ms/step  (%s)%n", provider.name(), timed.median(), backend.device());
+            }
         }
         return 0;
     }

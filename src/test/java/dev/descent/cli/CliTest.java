@@ -209,8 +209,8 @@ class CliTest {
     void benchTimesEveryBackendAndWritesJsonAndAChart() throws IOException {
         Path json = folder.resolve("bench.json");
         Path chart = folder.resolve("bench.png");
-        Run bench = run("bench", "--shape", "3000x16,500x200", "--steps", "3", "--warmup", "1", "--json", json.toString(),
-                "--plot", chart.toString());
+        Run bench = run("bench", "--shape", "3000x16,500x200", "--steps", "3", "--warmup", "1", "--warmup-seconds", "0",
+                "--json", json.toString(), "--plot", chart.toString());
         assertEquals(0, bench.code(), bench.err());
         assertTrue(bench.out().contains("cpu") && bench.out().contains("3000x16") && bench.out().contains("of read GB/s"),
                 bench.out());
@@ -231,6 +231,9 @@ class CliTest {
         Run bad = run("bench", "--shape", "12by4");
         assertEquals(Main.EXIT_BAD_INPUT, bad.code());
         assertTrue(bad.err().contains("shape '12by4'"), bad.err());
+        Run badWarmup = run("bench", "--warmup-seconds", "-1");
+        assertEquals(Main.EXIT_BAD_INPUT, badWarmup.code());
+        assertTrue(badWarmup.err().contains("--warmup-seconds"), badWarmup.err());
     }
 
     @Test
