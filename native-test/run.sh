@@ -17,6 +17,9 @@ results="$(mkdir -p "${1:-$here/results}" && cd "${1:-$here/results}" && pwd)"
 mode="${2:-native}"
 java="$here/runtime/bin/java"
 [[ -x "$java" ]] || java="$(command -v java)"
+# Signal chaining, as the ./descent launcher does (a driver's compiler may replace the JVM's handlers).
+jsig="$(dirname "$(dirname "$(readlink -f "$java")")")/lib/libjsig.so"
+[[ -f "$jsig" ]] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
 shapes="${DESCENT_BENCH_SHAPES:-10000x64,1000000x64,1000000x256,4000000x256}"
 jvm=(--add-modules jdk.incubator.vector -Xmx48g -XX:+UseParallelGC)
 cd "$here"

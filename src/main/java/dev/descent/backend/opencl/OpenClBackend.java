@@ -14,6 +14,7 @@ import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.DeviceProblem;
 import dev.descent.backend.Problem;
+import dev.descent.backend.SignalChaining;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -169,6 +170,7 @@ public final class OpenClBackend implements Backend {
             reduce = CL.clCreateKernel(program, "reduce_partials", null);
             update = CL.clCreateKernel(program, "update", null);
             streamRead = CL.clCreateKernel(program, "stream_read", null);
+            SignalChaining.warnOnceIfUnchained();
         } catch (RuntimeException e) {
             close();
             throw e instanceof DescentException ? e : failure("starting on " + device.name(), e);

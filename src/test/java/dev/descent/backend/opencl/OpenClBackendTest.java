@@ -1,5 +1,6 @@
 package dev.descent.backend.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -14,6 +15,7 @@ import dev.descent.TestData;
 import dev.descent.backend.DeviceBackendCases;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Problem;
+import dev.descent.backend.SignalChaining;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -101,6 +103,19 @@ class OpenClBackendTest {
             InvalidInputException e = assertThrows(InvalidInputException.class, () -> backend.upload(data,
                     new Problem(ModelKind.LINEAR, 1, 64, true, 0, 0, Optimizer.of(OptimizerKind.GD))));
             assertTrue(e.getMessage().contains("10,000 x 64") && e.getMessage().contains("MiB"), e.getMessage());
+        }
+    }
+
+    /**
+     * PoCL's LLVM replaces the JVM's signal handlers once a program is built (SignalChaining), which
+     * crashed a later cpu step in 2 of 17 `descent bench` runs; the test build preloads libjsig
+     * (pom.xml, profile signal-chaining) as the launcher does, and this checks that it took.
+     */
+    @Test
+    void theJvmsSignalHandlersAreChainedAfterABuild() {
+        requireOpenCl();
+        try (Backend backend = open()) {
+            assertNull(SignalChaining.unchainedWarning());
         }
     }
 
