@@ -15,6 +15,10 @@ run=1
 while [ -e "$out" ]; do run=$((run + 1)); out="bench/results/$(date -u +%Y-%m-%d)-step-$run"; done
 mkdir -p "$out"
 mvn -B -q -f bench/pom.xml package
+# Signal chaining for the JMH forks (they inherit the environment), as the ./descent launcher does:
+# the opencl forks load PoCL's LLVM, which replaces the JVM's signal handlers (SignalChaining).
+jsig="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/libjsig.so"
+if [ -f "$jsig" ]; then export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"; fi
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem/{print $2}') GiB"

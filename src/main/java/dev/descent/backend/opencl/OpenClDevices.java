@@ -9,6 +9,7 @@ import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 
+import dev.descent.backend.SignalChaining;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -43,9 +44,15 @@ final class OpenClDevices {
     private OpenClDevices() {
     }
 
+    /**
+     * The platforms' devices, probed once per process. Loading an OpenCL driver can already replace
+     * the JVM's signal handlers (PoCL's LLVM does, even with no kernel built: `descent devices` under
+     * -Xcheck:jni), so the probe is followed by {@link SignalChaining#warnOnceIfUnchained}.
+     */
     static synchronized Discovery discover() {
         if (discovery == null) {
             discovery = probe();
+            SignalChaining.warnOnceIfUnchained();
         }
         return discovery;
     }
