@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * OpenCL drivers) load to compile kernels, installs its own handlers for all of these: after an
  * OpenCL backend had built its program on PoCL, -Xcheck:jni reported every one of them replaced,
  * and `descent bench` died with "Segmentation fault" and no hs_err file in 2 of 17 runs, during the
- * cpu backend's steps that followed. Preloading the JDK's libjsig.so
+ * cpu backend's steps that followed. The likely mechanism: LLVM's handlers are installed with
+ * SA_RESETHAND and put the old ones back when they run, so one fault is passed on to the JVM; but at
+ * a safepoint every worker thread faults on the poll page at once, and a second fault that arrives
+ * between the reset and the restore meets the default action, which ends the process without the
+ * JVM's error report. Preloading the JDK's libjsig.so
  * (LD_PRELOAD=$JAVA_HOME/lib/libjsig.so) makes such a library's handlers chain behind the JVM's;
  * the ./descent launcher and the test build do that.
  */
