@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * SIGUSR2, SIGINT and SIGTERM for thread suspension and shutdown hooks. LLVM, which PoCL (and other
  * OpenCL drivers) load to compile kernels, installs its own handlers for all of these: after an
  * OpenCL backend had built its program on PoCL, -Xcheck:jni reported every one of them replaced,
- * and `descent bench` died with "Segmentation fault" and no hs_err file in 2 of 17 runs, during the
- * cpu backend's steps that followed. The likely mechanism: LLVM's handlers are installed with
+ * and `descent bench` (opencl, then cpu) died with "Segmentation fault" and no hs_err file in 4 of
+ * 20 runs, during the cpu backend's steps; with libjsig preloaded, in 0 of 20
+ * (bench/results/2026-11-24-signal-chaining). The likely mechanism: LLVM's handlers are installed with
  * SA_RESETHAND and put the old ones back when they run, so one fault is passed on to the JVM; but at
  * a safepoint every worker thread faults on the poll page at once, and a second fault that arrives
  * between the reset and the restore meets the default action, which ends the process without the

@@ -108,7 +108,7 @@ class OpenClBackendTest {
 
     /**
      * PoCL's LLVM replaces the JVM's signal handlers once a program is built (SignalChaining), which
-     * crashed a later cpu step in 2 of 17 `descent bench` runs; the test build preloads libjsig
+     * crashed a later cpu step in 4 of 20 `descent bench` runs; the test build preloads libjsig
      * (pom.xml, profile signal-chaining) as the launcher does, and this checks that it took.
      */
     @Test
