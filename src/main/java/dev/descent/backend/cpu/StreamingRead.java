@@ -6,11 +6,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The memory floor of a step: the threads stream X once, claiming pieces from a shared counter
- * as the step's blocks are claimed, and of the same sizes (1 MiB where X has 16 of those, else 256
- * KiB; so neither is held up by a slowed core while the other is), and sum them with the step's vector width (one vector shape per process: mixing shapes in
- * one JVM can cost the step its intrinsics). A step that reads X once cannot beat this; the
- * benchmarks report against it.
+ * The memory floor of a step: the threads stream X once, claiming pieces from a shared counter as
+ * the step's blocks are claimed and of the same sizes (1 MiB where X holds 16 of those, else 256
+ * KiB), so that neither is held up by a slowed core while the other is, and sum them with the
+ * step's vector width (one vector shape per process: mixing shapes in one JVM can cost the step
+ * its intrinsics). A step that reads X once cannot beat this; the benchmarks report against it.
  */
 public final class StreamingRead implements AutoCloseable {
     private static final VectorSpecies<Float> SPECIES = CpuBackend.SPECIES;
