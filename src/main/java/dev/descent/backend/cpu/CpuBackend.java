@@ -296,10 +296,10 @@ public final class CpuBackend implements Backend {
         int blockRows = Math.max(ROWS_PER_CHUNK, BLOCK_BYTES / (Float.BYTES * features));
         long blocksAtCap = Math.max(1, MAX_PARTIAL_VALUES / partialWidth);
         blockRows = (int) Math.max(blockRows, (rows + blocksAtCap - 1) / blocksAtCap);
-        this.minRowsPerBlock = (blockRows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
+        this.minRowsPerBlock = wholeChunks(blockRows);
         int maxBlocks = (rows + minRowsPerBlock - 1) / minRowsPerBlock;
         int longRows = Math.max(LONG_BLOCK_ROWS, LONG_BLOCK_BYTES / (Float.BYTES * features));
-        this.longBlockRows = (longRows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
+        this.longBlockRows = wholeChunks(longRows);
         this.partialGradient = new double[maxBlocks * partialWidth];
         this.partialLoss = new double[maxBlocks];
 
@@ -407,6 +407,11 @@ public final class CpuBackend implements Backend {
             System.arraycopy(weights, 0, narrowWeights, 0, features);
         }
         pool.runEach(passBlocks, blockWork);
+    }
+
+    /** {@code rows} rounded up to whole chunks ({@link #ROWS_PER_CHUNK}). */
+    private static int wholeChunks(int rows) {
+        return (rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK * ROWS_PER_CHUNK;
     }
 
     /**
@@ -1035,7 +1040,7 @@ public final class CpuBackend implements Backend {
     }
 
     /** A chunk's sums that {@link #logisticLanes} kept lane by lane at {@code at}, summed in double in lane order. */
-    private static double laneSum(float[] lanes, int at) {
+    static double laneSum(float[] lanes, int at) {
         double sum = 0;
         for (int lane = 0; lane < LANES; lane++) {
             sum += lanes[at + lane];

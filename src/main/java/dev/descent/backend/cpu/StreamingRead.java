@@ -7,8 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The memory floor of a step: the threads stream X once, claiming pieces from a shared counter as
- * the step's blocks are claimed and of the same sizes (1 MiB where X holds 16 of those, else 256
- * KiB), so that neither is held up by a slowed core while the other is, and sum them with the
+ * the step's blocks are claimed and of the same byte sizes (1 MiB where X holds 16 of those, else
+ * 256 KiB; the step's blocks are whole chunks of rows, so they can be longer, at least 512 rows at 1
+ * MiB), so that neither is held up by a slowed core while the other is, and sum them with the
  * step's vector width (one vector shape per process: mixing shapes in one JVM can cost the step
  * its intrinsics). A step that reads X once cannot beat this; the benchmarks report against it.
  */

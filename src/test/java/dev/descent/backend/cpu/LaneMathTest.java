@@ -59,10 +59,7 @@ class LaneMathTest {
             }
             java.util.Arrays.fill(lanes, CpuBackend.LOSS_AT, CpuBackend.RESIDUAL_SUM_AT + LANES, 0f);
             CpuBackend.logisticLanes(lanes, first, 0f);
-            double actual = 0;
-            for (int lane = 0; lane < LANES; lane++) {
-                actual += lanes[CpuBackend.LOSS_AT + lane];
-            }
+            double actual = CpuBackend.laneSum(lanes, CpuBackend.LOSS_AT);
             double lossError = Math.abs(actual - expected) / Math.max(Math.abs(expected), ABSOLUTE);
             if (lossError > worstLoss) {
                 worstLoss = lossError;
