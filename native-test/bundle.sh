@@ -6,7 +6,7 @@
 #
 # OUT_DIR/
 #   descent.jar          the shaded jar (PTX included), natives for other platforms removed
-#   test-classes/        the compiled tests (src/test and native-test/src) and their data files
+#   test-classes/        the compiled tests (src/test) and their data files
 #   junit-console.jar    the JUnit Platform console launcher (standalone)
 #   runtime/             a jlink'ed Java runtime (java.base, ..., jdk.incubator.vector; no java.desktop)
 #   torch_step.py        the PyTorch peer step (bench/peers/torch_step.py)

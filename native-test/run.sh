@@ -36,7 +36,7 @@ cd "$here"
 status=0
 case "$mode" in
   all) selection=(--scan-class-path test-classes --exclude-tag desktop) ;;
-  *) export DESCENT_REQUIRE_CUDA=1; selection=(--select-package dev.descent.backend.cuda) ;;
+  *) export DESCENT_REQUIRE_CUDA=1; selection=(--select-package dev.descent.backend.gpu.cuda) ;;
 esac
 "$java" "${jvm[@]}" -jar junit-console.jar execute --class-path "descent.jar:test-classes" "${selection[@]}" \
   --reports-dir "$results/junit" --details=tree --disable-banner 2>&1 | tee "$results/tests.txt"

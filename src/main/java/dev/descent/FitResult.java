@@ -1,5 +1,8 @@
 package dev.descent;
 
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+
 import java.util.Locale;
 
 /**

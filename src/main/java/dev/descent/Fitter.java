@@ -1,9 +1,13 @@
 package dev.descent;
 
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
-import dev.descent.backend.ParameterUpdate;
-import dev.descent.backend.Problem;
+import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.Problem;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
@@ -201,7 +205,7 @@ public final class Fitter {
      * (with an intercept) and scaled to unit curvature (its spread and the ridge together) by an exact
      * change of variables, so the objective,
      * its optimum and the reported weights are unchanged and only the path is faster on badly scaled
-     * data. See {@link dev.descent.backend.ParameterUpdate}. Off: plain steps on the raw features.
+     * data. See {@link dev.descent.optim.ParameterUpdate}. Off: plain steps on the raw features.
      */
     public Fitter precondition(boolean value) {
         this.precondition = value;

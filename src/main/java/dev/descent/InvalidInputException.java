@@ -12,7 +12,7 @@ public class InvalidInputException extends DescentException {
     }
 
     /** A problem with one value of the data: row and column are 0-based; column -1 means the label. */
-    static InvalidInputException atCell(int row, int column, String problem) {
+    public static InvalidInputException atCell(int row, int column, String problem) {
         String where = column < 0 ? "row index " + row + ", label" : "row index " + row + ", column index " + column;
         return new InvalidInputException(where + ": " + problem);
     }

@@ -1,5 +1,7 @@
 package dev.descent;
 
+import dev.descent.loss.Losses;
+
 /**
  * What is being fitted. Each kind is a loss of the linear output z = x . w + b; its value and
  * its derivative with respect to z live in {@link Losses}.

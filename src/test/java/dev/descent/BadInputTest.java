@@ -1,5 +1,9 @@
 package dev.descent;
 
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

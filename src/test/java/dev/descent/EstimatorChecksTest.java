@@ -1,5 +1,7 @@
 package dev.descent;
 
+import dev.descent.data.Dataset;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

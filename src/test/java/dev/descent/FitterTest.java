@@ -1,5 +1,10 @@
 package dev.descent;
 
+import dev.descent.data.Dataset;
+import dev.descent.loss.Losses;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -161,9 +166,9 @@ class FitterTest {
 
     /** The objective of the starting point (all parameters zero), from the reference backend. */
     static double objectiveAtZero(ModelKind model, Dataset data) {
-        var problem = new dev.descent.backend.Problem(model, model == ModelKind.SOFTMAX ? 3 : 1, data.columns(), true, 0, 0,
+        var problem = new dev.descent.optim.Problem(model, model == ModelKind.SOFTMAX ? 3 : 1, data.columns(), true, 0, 0,
                 Optimizer.of(OptimizerKind.GD));
-        try (var reference = new dev.descent.backend.ReferenceBackend()) {
+        try (var reference = new dev.descent.backend.reference.ReferenceBackend()) {
             reference.upload(data, problem);
             reference.setParameters(new double[problem.parameterCount()]);
             return reference.evaluate(null);
@@ -193,7 +198,7 @@ class FitterTest {
                     .maxEpochs(5000).fit(data);
             double[] w = result.model().weights()[0];
             for (int j = 0; j < 3; j++) {
-                double optimum = dev.descent.backend.ParameterUpdate.softThreshold(b[j], l1 / 2);
+                double optimum = dev.descent.optim.ParameterUpdate.softThreshold(b[j], l1 / 2);
                 if (optimum == 0) {
                     assertEquals(0.0, w[j], 0.0, backend + ": weight " + j + " must be exactly zero; b = " + Arrays.toString(b));
                 } else {
@@ -234,7 +239,7 @@ class FitterTest {
     @CsvSource({"LOGISTIC, 50000, 40", "LINEAR, 9000, 300"})
     void cpuResultsDoNotDependOnTheNumberOfThreads(ModelKind kind, int rows, int columns) {
         Dataset data = TestData.random(kind, rows, columns, 0, 5);
-        dev.descent.backend.Problem problem = new dev.descent.backend.Problem(kind, 1, columns, true, 0.01, 0,
+        dev.descent.optim.Problem problem = new dev.descent.optim.Problem(kind, 1, columns, true, 0.01, 0,
                 Optimizer.of(OptimizerKind.NESTEROV));
         double[][] results = new double[3][];
         int[] threads = {1, 2, 3};

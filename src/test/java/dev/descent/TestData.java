@@ -1,5 +1,8 @@
 package dev.descent;
 
+import dev.descent.data.Dataset;
+import dev.descent.loss.Losses;
+
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;

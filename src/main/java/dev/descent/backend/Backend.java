@@ -1,6 +1,9 @@
 package dev.descent.backend;
 
-import dev.descent.Dataset;
+import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.Problem;
+
+import dev.descent.data.Dataset;
 
 /**
  * Where the steps of a fit run. The data and the parameters live with the backend (on a device,

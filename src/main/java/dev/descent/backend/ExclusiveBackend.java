@@ -1,6 +1,8 @@
 package dev.descent.backend;
 
-import dev.descent.Dataset;
+import dev.descent.optim.Problem;
+
+import dev.descent.data.Dataset;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 

@@ -1,6 +1,6 @@
 package dev.descent.cli;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.InvalidInputException;
 import dev.descent.ModelKind;
 import java.util.Locale;

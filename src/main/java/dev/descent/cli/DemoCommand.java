@@ -1,16 +1,16 @@
 package dev.descent.cli;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.Metrics;
 import dev.descent.ModelKind;
-import dev.descent.Optimizer;
-import dev.descent.OptimizerKind;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
-import dev.descent.backend.Problem;
+import dev.descent.optim.Problem;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.DescentException;
-import dev.descent.io.HeapBudget;
+import dev.descent.data.HeapBudget;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,10 +1,10 @@
 package dev.descent.cli;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.Metrics;
 import dev.descent.ModelKind;
 import dev.descent.io.AtomicFiles;
-import dev.descent.io.DataFile;
+import dev.descent.data.DataFile;
 import dev.descent.io.ModelFile;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -1,5 +1,8 @@
 package dev.descent.io;
 
+import dev.descent.data.DataFormatException;
+import dev.descent.data.Standardization;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,10 +1,13 @@
 package dev.descent.backend;
 
+import dev.descent.backend.reference.ReferenceBackend;
+import dev.descent.optim.Problem;
 
-import dev.descent.Dataset;
+
+import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
-import dev.descent.Optimizer;
-import dev.descent.OptimizerKind;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
 import dev.descent.backend.cpu.CpuBackend;
 import java.util.ArrayList;

@@ -1,16 +1,19 @@
 package dev.descent.backend;
 
+import dev.descent.backend.reference.ReferenceBackend;
+import dev.descent.optim.Problem;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
-import dev.descent.Optimizer;
-import dev.descent.OptimizerKind;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
 import java.util.ArrayList;
 import java.util.Arrays;

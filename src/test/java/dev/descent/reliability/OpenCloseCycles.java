@@ -1,13 +1,13 @@
 package dev.descent.reliability;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
-import dev.descent.Optimizer;
-import dev.descent.OptimizerKind;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
-import dev.descent.backend.Problem;
+import dev.descent.optim.Problem;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;

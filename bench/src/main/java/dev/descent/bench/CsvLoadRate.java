@@ -1,6 +1,6 @@
 package dev.descent.bench;
 
-import dev.descent.io.DataFile;
+import dev.descent.data.DataFile;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,10 +1,10 @@
 package dev.descent.bench;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
-import dev.descent.OptimizerKind;
+import dev.descent.optim.OptimizerKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.descent.bench;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
-import dev.descent.Optimizer;
-import dev.descent.OptimizerKind;
-import dev.descent.backend.Problem;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.Problem;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
 import dev.descent.backend.cpu.StreamingRead;

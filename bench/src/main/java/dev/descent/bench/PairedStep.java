@@ -1,6 +1,6 @@
 package dev.descent.bench;
 
-import dev.descent.Dataset;
+import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
 import dev.descent.backend.Backend;
 import dev.descent.backend.cpu.StreamingRead;

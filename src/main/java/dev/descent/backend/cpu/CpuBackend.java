@@ -1,12 +1,12 @@
 package dev.descent.backend.cpu;
 
-import dev.descent.Dataset;
-import dev.descent.Losses;
+import dev.descent.data.Dataset;
+import dev.descent.loss.Losses;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
-import dev.descent.backend.ParameterUpdate;
-import dev.descent.backend.Problem;
+import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.Problem;
 import dev.descent.backend.RowPermutation;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;

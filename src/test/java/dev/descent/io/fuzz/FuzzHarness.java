@@ -1,6 +1,6 @@
 package dev.descent.io.fuzz;
 
-import dev.descent.io.DataFormatException;
+import dev.descent.data.DataFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.descent.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.descent.io.DataFile;
+import dev.descent.data.DataFile;
 
 /** The LIBSVM reader on arbitrary bytes. Regression inputs: src/test/resources/dev/descent/io/fuzz/LibsvmFuzzTestInputs. */
 public class LibsvmFuzzTest {

@@ -1,8 +1,8 @@
 package dev.descent.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.descent.io.DataFile;
-import dev.descent.io.NpyBytes;
+import dev.descent.data.DataFile;
+import dev.descent.data.NpyBytes;
 
 /**
  * The .npy reader on arbitrary bytes, as features with a labels file (a fixed valid one) and as a

@@ -1,10 +1,10 @@
 package dev.descent.backend.cpu;
 
 import dev.descent.ModelKind;
-import dev.descent.Optimizer;
-import dev.descent.OptimizerKind;
-import dev.descent.backend.ParameterUpdate;
-import dev.descent.backend.Problem;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.Problem;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,0 +1,911 @@
+package dev.descent.backend.gpu.cuda;
+
+import static jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES;
+
+import dev.descent.data.Dataset;
+import dev.descent.DescentException;
+import dev.descent.InvalidInputException;
+import dev.descent.backend.Availability;
+import dev.descent.backend.Backend;
+import dev.descent.backend.BackendProvider;
+import dev.descent.backend.gpu.DeviceProblem;
+import dev.descent.optim.Problem;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import jcuda.CudaException;
+import jcuda.Pointer;
+import jcuda.Sizeof;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUfunction;
+import jcuda.driver.CUgraph;
+import jcuda.driver.CUgraphExec;
+import jcuda.driver.CUmodule;
+import jcuda.driver.CUresult;
+import jcuda.driver.CUstream;
+import jcuda.driver.CUstreamCaptureMode;
+import jcuda.driver.CUstream_flags;
+import jcuda.driver.JCudaDriver;
+import jcuda.jcublas.JCublas2;
+import jcuda.jcublas.cublasHandle;
+import jcuda.jcublas.cublasOperation;
+import jcuda.runtime.cudaStream_t;
+
+/**
+ * The CUDA backend: X, y and the sample weights are uploaded once; a step is three kernels
+ * (kernels/fused_step.cu, reduce_partials.cu, update.cu) with nothing of size n crossing to the host.
+ * The kernels are the OpenCL ones' twins and share their per-element math (descent_math.h), their
+ * coordinates ({@link DeviceProblem}) and their fixed reduction orders, so a run is bit-reproducible on
+ * one GPU.
+ *
+ * <p>Launch overhead: {@link #step} only records the step's scalars (learning rate, Adam's bias
+ * corrections, the batch) in a pinned table; the steps run when something is read back, or when
+ * {@value #GRAPH_STEPS} are pending, and then a full run of {@value #GRAPH_STEPS} steps replays a
+ * CUDA graph captured once (one launch for 3 x {@value #GRAPH_STEPS} kernels). The kernels read their
+ * per-step scalars from a device copy of that table, which is what lets one graph serve every run.
+ * A full-batch fit reads the objective after every step (its stopping rule), so it runs step by
+ * step; mini-batch epochs and benchmarks replay graphs.
+ *
+ * <p>Threads: one CUDA context per instance, made current on whichever thread calls in, so an
+ * instance may move between threads, but it must not be called from two threads at once.
+ * Everything is freed on {@link #close()}, also after an error.
+ */
+public final class CudaBackend implements Backend {
+    /** Steps per captured graph: enough to hide the launch cost of small problems, few enough to keep reads prompt. */
+    static final int GRAPH_STEPS = 32;
+    /** Bytes of one descent_step_args (cuda_compat.h). */
+    static final int ARGS_BYTES = 48;
+    /** Slot of the args table that always describes the whole data in storage order (evaluate, power iteration). */
+    static final int WHOLE_DATA_SLOT = GRAPH_STEPS;
+    /** Threads per block of fused_narrow (8 warps) and of fused_wide (the OpenCL LOCAL). */
+    static final int NARROW_THREADS = 256;
+    static final int WIDE_THREADS = 64;
+    static final int SUB = 16;
+    /** Widest model fused_narrow takes (32 lanes x 32 columns in registers). */
+    static final int NARROW_MAX_FEATURES = 1024;
+    /** A block takes at least this many rows, so small batches use few blocks (and few partials to reduce). */
+    static final int MIN_ROWS_PER_BLOCK = 64;
+    /** Cap on the floats of all partials together (64 MiB), which bounds wide softmax problems. */
+    static final long MAX_PARTIAL_FLOATS = 1L << 24;
+    /** reduce_partials: 32 columns per block, 8 stripes of blocks. */
+    static final int REDUCE_COLUMNS = 32;
+    static final int REDUCE_STRIPES = 8;
+    static final int UPDATE_THREADS = 256;
+    /** stream_read's threads per block; blocks are 4 per SM. */
+    static final int STREAM_THREADS = 256;
+    /** Threads per block of the baseline's small kernels (cublas_baseline.cu's BASELINE_THREADS). */
+    static final int BASELINE_THREADS = 256;
+
+    private final CudaDevices.Device device;
+    /** The `cublas` baseline: two cuBLAS GEMV per step in place of fused_step (cublas_baseline.cu). */
+    private final boolean cublasBaseline;
+    private cublasHandle cublas;
+    private CUfunction baselineWeights;
+    private CUfunction baselineResidual;
+    private CUfunction baselineSums;
+    private int baselineBlocks;
+    private CUdeviceptr scaledWeights;
+    private CUdeviceptr offset;
+    private CUdeviceptr outputs1;
+    private CUdeviceptr rawGradient;
+    private CUdeviceptr blockLoss;
+    private CUdeviceptr blockResidual;
+    private CUcontext context;
+    private final List<CUmodule> modules = new ArrayList<>();
+    private CUstream stream;
+    private CUfunction fusedWide;
+    private CUfunction reduce;
+    private CUfunction update;
+    private CUfunction streamRead;
+    private final List<CUdeviceptr> buffers = new ArrayList<>();
+    private final List<CUevent> events = new ArrayList<>();
+
+    private DeviceProblem deviceProblem;
+    private Problem problem;
+    private int rows;
+    private int features;
+    private int outputs;
+    private int width;
+    private int maxGroups;
+    private double weightSum;
+    private boolean hasWeights;
+    private long steps;
+    private CUfunction fused;
+    private int fusedThreads;
+    private int fusedSharedBytes;
+
+    private CUdeviceptr x;
+    private CUdeviceptr y;
+    private CUdeviceptr sampleWeights;
+    private CUdeviceptr mean;
+    private CUdeviceptr inverseScale;
+    private CUdeviceptr zeros;
+    private CUdeviceptr ones;
+    private CUdeviceptr parameters;
+    private CUdeviceptr saved;
+    private CUdeviceptr first;
+    private CUdeviceptr second;
+    private CUdeviceptr partial;
+    private CUdeviceptr partialLoss;
+    private CUdeviceptr sums;
+    private CUdeviceptr stats;
+    private CUdeviceptr l2Factor;
+    private CUdeviceptr l1Factor;
+    private CUdeviceptr gramVector;
+    private CUdeviceptr deviceArgs;
+
+    /** Pinned host copy of the args table (GRAPH_STEPS + 1 slots), written by step(), copied before a run. */
+    private Pointer hostArgs;
+    private ByteBuffer args;
+    private int pending;
+    private int pendingGroups;
+    private CUevent argsCopied;
+    private boolean argsCopyInFlight;
+    private CUgraph graph;
+    private CUgraphExec graphExec;
+    private int graphGroups;
+
+    private boolean timing;
+    private CUevent runStart;
+    private CUevent runEnd;
+    private int timedSteps;
+
+    private final float[] statsHost = new float[3];
+    private boolean statsFresh;
+    private boolean closed;
+
+    /** Available when the driver, a device and this build's PTX are all here; auto's first choice. */
+    public static final class Provider implements BackendProvider {
+        @Override
+        public String name() {
+            return "cuda";
+        }
+
+        @Override
+        public Availability availability() {
+            CudaDevices.Discovery discovery = CudaDevices.discover();
+            if (discovery.devices().isEmpty()) {
+                return Availability.unavailable(discovery.reason());
+            }
+            return Availability.available(discovery.devices().get(0).describe() + ", driver CUDA "
+                    + CudaDevices.versionText(discovery.driverVersion()));
+        }
+
+        @Override
+        public boolean eligibleForAuto() {
+            return true;
+        }
+
+        @Override
+        public List<String> deviceDescriptions() {
+            return CudaDevices.discover().devices().stream().map(CudaDevices.Device::describe).toList();
+        }
+
+        @Override
+        public Backend create() {
+            return new CudaBackend(CudaDevices.discover().devices().get(0));
+        }
+
+        @Override
+        public Backend create(String selector) {
+            return new CudaBackend(BackendProvider.deviceAt(name(), selector, CudaDevices.discover().devices()));
+        }
+    }
+
+    /**
+     * The `cublas` baseline: the CUDA backend with cuBLAS's GEMV doing the two passes over X. Never
+     * chosen by auto; it exists to show in the benchmark what the fused kernel buys.
+     */
+    public static final class CublasProvider implements BackendProvider {
+        @Override
+        public String name() {
+            return "cublas";
+        }
+
+        @Override
+        public Availability availability() {
+            Availability cuda = new Provider().availability();
+            if (!cuda.available()) {
+                return cuda;
+            }
+            String reason = CudaDevices.cublasUnavailableReason();
+            return reason == null ? Availability.available(cuda.device() + ", cuBLAS GEMV baseline")
+                    : Availability.unavailable(reason);
+        }
+
+        @Override
+        public boolean eligibleForAuto() {
+            return false;
+        }
+
+        @Override
+        public String autoIneligibleReason() {
+            return "a baseline for the benchmark (two cuBLAS GEMV per step); auto takes cuda";
+        }
+
+        @Override
+        public Backend create() {
+            return new CudaBackend(CudaDevices.discover().devices().get(0), true);
+        }
+
+        @Override
+        public Backend create(String selector) {
+            return new CudaBackend(BackendProvider.deviceAt(name(), selector, CudaDevices.discover().devices()), true);
+        }
+    }
+
+    CudaBackend(CudaDevices.Device device) {
+        this(device, false);
+    }
+
+    CudaBackend(CudaDevices.Device device, boolean cublasBaseline) {
+        this.device = device;
+        this.cublasBaseline = cublasBaseline;
+        try {
+            CUdevice handle = new CUdevice();
+            JCudaDriver.cuDeviceGet(handle, device.index());
+            // each handle is kept only once the driver has made it, so close() after a failure frees what exists
+            CUcontext created = new CUcontext();
+            JCudaDriver.cuCtxCreate(created, 0, handle);
+            context = created;
+            for (String stem : CudaDevices.MODULES) {
+                modules.add(load(stem));
+            }
+            fusedWide = function(modules.get(0), "fused_wide");
+            reduce = function(modules.get(1), "reduce_partials");
+            streamRead = function(modules.get(1), "stream_read");
+            update = function(modules.get(2), "update");
+            baselineWeights = function(modules.get(3), "baseline_weights");
+            baselineResidual = function(modules.get(3), "baseline_residual");
+            baselineSums = function(modules.get(3), "baseline_sums");
+            // a blocking stream: the host's plain copies (legacy stream) are ordered with its kernels both ways
+            CUstream newStream = new CUstream();
+            JCudaDriver.cuStreamCreate(newStream, CUstream_flags.CU_STREAM_DEFAULT);
+            stream = newStream;
+            Pointer pinned = new Pointer();
+            JCudaDriver.cuMemAllocHost(pinned, (long) ARGS_BYTES * (GRAPH_STEPS + 1));
+            hostArgs = pinned;
+            args = hostArgs.getByteBuffer(0, (long) ARGS_BYTES * (GRAPH_STEPS + 1)).order(ByteOrder.LITTLE_ENDIAN);
+            if (cublasBaseline) {
+                cublasHandle newHandle = new cublasHandle();
+                JCublas2.cublasCreate(newHandle);
+                cublas = newHandle;
+                JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
+            }
+            argsCopied = event();
+            runStart = event();
+            runEnd = event();
+        } catch (RuntimeException e) {
+            try {
+                close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e instanceof DescentException ? e : failure("starting on " + device.name(), e);
+        }
+    }
+
+    /** Loads one module's PTX; an old driver gets a message that says what it needs. */
+    private CUmodule load(String stem) {
+        CUmodule module = new CUmodule();
+        try {
+            JCudaDriver.cuModuleLoadData(module, CudaDevices.ptx(stem));
+            return module;
+        } catch (CudaException e) {
+            if (String.valueOf(e.getMessage()).contains(CUresult.stringFor(CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION))) {
+                throw new DescentException("cuda: the driver (CUDA " + CudaDevices.versionText(CudaDevices.discover().driverVersion())
+                        + ") cannot load " + stem + ".ptx, which nvcc 13 wrote for CUDA 13: update the NVIDIA driver to r580 "
+                        + "or newer", e);
+            }
+            throw failure("loading " + stem + ".ptx", e);
+        }
+    }
+
+    private static CUfunction function(CUmodule module, String name) {
+        CUfunction function = new CUfunction();
+        JCudaDriver.cuModuleGetFunction(function, module, name);
+        return function;
+    }
+
+    private CUevent event() {
+        CUevent event = new CUevent();
+        JCudaDriver.cuEventCreate(event, 0);
+        events.add(event);
+        return event;
+    }
+
+    @Override
+    public String name() {
+        return cublasBaseline ? "cublas" : "cuda";
+    }
+
+    @Override
+    public String device() {
+        return device.name() + " (compute " + device.major() + "." + device.minor() + "), float32"
+                + (cublasBaseline ? ", cuBLAS GEMV" : "");
+    }
+
+    @Override
+    public void upload(Dataset data, Problem problemToSolve) {
+        enter();
+        this.problem = problemToSolve;
+        this.rows = data.rows();
+        this.features = data.columns();
+        this.outputs = problemToSolve.outputs();
+        this.width = problemToSolve.parameterCount();
+        this.weightSum = data.sampleWeightSum();
+        this.hasWeights = data.sampleWeights() != null;
+        this.deviceProblem = DeviceProblem.of(problemToSolve);
+        if (cublasBaseline && outputs != 1) {
+            throw new InvalidInputException("the cublas baseline fits one output (linear, logistic); use cuda for softmax");
+        }
+        try {
+            chooseFusedKernel();
+            requireMemory();
+            x = input(data.features());
+            y = input(data.labels());
+            sampleWeights = input(hasWeights ? data.sampleWeights() : new float[1]);
+            mean = input(deviceProblem.mean());
+            inverseScale = input(deviceProblem.inverseScale());
+            zeros = input(new float[features]);
+            ones = input(DeviceProblem.filledFloats(features + 1, 1f));
+            l2Factor = input(deviceProblem.l2Factor());
+            l1Factor = input(deviceProblem.l1Factor());
+            parameters = scratch(width);
+            saved = scratch(width);
+            first = scratch(width);
+            second = scratch(width);
+            partial = scratch((long) maxGroups * width);
+            partialLoss = scratch(maxGroups);
+            sums = scratch(width + 1L);
+            stats = scratch(3);
+            gramVector = scratch(features + 1L);
+            deviceArgs = allocate((long) ARGS_BYTES * (GRAPH_STEPS + 1));
+            if (cublasBaseline) {
+                baselineBlocks = Math.max(1, Math.min(4 * device.multiprocessors(), (rows + BASELINE_THREADS - 1) / BASELINE_THREADS));
+                scaledWeights = scratch(features);
+                offset = scratch(1);
+                outputs1 = scratch(rows);
+                rawGradient = scratch(features);
+                blockLoss = scratch(baselineBlocks);
+                blockResidual = scratch(baselineBlocks);
+            }
+            putArgs(WHOLE_DATA_SLOT, 0, 0, rows, false, 0, 1, 1, 1 / weightSum, rows);
+            JCudaDriver.cuMemcpyHtoD(deviceArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT),
+                    hostArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT), ARGS_BYTES);
+        } catch (CudaException e) {
+            throw failure("uploading " + rows + " x " + features, e);
+        }
+    }
+
+    /**
+     * fused_narrow_C for one output and d <= 1024 (C = the columns each lane holds, a power of two),
+     * else fused_wide; and the most blocks that can be resident at once, which bounds the partials.
+     */
+    private void chooseFusedKernel() {
+        int blocksPerMultiprocessor;
+        if (outputs == 1 && features <= NARROW_MAX_FEATURES) {
+            int chunks = 1;
+            while (32 * chunks < features) {
+                chunks *= 2;
+            }
+            fused = function(modules.get(0), "fused_narrow_" + chunks);
+            fusedThreads = NARROW_THREADS;
+            fusedSharedBytes = 0;
+        } else {
+            fused = fusedWide;
+            fusedThreads = WIDE_THREADS;
+            fusedSharedBytes = Float.BYTES * SUB * (WIDE_THREADS + outputs);
+            int limit = device.sharedMemoryPerBlock();
+            if (fusedSharedBytes + 4 * SUB * 2 > limit) {
+                throw new InvalidInputException(String.format(Locale.ROOT,
+                        "%d classes need %,d bytes of shared memory per block on %s, which allows %,d; use the cpu backend",
+                        outputs, fusedSharedBytes, device.name(), limit));
+            }
+            if (fusedSharedBytes > 48 * 1024) {
+                JCudaDriver.cuFuncSetAttribute(fused, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedSharedBytes);
+            }
+        }
+        int[] resident = new int[1];
+        JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(resident, fused, fusedThreads, fusedSharedBytes);
+        blocksPerMultiprocessor = Math.max(1, resident[0]);
+        long residentBlocks = (long) device.multiprocessors() * blocksPerMultiprocessor;
+        maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
+    }
+
+    /** Refuses, before allocating, data that cannot fit the device's free memory, naming the sizes. */
+    private void requireMemory() {
+        long[] free = new long[1];
+        long[] total = new long[1];
+        JCudaDriver.cuMemGetInfo(free, total);
+        String shortfall = memoryShortfall(device.name(), rows, features, width, maxGroups, free[0], total[0]);
+        if (shortfall != null) {
+            throw new InvalidInputException(shortfall);
+        }
+    }
+
+    /** Why a problem of this size does not fit {@code free} bytes of device memory, or null when it does. */
+    static String memoryShortfall(String deviceName, int rows, int features, int width, int maxGroups, long free, long total) {
+        long xBytes = 4L * rows * features;
+        long needed = xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8)
+                + (long) ARGS_BYTES * (GRAPH_STEPS + 1);
+        if (needed <= free) {
+            return null;
+        }
+        return String.format(Locale.ROOT,
+                "the data does not fit %s: X (%,d x %,d float32) needs %,d MiB and the step %,d MiB in all, but the "
+                        + "device has %,d MiB free of %,d MiB; use fewer rows or the cpu backend",
+                deviceName, rows, features, xBytes >> 20, needed >> 20, free >> 20, total >> 20);
+    }
+
+    @Override
+    public void setParameters(double[] values) {
+        checkUploaded();
+        runPending();
+        synchronize();
+        write(parameters, deviceProblem.toDevice(values));
+        write(stats, new float[3]);
+        statsFresh = false;
+        resetOptimizerState();
+    }
+
+    @Override
+    public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
+        checkUploaded();
+        if (cublasBaseline && batchSize != rows) {
+            throw new InvalidInputException("the cublas baseline runs full-batch steps only (GEMV over all of X); "
+                    + "use cuda for mini-batches");
+        }
+        int groups = groups(batchSize);
+        if (pending > 0 && groups != pendingGroups) {
+            runPending();
+        }
+        if (pending == 0 && argsCopyInFlight) {
+            // the previous run's copy of the table must have left the pinned buffer before it is rewritten
+            JCudaDriver.cuEventSynchronize(argsCopied);
+            argsCopyInFlight = false;
+        }
+        steps++;
+        var optimizer = problem.optimizer();
+        double batchWeightSum = batchSize == rows ? weightSum : batchSize * weightSum / rows;
+        putArgs(pending, permutationKey, batchStart, batchSize, batchSize != rows, learningRate,
+                1 - Math.pow(optimizer.betaOne(), steps), 1 - Math.pow(optimizer.betaTwo(), steps), 1 / batchWeightSum,
+                batchSize);
+        pending++;
+        pendingGroups = groups;
+        statsFresh = false;
+        if (pending == GRAPH_STEPS) {
+            runPending();
+        }
+    }
+
+    /** Blocks of fused_step for a batch: at least MIN_ROWS_PER_BLOCK rows each, at most what is resident at once. */
+    private int groups(int batchSize) {
+        return Math.max(1, Math.min(maxGroups, (batchSize + MIN_ROWS_PER_BLOCK - 1) / MIN_ROWS_PER_BLOCK));
+    }
+
+    private void putArgs(int slot, long key, int batchStart, int batchSize, boolean shuffled, double learningRate,
+                         double biasOne, double biasTwo, double inverseWeightSum, int batchRows) {
+        int at = slot * ARGS_BYTES;
+        args.putLong(at, key);
+        args.putInt(at + 8, batchStart);
+        args.putInt(at + 12, batchSize);
+        args.putInt(at + 16, shuffled ? 1 : 0);
+        args.putFloat(at + 20, (float) learningRate);
+        args.putFloat(at + 24, (float) biasOne);
+        args.putFloat(at + 28, (float) biasTwo);
+        args.putFloat(at + 32, (float) inverseWeightSum);
+        args.putFloat(at + 36, (float) batchRows);
+        args.putInt(at + 40, 0);
+        args.putInt(at + 44, 0);
+    }
+
+    /** Runs the pending steps: their scalars to the device, then a graph replay for a full run, else launch by launch. */
+    private void runPending() {
+        if (pending == 0) {
+            return;
+        }
+        int count = pending;
+        int groups = pendingGroups;
+        pending = 0;
+        try {
+            JCudaDriver.cuMemcpyHtoDAsync(deviceArgs, hostArgs, (long) ARGS_BYTES * count, stream);
+            JCudaDriver.cuEventRecord(argsCopied, stream);
+            argsCopyInFlight = true;
+            if (timing) {
+                JCudaDriver.cuEventRecord(runStart, stream);
+            }
+            if (count == GRAPH_STEPS && !cublasBaseline) {
+                JCudaDriver.cuGraphLaunch(graphFor(groups), stream);
+            } else {
+                for (int slot = 0; slot < count; slot++) {
+                    launchStep(slot, groups);
+                }
+            }
+            if (timing) {
+                JCudaDriver.cuEventRecord(runEnd, stream);
+                timedSteps = count;
+            }
+        } catch (CudaException e) {
+            throw failure("a run of " + count + " steps", e);
+        }
+    }
+
+    /** The graph of GRAPH_STEPS steps with this many fused_step blocks, captured on first use. */
+    private CUgraphExec graphFor(int groups) {
+        if (graphExec != null && graphGroups == groups) {
+            return graphExec;
+        }
+        destroyGraph();
+        graph = new CUgraph();
+        JCudaDriver.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+        try {
+            for (int slot = 0; slot < GRAPH_STEPS; slot++) {
+                launchStep(slot, groups);
+            }
+        } finally {
+            JCudaDriver.cuStreamEndCapture(stream, graph);
+        }
+        graphExec = new CUgraphExec();
+        JCudaDriver.cuGraphInstantiate(graphExec, graph, 0);
+        graphGroups = groups;
+        return graphExec;
+    }
+
+    private void destroyGraph() {
+        if (graphExec != null) {
+            JCudaDriver.cuGraphExecDestroy(graphExec);
+            graphExec = null;
+        }
+        if (graph != null) {
+            JCudaDriver.cuGraphDestroy(graph);
+            graph = null;
+        }
+    }
+
+    /** fused_step, reduce_partials and update for the step in args slot {@code slot}. */
+    private void launchStep(int slot, int groups) {
+        CUdeviceptr slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * slot);
+        if (cublasBaseline) {
+            launchBaselineGradient();
+        } else {
+            launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
+            launchReduce(groups, width);
+        }
+        var optimizer = problem.optimizer();
+        Pointer parametersOfUpdate = Pointer.to(
+                Pointer.to(parameters), Pointer.to(first), Pointer.to(second), Pointer.to(sums),
+                ints(width), ints(features), ints(problem.penalizedCount()), ints(problem.intercept() ? 1 : 0),
+                Pointer.to(l2Factor), Pointer.to(l1Factor), ints(optimizer.kind().ordinal()),
+                floats(optimizer.momentum()), floats(optimizer.betaOne()), floats(optimizer.betaTwo()),
+                floats(optimizer.rho()), floats(optimizer.epsilon()), Pointer.to(slotArgs), Pointer.to(stats));
+        JCudaDriver.cuLaunchKernel(update, 1, 1, 1, UPDATE_THREADS, 1, 1, 0, stream, parametersOfUpdate, null);
+    }
+
+    /**
+     * The baseline's data term: u and c from the parameters, z = X u (GEMV), residuals, g = X^T r
+     * (GEMV), then the sums in update's layout (cublas_baseline.cu says why each step is there).
+     */
+    private void launchBaselineGradient() {
+        Pointer one = Pointer.to(new float[] {1f});
+        Pointer zero = Pointer.to(new float[] {0f});
+        JCudaDriver.cuLaunchKernel(baselineWeights, 1, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
+                Pointer.to(parameters), Pointer.to(mean), Pointer.to(inverseScale), ints(features), Pointer.to(scaledWeights),
+                Pointer.to(offset)), null);
+        // X is (rows, d) row-major, so cuBLAS (column-major) sees X^T with leading dimension d
+        JCublas2.cublasSgemv(cublas, cublasOperation.CUBLAS_OP_T, features, rows, one, x, features, scaledWeights, 1, zero,
+                outputs1, 1);
+        JCudaDriver.cuLaunchKernel(baselineResidual, baselineBlocks, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
+                Pointer.to(outputs1), Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(offset),
+                ints(rows), ints(deviceProblem.lossKind()), Pointer.to(blockLoss), Pointer.to(blockResidual)), null);
+        JCublas2.cublasSgemv(cublas, cublasOperation.CUBLAS_OP_N, features, rows, one, x, features, outputs1, 1, zero,
+                rawGradient, 1);
+        JCudaDriver.cuLaunchKernel(baselineSums, 1, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
+                Pointer.to(rawGradient), Pointer.to(mean), Pointer.to(inverseScale), Pointer.to(blockLoss),
+                Pointer.to(blockResidual), ints(baselineBlocks), ints(features), Pointer.to(sums)), null);
+    }
+
+    private void launchFused(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
+                             CUdeviceptr slotArgs, int groups) {
+        Pointer common1 = Pointer.to(x);
+        Pointer kernelParameters;
+        if (fused == fusedWide || k != 1) {
+            kernelParameters = Pointer.to(common1, Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0),
+                    Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows), ints(features), ints(k),
+                    ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss));
+            JCudaDriver.cuLaunchKernel(fusedWide, groups, 1, 1, WIDE_THREADS, 1, 1,
+                    Float.BYTES * SUB * (WIDE_THREADS + k), stream, kernelParameters, null);
+        } else {
+            kernelParameters = Pointer.to(common1, Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0),
+                    Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows), ints(features),
+                    ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss));
+            JCudaDriver.cuLaunchKernel(fused, groups, 1, 1, NARROW_THREADS, 1, 1, 0, stream, kernelParameters, null);
+        }
+    }
+
+    private void launchReduce(int groups, int columns) {
+        Pointer kernelParameters = Pointer.to(Pointer.to(partial), Pointer.to(partialLoss), ints(groups), ints(columns),
+                Pointer.to(sums));
+        int blocks = (columns + 1 + REDUCE_COLUMNS - 1) / REDUCE_COLUMNS;
+        JCudaDriver.cuLaunchKernel(reduce, blocks, 1, 1, REDUCE_COLUMNS, REDUCE_STRIPES, 1, 0, stream, kernelParameters, null);
+    }
+
+    @Override
+    public double lastObjective() {
+        return readStats()[0];
+    }
+
+    @Override
+    public double lastGradientNorm() {
+        return readStats()[1];
+    }
+
+    @Override
+    public double takeObjectiveSum() {
+        checkUploaded();
+        float[] all = readStats().clone();
+        write(stats, new float[] {all[0], all[1], 0f});
+        statsHost[2] = 0f;
+        return all[2];
+    }
+
+    private float[] readStats() {
+        checkUploaded();
+        if (!statsFresh) { // step() marks the stats stale, so pending steps always run here
+            runPending();
+            synchronize();
+            read(stats, statsHost);
+            statsFresh = true;
+        }
+        return statsHost;
+    }
+
+    @Override
+    public double evaluate(double[] gradientOut) {
+        checkUploaded();
+        runPending();
+        float[] result = new float[width + 1];
+        try {
+            int groups = groups(rows);
+            launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, wholeDataArgs(), groups);
+            launchReduce(groups, width);
+            synchronize();
+            read(sums, result);
+        } catch (CudaException e) {
+            throw failure("evaluating the objective", e);
+        }
+        return deviceProblem.objective(result, weightSum, readParameters(), gradientOut);
+    }
+
+    @Override
+    public void gramTimes(double[] vector, double[] out) {
+        checkUploaded();
+        runPending();
+        float[] result = new float[features + 2];
+        try {
+            synchronize();
+            write(gramVector, deviceProblem.gramVector(vector));
+            int groups = groups(rows);
+            // the power iteration on raw features (zero means, unit scales)
+            launchFused(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs(), groups);
+            launchReduce(groups, features + 1);
+            synchronize();
+            read(sums, result);
+        } catch (CudaException e) {
+            throw failure("the power iteration", e);
+        }
+        DeviceProblem.gramResult(result, weightSum, out);
+    }
+
+    private CUdeviceptr wholeDataArgs() {
+        return deviceArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT);
+    }
+
+    @Override
+    public void measureDeviceTime(boolean on) {
+        timing = on;
+    }
+
+    /** The last run of steps on the device's clock (events), divided by its steps. */
+    @Override
+    public double lastStepDeviceMillis() {
+        checkUploaded();
+        runPending();
+        if (!timing || timedSteps == 0) {
+            return Double.NaN;
+        }
+        float[] millis = new float[1];
+        JCudaDriver.cuEventSynchronize(runEnd);
+        JCudaDriver.cuEventElapsedTime(millis, runStart, runEnd);
+        return millis[0] / timedSteps;
+    }
+
+    /** Times stream_read over X (once to warm up, then the median of five) and returns bytes per second. */
+    @Override
+    public double measureReadBandwidth() {
+        checkUploaded();
+        runPending();
+        long count4 = (long) rows * features / 4;
+        if (count4 == 0) {
+            return Double.NaN;
+        }
+        int blocks = 4 * device.multiprocessors();
+        CUdeviceptr out = scratch((long) blocks * STREAM_THREADS);
+        try {
+            Pointer kernelParameters = Pointer.to(Pointer.to(x), Pointer.to(new long[] {count4}), Pointer.to(out));
+            float[] millis = new float[6];
+            for (int run = 0; run < millis.length; run++) {
+                JCudaDriver.cuEventRecord(runStart, stream);
+                JCudaDriver.cuLaunchKernel(streamRead, blocks, 1, 1, STREAM_THREADS, 1, 1, 0, stream, kernelParameters, null);
+                JCudaDriver.cuEventRecord(runEnd, stream);
+                JCudaDriver.cuEventSynchronize(runEnd);
+                float[] elapsed = new float[1];
+                JCudaDriver.cuEventElapsedTime(elapsed, runStart, runEnd);
+                millis[run] = elapsed[0];
+            }
+            timedSteps = 0;
+            float[] timed = Arrays.copyOfRange(millis, 1, millis.length);
+            Arrays.sort(timed);
+            return 16.0 * count4 / (timed[timed.length / 2] / 1e3);
+        } catch (CudaException e) {
+            throw failure("measuring read bandwidth", e);
+        } finally {
+            buffers.remove(out);
+            JCudaDriver.cuMemFree(out);
+        }
+    }
+
+    @Override
+    public void resetOptimizerState() {
+        checkUploaded();
+        runPending();
+        synchronize();
+        JCudaDriver.cuMemsetD32(first, 0, width);
+        JCudaDriver.cuMemsetD32(second, 0, width);
+        steps = 0;
+    }
+
+    @Override
+    public void checkpoint() {
+        checkUploaded();
+        runPending();
+        JCudaDriver.cuMemcpyDtoDAsync(saved, parameters, (long) Float.BYTES * width, stream);
+    }
+
+    @Override
+    public void restoreCheckpoint() {
+        checkUploaded();
+        runPending();
+        JCudaDriver.cuMemcpyDtoDAsync(parameters, saved, (long) Float.BYTES * width, stream);
+        resetOptimizerState();
+    }
+
+    @Override
+    public double[] readParameters() {
+        checkUploaded();
+        runPending();
+        synchronize();
+        float[] scaled = new float[width];
+        read(parameters, scaled);
+        return deviceProblem.fromDevice(scaled);
+    }
+
+    /** Frees everything this instance holds; each release is tried even when an earlier one fails. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (context == null) {
+            return;
+        }
+        List<RuntimeException> failures = new ArrayList<>();
+        attempt(failures, () -> JCudaDriver.cuCtxSetCurrent(context));
+        if (stream != null) {
+            attempt(failures, () -> JCudaDriver.cuStreamSynchronize(stream));
+        }
+        attempt(failures, this::destroyGraph);
+        if (cublas != null) {
+            attempt(failures, () -> JCublas2.cublasDestroy(cublas));
+        }
+        for (CUdeviceptr buffer : buffers) {
+            attempt(failures, () -> JCudaDriver.cuMemFree(buffer));
+        }
+        buffers.clear();
+        for (CUevent event : events) {
+            attempt(failures, () -> JCudaDriver.cuEventDestroy(event));
+        }
+        events.clear();
+        if (hostArgs != null) {
+            attempt(failures, () -> JCudaDriver.cuMemFreeHost(hostArgs));
+        }
+        if (stream != null) {
+            attempt(failures, () -> JCudaDriver.cuStreamDestroy(stream));
+        }
+        for (CUmodule module : modules) {
+            attempt(failures, () -> JCudaDriver.cuModuleUnload(module));
+        }
+        modules.clear();
+        attempt(failures, () -> JCudaDriver.cuCtxDestroy(context));
+        context = null;
+        if (!failures.isEmpty()) {
+            throw failure("closing", failures.get(0));
+        }
+    }
+
+    private static void attempt(List<RuntimeException> failures, Runnable release) {
+        try {
+            release.run();
+        } catch (RuntimeException e) {
+            failures.add(e);
+        }
+    }
+
+    private CUdeviceptr input(float[] values) {
+        CUdeviceptr buffer = allocate((long) Sizeof.FLOAT * values.length);
+        JCudaDriver.cuMemcpyHtoD(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length);
+        return buffer;
+    }
+
+    private CUdeviceptr scratch(long floats) {
+        CUdeviceptr buffer = allocate(Sizeof.FLOAT * Math.max(1, floats));
+        JCudaDriver.cuMemsetD32(buffer, 0, Math.max(1, floats));
+        return buffer;
+    }
+
+    private CUdeviceptr allocate(long bytes) {
+        CUdeviceptr buffer = new CUdeviceptr();
+        JCudaDriver.cuMemAlloc(buffer, bytes);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    /** Waits for this instance's stream (before the host reads what its kernels wrote). */
+    private void synchronize() {
+        JCudaDriver.cuStreamSynchronize(stream);
+    }
+
+    private void write(CUdeviceptr buffer, float[] values) {
+        JCudaDriver.cuMemcpyHtoD(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length);
+    }
+
+    private void read(CUdeviceptr buffer, float[] values) {
+        JCudaDriver.cuMemcpyDtoH(Pointer.to(values), buffer, (long) Sizeof.FLOAT * values.length);
+    }
+
+    private static Pointer ints(int value) {
+        return Pointer.to(new int[] {value});
+    }
+
+    private static Pointer floats(double value) {
+        return Pointer.to(new float[] {(float) value});
+    }
+
+    private DescentException failure(String operation, RuntimeException e) {
+        return new DescentException("CUDA error during " + operation + " on " + device.name() + ": " + e.getMessage()
+                + (problem == null ? "" : String.format(Locale.ROOT, " (%d rows, %d features, %d outputs, kernel %s)", rows,
+                features, outputs, fused == fusedWide ? "fused_wide" : "fused_narrow")), e);
+    }
+
+    /** Makes this instance's context current on the calling thread (it may have moved threads). */
+    private void enter() {
+        if (closed) {
+            throw new IllegalStateException("the cuda backend is closed");
+        }
+        JCudaDriver.cuCtxSetCurrent(context);
+    }
+
+    private void checkUploaded() {
+        enter();
+        if (problem == null) {
+            throw new IllegalStateException("upload data before using the cuda backend");
+        }
+    }
+}

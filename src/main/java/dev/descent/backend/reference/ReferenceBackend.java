@@ -1,0 +1,254 @@
+package dev.descent.backend.reference;
+
+import dev.descent.backend.Availability;
+import dev.descent.backend.Backend;
+import dev.descent.backend.BackendProvider;
+import dev.descent.backend.RowPermutation;
+import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.Problem;
+
+import dev.descent.data.Dataset;
+import dev.descent.loss.Losses;
+
+/**
+ * The oracle: plain scalar loops in double precision, one row at a time, written to be read.
+ * Every other backend is tested against it. For the objective
+ * <pre>
+ *   f(w, b) = (1/S') sum_{i in batch} s_i loss(z_i, y_i) + (l2/2) ||w||^2 + l1 ||w||_1,
+ *   z_ic = b_c + sum_j x_ij w_cj,
+ * </pre>
+ * with S' = S (the sum of all sample weights) for the full batch and S' = batchSize * S / n for a
+ * mini-batch, the gradient of the smooth part is
+ * <pre>
+ *   df/dw_cj = (1/S') sum_i s_i r_ic x_ij + l2 w_cj,   df/db_c = (1/S') sum_i s_i r_ic,
+ * </pre>
+ * where r_ic = dloss/dz_ic is given by {@link Losses}.
+ */
+public final class ReferenceBackend implements Backend {
+    private Dataset data;
+    private Problem problem;
+    private ParameterUpdate update;
+    private double[] parameters;
+    private double[] saved;
+    private double[] gradient;
+    private double lastObjective = Double.NaN;
+    private double lastGradientNorm = Double.NaN;
+    private double objectiveSum;
+    private boolean closed;
+
+    /** The reference backend is plain Java: it runs everywhere. */
+    public static final class Provider implements BackendProvider {
+        @Override
+        public String name() {
+            return "reference";
+        }
+
+        @Override
+        public Availability availability() {
+            return Availability.available("1 thread, scalar double precision");
+        }
+
+        @Override
+        public boolean eligibleForAuto() {
+            return false;
+        }
+
+        @Override
+        public Backend create() {
+            return new ReferenceBackend();
+        }
+    }
+
+    @Override
+    public String name() {
+        return "reference";
+    }
+
+    @Override
+    public String device() {
+        return "1 thread, scalar double precision";
+    }
+
+    @Override
+    public void upload(Dataset dataset, Problem problemToSolve) {
+        checkOpen();
+        this.data = dataset;
+        this.problem = problemToSolve;
+        this.update = new ParameterUpdate(problemToSolve);
+        this.parameters = new double[problemToSolve.parameterCount()];
+        this.saved = parameters.clone();
+        this.gradient = new double[problemToSolve.parameterCount()];
+    }
+
+    @Override
+    public void setParameters(double[] values) {
+        checkOpen();
+        System.arraycopy(values, 0, parameters, 0, parameters.length);
+        update.start(parameters);
+        objectiveSum = 0;
+    }
+
+    @Override
+    public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
+        checkOpen();
+        int rows = data.rows();
+        int[] batch = new int[batchSize];
+        for (int p = 0; p < batchSize; p++) {
+            batch[p] = batchSize == rows ? p : RowPermutation.row(permutationKey, rows, batchStart + p);
+        }
+        double weightSum = batchSize == rows ? data.sampleWeightSum() : batchSize * data.sampleWeightSum() / rows;
+        lastObjective = objectiveAndGradient(batch, weightSum, gradient);
+        lastGradientNorm = update.apply(parameters, gradient, learningRate);
+        objectiveSum += lastObjective * batchSize;
+    }
+
+    @Override
+    public double lastObjective() {
+        return lastObjective;
+    }
+
+    @Override
+    public double takeObjectiveSum() {
+        double sum = objectiveSum;
+        objectiveSum = 0;
+        return sum;
+    }
+
+    @Override
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    @Override
+    public double evaluate(double[] gradientOut) {
+        checkOpen();
+        int[] all = new int[data.rows()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        double[] g = new double[problem.parameterCount()];
+        double objective = objectiveAndGradient(all, data.sampleWeightSum(), g);
+        if (gradientOut != null) {
+            System.arraycopy(g, 0, gradientOut, 0, g.length);
+        }
+        return objective;
+    }
+
+    /** f and its smooth gradient over the rows {@code batch}, with S' = weightSum. */
+    private double objectiveAndGradient(int[] batch, double weightSum, double[] g) {
+        int d = problem.features();
+        int k = problem.outputs();
+        int weightCount = problem.penalizedCount();
+        float[] x = data.features();
+        float[] y = data.labels();
+        float[] s = data.sampleWeights();
+        java.util.Arrays.fill(g, 0);
+        double[] z = new double[k];
+        double[] probabilities = new double[k];
+        double lossSum = 0;
+        for (int i : batch) {
+            for (int c = 0; c < k; c++) {
+                z[c] = parameters[weightCount + c];
+                for (int j = 0; j < d; j++) {
+                    z[c] += x[i * d + j] * parameters[c * d + j];
+                }
+            }
+            double sampleWeight = s == null ? 1.0 : s[i];
+            double label = y[i];
+            double loss;
+            double[] r = new double[k];
+            switch (problem.model()) {
+                case LINEAR -> {
+                    loss = Losses.squaredError(z[0], label);
+                    r[0] = Losses.squaredErrorDerivative(z[0], label);
+                }
+                case LOGISTIC -> {
+                    loss = Losses.logistic(z[0], label);
+                    r[0] = Losses.logisticDerivative(z[0], label);
+                }
+                case SOFTMAX -> {
+                    int labelIndex = (int) label;
+                    loss = Losses.softmax(z, k, labelIndex, probabilities);
+                    for (int c = 0; c < k; c++) {
+                        r[c] = probabilities[c] - (c == labelIndex ? 1 : 0);
+                    }
+                }
+                default -> throw new IllegalStateException("unhandled model " + problem.model());
+            }
+            lossSum += sampleWeight * loss;
+            for (int c = 0; c < k; c++) {
+                for (int j = 0; j < d; j++) {
+                    g[c * d + j] += sampleWeight * r[c] * x[i * d + j];
+                }
+                g[weightCount + c] += sampleWeight * r[c];
+            }
+        }
+        for (int j = 0; j < g.length; j++) {
+            g[j] /= weightSum;
+        }
+        double objective = lossSum / weightSum + problem.regularize(parameters, g);
+        return objective;
+    }
+
+    @Override
+    public void gramTimes(double[] v, double[] out) {
+        checkOpen();
+        int d = problem.features();
+        int n = data.rows();
+        float[] x = data.features();
+        float[] s = data.sampleWeights();
+        java.util.Arrays.fill(out, 0);
+        for (int i = 0; i < n; i++) {
+            double xv = problem.intercept() ? v[d] : 0;
+            for (int j = 0; j < d; j++) {
+                xv += x[i * d + j] * v[j];
+            }
+            double weighted = (s == null ? 1.0 : s[i]) * xv;
+            for (int j = 0; j < d; j++) {
+                out[j] += weighted * x[i * d + j];
+            }
+            if (problem.intercept()) {
+                out[d] += weighted;
+            }
+        }
+        double weightSum = data.sampleWeightSum();
+        for (int j = 0; j < out.length; j++) {
+            out[j] /= weightSum;
+        }
+    }
+
+    @Override
+    public void resetOptimizerState() {
+        update.reset();
+    }
+
+    @Override
+    public void checkpoint() {
+        checkOpen();
+        System.arraycopy(parameters, 0, saved, 0, parameters.length);
+    }
+
+    @Override
+    public void restoreCheckpoint() {
+        checkOpen();
+        System.arraycopy(saved, 0, parameters, 0, parameters.length);
+        update.start(parameters);
+    }
+
+    @Override
+    public double[] readParameters() {
+        checkOpen();
+        return parameters.clone();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the reference backend is closed");
+        }
+    }
+}

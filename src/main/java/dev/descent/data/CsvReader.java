@@ -1,0 +1,214 @@
+package dev.descent.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * CSV with a header row, streamed: lines are parsed from a reused byte buffer straight into float32
+ * arrays. Fields are separated by commas; names and numbers may be in double quotes; blank lines are
+ * skipped. Every other column than the label (and weight) is a numeric feature.
+ */
+final class CsvReader {
+    private static final int IGNORED = -1;
+    private static final int LABEL = -2;
+    private static final int WEIGHT = -3;
+
+    private CsvReader() {
+    }
+
+    static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            LineSource lines = new LineSource(in);
+            if (!nextNonBlank(lines)) {
+                throw DataFormatException.in(file, "the file is empty; a CSV file needs a header row");
+            }
+            List<String> header = headerNames(lines);
+            int columns = header.size();
+            Map<String, Integer> byName = new HashMap<>();
+            for (int c = 0; c < columns; c++) {
+                if (byName.put(header.get(c), c) != null) {
+                    throw DataFormatException.at(file, lines.lineNumber, c + 1, header.get(c), "the column name appears twice");
+                }
+            }
+            String labelName = request.label() != null ? request.label() : header.get(columns - 1);
+            Integer labelColumn = byName.get(labelName);
+            if (labelColumn == null && request.labelRequired()) {
+                throw DataFormatException.at(file, lines.lineNumber, 0, null, "no label column '" + labelName
+                        + "'; the header has " + header);
+            }
+            int[] role = new int[columns];
+            Arrays.fill(role, IGNORED);
+            if (labelColumn != null) {
+                role[labelColumn] = LABEL;
+            }
+            if (request.weights() != null) {
+                Integer weightColumn = byName.get(request.weights());
+                if (weightColumn == null) {
+                    throw DataFormatException.at(file, lines.lineNumber, 0, null, "no weight column '" + request.weights()
+                            + "'; the header has " + header);
+                }
+                if (role[weightColumn] == LABEL) {
+                    throw new DataFormatException("the label and the weights cannot be the same column '" + request.weights() + "'");
+                }
+                role[weightColumn] = WEIGHT;
+            }
+            List<String> features = new ArrayList<>();
+            if (request.features() == null) {
+                for (int c = 0; c < columns; c++) {
+                    if (role[c] == IGNORED) {
+                        role[c] = features.size();
+                        features.add(header.get(c));
+                    }
+                }
+            } else {
+                for (String name : request.features()) {
+                    Integer c = byName.get(name);
+                    if (c == null || role[c] != IGNORED) {
+                        throw DataFormatException.at(file, lines.lineNumber, 0, null, "the model's feature '" + name
+                                + "' is not a column of the data; the header has " + header);
+                    }
+                    role[c] = features.size();
+                    features.add(name);
+                }
+            }
+            if (features.isEmpty()) {
+                throw DataFormatException.at(file, lines.lineNumber, 0, null, "no feature columns besides the label");
+            }
+            int d = features.size();
+            FloatColumns x = new FloatColumns();
+            FloatColumns y = new FloatColumns();
+            FloatColumns weights = new FloatColumns();
+            IntColumns lineNumbers = new IntColumns();
+            NumberParser parser = new NumberParser();
+            float[] row = new float[d];
+            while (nextNonBlank(lines)) {
+                byte[] bytes = lines.buffer();
+                int field = 0;
+                int fieldStart = lines.start;
+                float label = 0;
+                float weight = 1;
+                for (int i = lines.start; i <= lines.end; i++) {
+                    if (i < lines.end && bytes[i] != ',') {
+                        continue;
+                    }
+                    if (field >= columns) {
+                        throw ragged(file, lines, columns, countFields(bytes, lines.start, lines.end));
+                    }
+                    int target = role[field];
+                    if (target != IGNORED) {
+                        if (!parser.parse(bytes, fieldStart, i)) {
+                            String text = new String(bytes, fieldStart, i - fieldStart, StandardCharsets.UTF_8).trim();
+                            throw DataFormatException.at(file, lines.lineNumber, field + 1, header.get(field),
+                                    text.isEmpty() ? "the field is empty; every value must be a number"
+                                            : "'" + text + "' is not a number");
+                        }
+                        float value = (float) parser.value;
+                        if (!Float.isFinite(value)) {
+                            throw DataFormatException.at(file, lines.lineNumber, field + 1, header.get(field),
+                                    Double.isFinite(parser.value) ? parser.value + " is too large for float32"
+                                            : "the value is not finite");
+                        }
+                        if (target >= 0) {
+                            row[target] = value;
+                        } else if (target == LABEL) {
+                            label = value;
+                        } else {
+                            if (value < 0) {
+                                throw DataFormatException.at(file, lines.lineNumber, field + 1, header.get(field),
+                                        "sample weight " + value + " is negative");
+                            }
+                            weight = value;
+                        }
+                    }
+                    field++;
+                    fieldStart = i + 1;
+                }
+                if (field != columns) {
+                    throw ragged(file, lines, columns, field);
+                }
+                for (float value : row) {
+                    x.add(value);
+                }
+                if (labelColumn != null) {
+                    y.add(label);
+                }
+                lineNumbers.add((int) Math.min(Integer.MAX_VALUE, lines.lineNumber));
+                if (request.weights() != null) {
+                    weights.add(weight);
+                }
+            }
+            int n = x.size() / d;
+            if (n == 0) {
+                throw DataFormatException.in(file, "the file has a header but no data rows");
+            }
+            Dataset data = Dataset.rowMajor(x.toArray(), n, d, labelColumn == null ? null : y.toArray());
+            if (request.weights() != null) {
+                float[] w = weights.toArray();
+                if (allZero(w)) {
+                    throw DataFormatException.in(file, "every sample weight in column '" + request.weights() + "' is zero");
+                }
+                data = data.withSampleWeights(w);
+            }
+            return new DataFile.Table(data, List.copyOf(features), labelColumn == null ? null : labelName, file,
+                    lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1);
+        }
+    }
+
+    /** Weights are checked non-negative as they are read, so all zero is the same as a zero sum. */
+    private static boolean allZero(float[] values) {
+        for (float value : values) {
+            if (value != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static DataFormatException ragged(Path file, LineSource lines, int expected, int found) {
+        return DataFormatException.at(file, lines.lineNumber, 0, null,
+                "the row has " + found + " fields but the header has " + expected);
+    }
+
+    private static int countFields(byte[] bytes, int from, int to) {
+        int fields = 1;
+        for (int i = from; i < to; i++) {
+            fields += bytes[i] == ',' ? 1 : 0;
+        }
+        return fields;
+    }
+
+    private static boolean nextNonBlank(LineSource lines) throws IOException {
+        while (lines.next()) {
+            for (int i = lines.start; i < lines.end; i++) {
+                if (lines.buffer()[i] != ' ' && lines.buffer()[i] != '\t') {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static List<String> headerNames(LineSource lines) {
+        String text = new String(lines.buffer(), lines.start, lines.end - lines.start, StandardCharsets.UTF_8);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        List<String> names = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String name = part.trim();
+            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            names.add(name);
+        }
+        return names;
+    }
+}

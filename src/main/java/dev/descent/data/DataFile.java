@@ -1,0 +1,119 @@
+package dev.descent.data;
+
+import dev.descent.InvalidInputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads training or prediction data from CSV, LIBSVM/svmlight or NumPy .npy files into a
+ * {@link Dataset}. Every problem with the file is a {@link DataFormatException} naming the file and
+ * the line and column (or byte offset).
+ */
+public final class DataFile {
+    private DataFile() {
+    }
+
+    /** The file formats descent reads. */
+    public enum Format {
+        /** Comma-separated, a header of column names, the label (and optional weight) column chosen by name. */
+        CSV,
+        /** "label index:value ...", 1-based increasing indices, loaded as dense rows with d = the largest index. */
+        LIBSVM,
+        /** NumPy .npy, float32 or float64, C order, shape (rows, features); labels from a second .npy. */
+        NPY;
+
+        public static Format parse(String name) {
+            for (Format format : values()) {
+                if (format.name().equalsIgnoreCase(name.trim())) {
+                    return format;
+                }
+            }
+            throw new InvalidInputException("unknown format '" + name + "': expected csv, libsvm or npy");
+        }
+
+        /** From the file name: .npy, .svm/.libsvm/.svmlight, else CSV. */
+        public static Format guess(Path file) {
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".npy")) {
+                return NPY;
+            }
+            if (name.endsWith(".svm") || name.endsWith(".libsvm") || name.endsWith(".svmlight")) {
+                return LIBSVM;
+            }
+            return CSV;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * What to read.
+     *
+     * @param label         CSV: the label column's name (null: the last column); ignored otherwise
+     * @param labelRequired whether a missing label column is an error (fit) or fine (predict)
+     * @param weights       CSV: the sample-weight column's name, or null
+     * @param labelsFile    NPY: the .npy holding the labels, or null
+     * @param features      the feature columns to take, in this order (predict: the model's), or null for all
+     */
+    public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features) {
+        public static Request forFit(String label, String weights, Path labelsFile) {
+            return new Request(label, true, weights, labelsFile, null);
+        }
+
+        public static Request forPredict(String label, Path labelsFile, List<String> features) {
+            return new Request(label, false, null, labelsFile, features);
+        }
+    }
+
+    /**
+     * The data, its feature names in column order, the label's name (null when there are no labels),
+     * and where each row's label came from, for errors found after reading.
+     *
+     * @param file        the file read (for labels from a second .npy, that file)
+     * @param lines       the 1-based line of each row (text formats), or null (.npy: rows are indices)
+     * @param labelColumn the 1-based column of the label in a text line, or 0
+     */
+    public record Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines,
+                        int labelColumn) {
+
+        /** A problem with row i's label, located as precisely as the format allows. */
+        public DataFormatException labelError(int row, String problem) {
+            if (lines != null) {
+                return DataFormatException.at(file, lines[row], labelColumn, labelName, problem);
+            }
+            return DataFormatException.in(file, "label index " + row + ": " + problem);
+        }
+    }
+
+    public static Table read(Path file, Format format, Request request) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file + ": no such file");
+        }
+        if (request.weights() != null && format != Format.CSV) {
+            throw new InvalidInputException("--weights names a column, so it needs CSV data; " + file + " is " + format);
+        }
+        if (request.labelsFile() != null && format != Format.NPY) {
+            throw new InvalidInputException("--labels is for .npy data; " + file + " is " + format
+                    + (format == Format.CSV ? " (use --label COLUMN)" : " (its labels are in the file)"));
+        }
+        try {
+            return switch (format) {
+                case CSV -> CsvReader.read(file, request);
+                case LIBSVM -> LibsvmReader.read(file, request);
+                case NPY -> NpyReader.read(file, request);
+            };
+        } catch (IOException e) {
+            throw new DataFormatException(file + ": cannot read: " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            // what was read so far is garbage now; say what to change instead of dying halfway
+            throw DataFormatException.in(file, HeapBudget.exhausted("reading this " + (file.toFile().length() >> 20)
+                    + " MiB file as float32", 2 * file.toFile().length()));
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.descent.data;
+
+import dev.descent.InvalidInputException;
+
+/**
+ * Training or prediction data: float32 features X of shape (rows, columns), row-major, labels y
+ * and optional sample weights s. Checked on construction: every value finite, shapes consistent,
+ * weights non-negative and not all zero. The arrays are shared, not copied; do not change them
+ * while a fit uses them.
+ */
+public final class Dataset {
+    private final float[] features;
+    private final float[] labels;
+    private final float[] sampleWeights;
+    private final int rows;
+    private final int columns;
+
+    private Dataset(float[] features, int rows, int columns, float[] labels, float[] sampleWeights) {
+        this.features = features;
+        this.rows = rows;
+        this.columns = columns;
+        this.labels = labels;
+        this.sampleWeights = sampleWeights;
+    }
+
+    /**
+     * Wraps row-major features of shape (rows, columns) and labels (one per row, or null for data
+     * to predict on).
+     */
+    public static Dataset rowMajor(float[] features, int rows, int columns, float[] labels) {
+        if (features == null) {
+            throw new InvalidInputException("features must not be null");
+        }
+        requireShape(rows, columns);
+        if ((long) rows * columns != features.length) {
+            throw new InvalidInputException("features hold " + features.length + " values, but " + rows + " rows x "
+                    + columns + " columns need " + (long) rows * columns);
+        }
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < columns; j++) {
+                float value = features[i * columns + j];
+                if (!Float.isFinite(value)) {
+                    throw InvalidInputException.atCell(i, j, "feature is " + value + "; every feature must be finite");
+                }
+            }
+        }
+        checkLabels(labels, rows);
+        return new Dataset(features, rows, columns, labels, null);
+    }
+
+    /** Copies X (rows of equal length) and y into float32. y may be null for data to predict on. */
+    public static Dataset of(double[][] x, double[] y) {
+        int[] shape = shapeOf(x == null ? null : x.length, x == null ? 0 : (x.length == 0 ? 0 : rowLength(x[0])));
+        float[] features = new float[shape[0] * shape[1]];
+        for (int i = 0; i < shape[0]; i++) {
+            double[] row = x[i];
+            if (row == null || row.length != shape[1]) {
+                throw new InvalidInputException("row index " + i + " has " + (row == null ? 0 : row.length)
+                        + " columns, but row 0 has " + shape[1] + "; X must be rectangular");
+            }
+            for (int j = 0; j < shape[1]; j++) {
+                features[i * shape[1] + j] = toFloat(row[j], i, j);
+            }
+        }
+        return rowMajor(features, shape[0], shape[1], labelsToFloat(y));
+    }
+
+    /** Like {@link #of(double[][], double[])} for float rows. */
+    public static Dataset of(float[][] x, double[] y) {
+        int[] shape = shapeOf(x == null ? null : x.length, x == null ? 0 : (x.length == 0 ? 0 : rowLength(x[0])));
+        float[] features = new float[shape[0] * shape[1]];
+        for (int i = 0; i < shape[0]; i++) {
+            float[] row = x[i];
+            if (row == null || row.length != shape[1]) {
+                throw new InvalidInputException("row index " + i + " has " + (row == null ? 0 : row.length)
+                        + " columns, but row 0 has " + shape[1] + "; X must be rectangular");
+            }
+            System.arraycopy(row, 0, features, i * shape[1], shape[1]);
+        }
+        return rowMajor(features, shape[0], shape[1], labelsToFloat(y));
+    }
+
+    /**
+     * The same data with sample weights s_i (one per row, finite, non-negative, not all zero).
+     * The objective weighs row i by s_i / sum(s).
+     */
+    public Dataset withSampleWeights(float[] weights) {
+        if (weights == null) {
+            return new Dataset(features, rows, columns, labels, null);
+        }
+        if (weights.length != rows) {
+            throw new InvalidInputException("there are " + weights.length + " sample weights for " + rows
+                    + " rows; give one weight per row");
+        }
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+            float w = weights[i];
+            if (!Float.isFinite(w) || w < 0) {
+                throw new InvalidInputException("row index " + i + ", sample weight: " + w
+                        + "; sample weights must be finite and non-negative");
+            }
+            sum += w;
+        }
+        if (sum == 0) {
+            throw new InvalidInputException("all sample weights are zero; at least one row must count");
+        }
+        return new Dataset(features, rows, columns, labels, weights);
+    }
+
+    /** The same features and weights with other labels (used to encode class labels as indices). */
+    public Dataset withLabels(float[] newLabels) {
+        checkLabels(newLabels, rows);
+        return new Dataset(features, rows, columns, newLabels, sampleWeights);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int columns() {
+        return columns;
+    }
+
+    /** X as (rows, columns) row-major float32; shared, not copied. */
+    public float[] features() {
+        return features;
+    }
+
+    /** y, one per row, or null for data without labels; shared, not copied. */
+    public float[] labels() {
+        return labels;
+    }
+
+    /** s, one per row, or null when every row weighs 1; shared, not copied. */
+    public float[] sampleWeights() {
+        return sampleWeights;
+    }
+
+    /** S = sum of the sample weights (rows when there are none). */
+    public double sampleWeightSum() {
+        if (sampleWeights == null) {
+            return rows;
+        }
+        double sum = 0;
+        for (float w : sampleWeights) {
+            sum += w;
+        }
+        return sum;
+    }
+
+    public boolean hasLabels() {
+        return labels != null;
+    }
+
+    private static void checkLabels(float[] labels, int rows) {
+        if (labels == null) {
+            return;
+        }
+        if (labels.length != rows) {
+            throw new InvalidInputException("X has " + rows + " rows but y has " + labels.length
+                    + " labels; they must have the same length");
+        }
+        for (int i = 0; i < rows; i++) {
+            if (!Float.isFinite(labels[i])) {
+                throw InvalidInputException.atCell(i, -1, "label is " + labels[i] + "; labels must be finite");
+            }
+        }
+    }
+
+    private static void requireShape(int rows, int columns) {
+        if (rows <= 0) {
+            throw new InvalidInputException("the data is empty: it has no rows");
+        }
+        if (columns <= 0) {
+            throw new InvalidInputException("the data has zero features: X needs at least one column");
+        }
+    }
+
+    private static int[] shapeOf(Integer rows, int columns) {
+        if (rows == null) {
+            throw new InvalidInputException("X must not be null");
+        }
+        requireShape(rows, columns);
+        if ((long) rows * columns > Integer.MAX_VALUE - 8) {
+            throw new InvalidInputException(rows + " rows x " + columns + " columns exceed the " + (Integer.MAX_VALUE - 8)
+                    + " values one Java array holds");
+        }
+        return new int[] {rows, columns};
+    }
+
+    private static int rowLength(Object row) {
+        if (row instanceof double[] d) {
+            return d.length;
+        }
+        if (row instanceof float[] f) {
+            return f.length;
+        }
+        throw new InvalidInputException("row index 0 is null");
+    }
+
+    private static float toFloat(double value, int row, int column) {
+        float f = (float) value;
+        if (!Double.isFinite(value)) {
+            throw InvalidInputException.atCell(row, column, "feature is " + value + "; every feature must be finite");
+        }
+        if (!Float.isFinite(f)) {
+            throw InvalidInputException.atCell(row, column, "feature " + value
+                    + " is too large for float32 (largest " + Float.MAX_VALUE + "); rescale the data or standardize it");
+        }
+        return f;
+    }
+
+    private static float[] labelsToFloat(double[] y) {
+        if (y == null) {
+            return null;
+        }
+        float[] labels = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+            if (!Double.isFinite(y[i])) {
+                throw InvalidInputException.atCell(i, -1, "label is " + y[i] + "; labels must be finite");
+            }
+            labels[i] = (float) y[i];
+            if (!Float.isFinite(labels[i])) {
+                throw InvalidInputException.atCell(i, -1, "label " + y[i] + " is too large for float32; rescale it");
+            }
+        }
+        return labels;
+    }
+}

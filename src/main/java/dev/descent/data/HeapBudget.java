@@ -1,0 +1,50 @@
+package dev.descent.data;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Checks that an allocation the data needs fits the Java heap before making it, so that data too
+ * large for the heap is a clear error naming the sizes and the setting to change, not an
+ * OutOfMemoryError halfway through.
+ */
+public final class HeapBudget {
+    /** The launcher's way to raise the heap, named in every message. */
+    static final String SETTING = "raise the Java heap with -Xmx (for ./descent: DESCENT_JAVA_OPTS=-Xmx%dg)";
+
+    private HeapBudget() {
+    }
+
+    /** Heap the JVM can still give: the maximum, less what is in use now. */
+    public static long available() {
+        Runtime runtime = Runtime.getRuntime();
+        return runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+    }
+
+    /** Throws a {@link DataFormatException} on {@code file} when {@code bytes} for {@code what} exceed {@link #available()}. */
+    static void require(Path file, long bytes, String what) {
+        long available = available();
+        if (bytes > available) {
+            throw DataFormatException.in(file, tooLarge(bytes, what, available));
+        }
+    }
+
+    /** "what needs N MiB, but the Java heap has M MiB free of T MiB; raise ..." */
+    public static String tooLarge(long bytes, String what, long available) {
+        long max = Runtime.getRuntime().maxMemory();
+        return String.format(Locale.ROOT, "%s needs %,d MiB, but the Java heap has %,d MiB free of %,d MiB; " + SETTING,
+                what, bytes >> 20, available >> 20, max >> 20, suggestedGiB(bytes));
+    }
+
+    /** After an OutOfMemoryError: "what does not fit the Java heap of T MiB; raise ..." (more is a guess at what would). */
+    public static String exhausted(String what, long more) {
+        long max = Runtime.getRuntime().maxMemory();
+        return String.format(Locale.ROOT, "%s does not fit the Java heap of %,d MiB; " + SETTING, what, max >> 20,
+                suggestedGiB(more));
+    }
+
+    /** A heap that holds what is there now and the request twice over, in whole GiB. */
+    private static long suggestedGiB(long bytes) {
+        return Math.max(2, (Runtime.getRuntime().maxMemory() + 2 * bytes + (1L << 30) - 1) >> 30);
+    }
+}

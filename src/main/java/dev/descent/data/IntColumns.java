@@ -1,0 +1,20 @@
+package dev.descent.data;
+
+import java.util.Arrays;
+
+/** A growable int array (row ends, feature indices, line numbers) for readers that learn sizes as they go. */
+final class IntColumns {
+    private int[] values = new int[1 << 12];
+    private int size;
+
+    void add(int value) {
+        if (size == values.length) {
+            values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8L, values.length * 2L));
+        }
+        values[size++] = value;
+    }
+
+    int[] toArray() {
+        return Arrays.copyOf(values, size);
+    }
+}

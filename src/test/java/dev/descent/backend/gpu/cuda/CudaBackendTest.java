@@ -1,0 +1,231 @@
+package dev.descent.backend.gpu.cuda;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.descent.data.Dataset;
+import dev.descent.FitResult;
+import dev.descent.Fitter;
+import dev.descent.ModelKind;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+import dev.descent.TestData;
+import dev.descent.backend.Agreement;
+import dev.descent.backend.Backend;
+import dev.descent.backend.DeviceBackendCases;
+import dev.descent.optim.Problem;
+import dev.descent.backend.RowPermutation;
+import java.util.stream.Stream;
+import jcuda.driver.CUcontext;
+import jcuda.driver.CUdevice;
+import jcuda.driver.JCudaDriver;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CUDA backend against the reference on a real GPU. Without one every test is skipped with the
+ * reason (the build counts them); with DESCENT_REQUIRE_CUDA set (native-test/run.sh sets it on the
+ * GPU machine) they fail instead, so a GPU run cannot pass on skipped tests.
+ */
+class CudaBackendTest {
+    /** Open and close cycles of the leak test. */
+    static final int CYCLES = 1_000;
+    /** Device memory the cycles may leave behind: allocator granularity, not a leak per cycle (1,000 x 64 KiB). */
+    static final long LEAK_BOUND_BYTES = 64L << 20;
+    /** Threads the cycles may leave behind (the driver's own helper threads start once per process). */
+    static final int THREAD_BOUND = 4;
+
+    @BeforeAll
+    static void reportAvailability() {
+        CudaDevices.Discovery discovery = CudaDevices.discover();
+        if (discovery.devices().isEmpty()) {
+            System.err.println("CUDA tests skipped: " + discovery.reason());
+        } else {
+            System.err.println("CUDA tests run on " + discovery.devices().get(0).describe() + ", driver CUDA "
+                    + CudaDevices.versionText(discovery.driverVersion()));
+        }
+    }
+
+    static void requireCuda() {
+        CudaDevices.Discovery discovery = CudaDevices.discover();
+        if (System.getenv("DESCENT_REQUIRE_CUDA") != null && discovery.devices().isEmpty()) {
+            throw new AssertionError("DESCENT_REQUIRE_CUDA is set but CUDA is unavailable: " + discovery.reason());
+        }
+        assumeTrue(!discovery.devices().isEmpty(), () -> "CUDA unavailable: " + discovery.reason());
+    }
+
+    static Backend open() {
+        return new CudaBackend.Provider().create();
+    }
+
+    static Stream<Arguments> everyCombination() {
+        return DeviceBackendCases.everyCombination();
+    }
+
+    @ParameterizedTest(name = "{0} {1} miniBatch={2} variant={3}")
+    @MethodSource("everyCombination")
+    void stepsMatchTheReference(ModelKind kind, OptimizerKind optimizer, boolean miniBatch, int variant, long seed) {
+        requireCuda();
+        DeviceBackendCases.stepsMatchTheReference(CudaBackendTest::open, kind, optimizer, miniBatch, variant, seed, 257, 33);
+    }
+
+    /**
+     * Shapes around every boundary of the kernels: n below, at and above a block's 64 rows and a warp
+     * round; d at each register width of fused_narrow (32 columns per chunk, 1 to 32 chunks), one
+     * past it, and past 1,024 (fused_wide).
+     */
+    static Stream<Arguments> oddShapes() {
+        return DeviceBackendCases.shapes(new int[][] {{1, 1}, {1, 7}, {2, 1}, {63, 31}, {64, 32}, {65, 33}, {3001, 1},
+            {1000, 64}, {513, 65}, {300, 256}, {129, 1000}, {77, 1024}, {33, 1025}, {17, 5000}, {20_000, 3}});
+    }
+
+    @ParameterizedTest(name = "{0} n={1} d={2}")
+    @MethodSource("oddShapes")
+    void objectiveGradientAndGramMatchTheReferenceOnOddShapes(ModelKind kind, int rows, int columns) {
+        requireCuda();
+        DeviceBackendCases.objectiveGradientAndGramMatchTheReference(CudaBackendTest::open, kind, rows, columns);
+    }
+
+    /**
+     * Mini-batch epochs of 40 batches: the first 32 steps replay the captured graph, the rest launch one
+     * by one. Reading the objective after every step instead runs every step on its own: same kernels,
+     * same grid, so the parameters must be the same bits.
+     */
+    @Test
+    void graphReplayGivesTheSameBitsAsStepByStep() {
+        requireCuda();
+        for (ModelKind kind : ModelKind.values()) {
+            Dataset data = TestData.random(kind, 4000, 48, 4, 12);
+            Problem problem = DeviceBackendCases.problem(kind, OptimizerKind.ADAM, 48, 1);
+            double[] replayed = twoEpochs(data, problem, false);
+            double[] stepped = twoEpochs(data, problem, true);
+            assertArrayEquals(stepped, replayed, 0.0, kind + ": parameters, then the objective sum, after graph replay");
+        }
+    }
+
+    /** Two epochs of 40 batches of 100; returns the parameters followed by the epochs' objective sum. */
+    private static double[] twoEpochs(Dataset data, Problem problem, boolean readEveryStep) {
+        try (Backend backend = open()) {
+            backend.upload(data, problem);
+            backend.setParameters(DeviceBackendCases.start(problem, 3));
+            for (int epoch = 0; epoch < 2; epoch++) {
+                for (int first = 0; first < data.rows(); first += 100) {
+                    backend.step(RowPermutation.epochKey(7, epoch), first, 100, 1e-2);
+                    if (readEveryStep) {
+                        backend.lastObjective();
+                    }
+                }
+            }
+            double sum = backend.takeObjectiveSum();
+            double[] parameters = backend.readParameters();
+            double[] result = java.util.Arrays.copyOf(parameters, parameters.length + 1);
+            result[parameters.length] = sum;
+            return result;
+        }
+    }
+
+    /** The cublas baseline (two cuBLAS GEMV per step) against the reference, where cuBLAS 12 can be loaded. */
+    @ParameterizedTest(name = "{0} {1} variant={2}")
+    @MethodSource("baselineCases")
+    void theCublasBaselineMatchesTheReference(ModelKind kind, OptimizerKind optimizer, int variant) {
+        requireCuda();
+        String reason = CudaDevices.cublasUnavailableReason();
+        assumeTrue(reason == null, () -> "cublas baseline unavailable: " + reason);
+        DeviceBackendCases.stepsMatchTheReference(() -> new CudaBackend.CublasProvider().create(), kind, optimizer, false,
+                variant, 500 + variant, 257, 33);
+    }
+
+    static Stream<Arguments> baselineCases() {
+        return DeviceBackendCases.everyCombination().filter(a -> a.get()[0] != ModelKind.SOFTMAX && a.get()[2] == Boolean.FALSE)
+                .map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[3]));
+    }
+
+    @Test
+    void aFitMatchesTheCpuBackendAndRepeatsBitForBit() {
+        requireCuda();
+        DeviceBackendCases.fitMatchesTheCpuBackendAndRepeatsBitForBit("cuda");
+    }
+
+    @Test
+    void aFullBatchFitWithDefaultsConvergesLikeTheCpuBackend() {
+        requireCuda();
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 20_000, 64, 0, 21);
+        FitResult cpu = Fitter.of(ModelKind.LOGISTIC).backend("cpu").fit(data);
+        FitResult cuda = Fitter.of(ModelKind.LOGISTIC).backend("cuda").fit(data);
+        assertEquals(cpu.status(), cuda.status(), cuda.reason());
+        Agreement.assertClose("objective at the end", new double[] {cpu.objective()}, new double[] {cuda.objective()},
+                DeviceBackendCases.ABSOLUTE, DeviceBackendCases.RELATIVE);
+    }
+
+    @Test
+    void useAfterCloseIsRefusedAndCloseTwiceIsHarmless() {
+        requireCuda();
+        DeviceBackendCases.useAfterCloseIsRefused(CudaBackendTest::open);
+    }
+
+    @Test
+    void anInstanceMayMoveBetweenThreads() throws Exception {
+        requireCuda();
+        Dataset data = TestData.random(ModelKind.LINEAR, 500, 8, 0, 2);
+        Problem problem = new Problem(ModelKind.LINEAR, 1, 8, true, 0, 0, Optimizer.of(OptimizerKind.GD));
+        try (Backend backend = open()) {
+            backend.upload(data, problem);
+            backend.setParameters(new double[9]);
+            Thread other = new Thread(() -> backend.step(0, 0, 500, 0.01));
+            other.start();
+            other.join();
+            backend.step(0, 0, 500, 0.01);
+            assertTrue(Double.isFinite(backend.lastObjective()));
+        }
+    }
+
+    /** Fresh data, upload, steps, close, 1,000 times: device memory and threads come back (measured, bounded). */
+    @Test
+    void openingAndClosingAThousandTimesLeaksNoDeviceMemoryOrThreads() {
+        requireCuda();
+        CUdevice device = new CUdevice();
+        JCudaDriver.cuDeviceGet(device, 0);
+        CUcontext observer = new CUcontext();
+        JCudaDriver.cuCtxCreate(observer, 0, device);
+        try {
+            cycle(0);
+            long before = freeDeviceMemory(observer);
+            int threadsBefore = Thread.activeCount();
+            for (int i = 1; i < CYCLES; i++) {
+                cycle(i);
+            }
+            long after = freeDeviceMemory(observer);
+            int threadsAfter = Thread.activeCount();
+            System.err.printf("CUDA open/close x%d: free device memory %,d -> %,d bytes, threads %d -> %d%n", CYCLES, before,
+                    after, threadsBefore, threadsAfter);
+            assertTrue(before - after <= LEAK_BOUND_BYTES, "device memory fell by " + (before - after) + " bytes");
+            assertTrue(threadsAfter - threadsBefore <= THREAD_BOUND, "threads " + threadsBefore + " -> " + threadsAfter);
+        } finally {
+            JCudaDriver.cuCtxDestroy(observer);
+        }
+    }
+
+    private static void cycle(int seed) {
+        // 1.2 MiB of X: a leaked copy per cycle would be 1.2 GiB after 1,000, far past the bound
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 5000, 64, 0, seed);
+        try (Backend backend = open()) {
+            backend.upload(data, new Problem(ModelKind.LOGISTIC, 1, 64, true, 0, 0, Optimizer.of(OptimizerKind.ADAM)));
+            backend.setParameters(new double[65]);
+            backend.step(0, 0, 5000, 0.01);
+            assertTrue(Double.isFinite(backend.lastObjective()));
+        }
+    }
+
+    private static long freeDeviceMemory(CUcontext observer) {
+        JCudaDriver.cuCtxSetCurrent(observer);
+        long[] free = new long[1];
+        long[] total = new long[1];
+        JCudaDriver.cuMemGetInfo(free, total);
+        return free[0];
+    }
+}

@@ -1,0 +1,101 @@
+package dev.descent.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.TestData;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The readers on the small files in src/test/resources/data (the .npy files come from make_npy.py there). */
+class DataFileTest {
+    static Path resource(String name) {
+        return TestData.dataFile(name);
+    }
+
+    static DataFile.Table fit(String name, String label, String weights, String labels) {
+        return DataFile.read(resource(name), DataFile.Format.guess(resource(name)),
+                DataFile.Request.forFit(label, weights, labels == null ? null : resource(labels)));
+    }
+
+    static void rejects(Runnable read, String... fragments) {
+        DataFormatException e = assertThrows(DataFormatException.class, read::run);
+        for (String fragment : fragments) {
+            assertTrue(e.getMessage().contains(fragment), "'" + e.getMessage() + "' should mention '" + fragment + "'");
+        }
+    }
+
+    @Test
+    void csvWithQuotesExponentsAndBlankLines() {
+        DataFile.Table table = fit("small.csv", null, null, null);
+        assertEquals(List.of("x1", "x2"), table.featureNames());
+        assertEquals("y", table.labelName());
+        assertArrayEquals(new float[] {1.5f, 2, -1, 0.25f, 300, 4, 0.5f, -0.25f}, table.data().features());
+        assertArrayEquals(new float[] {3.5f, -0.75f, 304, 0.25f}, table.data().labels());
+    }
+
+    @Test
+    void csvLabelAndWeightColumnsByNameWithCrlf() {
+        DataFile.Table table = fit("weighted_crlf.csv", "label", "w", null);
+        assertEquals(List.of("a", "b"), table.featureNames());
+        assertArrayEquals(new float[] {1, 3, 4, 6, 7, 9}, table.data().features());
+        assertArrayEquals(new float[] {2, 0.5f, 1}, table.data().sampleWeights());
+    }
+
+    @Test
+    void csvForPredictTakesTheModelsColumnsInItsOrder() {
+        DataFile.Table table = DataFile.read(resource("weighted_crlf.csv"), DataFile.Format.CSV,
+                DataFile.Request.forPredict("missing", null, List.of("b", "a")));
+        assertArrayEquals(new float[] {3, 1, 6, 4, 9, 7}, table.data().features());
+        assertNull(table.data().labels());
+    }
+
+    @Test
+    void csvErrorsNameFileLineAndColumn() {
+        rejects(() -> fit("non_numeric.csv", null, null, null), "non_numeric.csv:3, column 2 (b)", "'x7' is not a number");
+        rejects(() -> fit("ragged.csv", null, null, null), "ragged.csv:3", "2 fields", "header has 3");
+        rejects(() -> fit("empty_field.csv", null, null, null), "empty_field.csv:2, column 2 (b)", "empty");
+        rejects(() -> fit("nan_field.csv", null, null, null), "nan_field.csv:3, column 2 (b)");
+        rejects(() -> fit("small.csv", "target", null, null), "small.csv:1", "no label column 'target'");
+        rejects(() -> fit("weighted_crlf.csv", "label", "weight", null), "no weight column 'weight'");
+        rejects(() -> fit("missing.csv", null, null, null), "missing.csv", "no such file");
+    }
+
+    @Test
+    void libsvmIsMadeDenseWithCommentsSkipped() {
+        DataFile.Table table = fit("small.svm", null, null, null);
+        assertEquals(List.of("f0", "f1", "f2"), table.featureNames());
+        assertArrayEquals(new float[] {0.5f, 0, 2.5f, 0, 1, 0, 1, 2, 3}, table.data().features());
+        assertArrayEquals(new float[] {1, -1, 1}, table.data().labels());
+    }
+
+    @Test
+    void libsvmErrors() {
+        rejects(() -> fit("zero_index.svm", null, null, null), "zero_index.svm:1, column 3", "index 0", "start at 1");
+        rejects(() -> fit("out_of_order.svm", null, null, null), "out_of_order.svm:1, column 11", "index 2 after 3");
+        rejects(() -> fit("no_colon.svm", null, null, null), "no_colon.svm:1, column 7", "not index:value");
+    }
+
+    @Test
+    void npyFloat32AndFloat64WithIntegerLabels() {
+        DataFile.Table f4 = fit("x_f4.npy", null, null, "y_i8.npy");
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, f4.data().features());
+        assertArrayEquals(new float[] {0, 1, 1}, f4.data().labels());
+        DataFile.Table f8 = fit("x_f8.npy", null, null, "y_i8.npy");
+        assertArrayEquals(new float[] {1.5f, 2, 3, 4.25f, 5, 6}, f8.data().features());
+    }
+
+    @Test
+    void npyErrors() {
+        rejects(() -> fit("x_f4.npy", null, null, null), "--labels");
+        rejects(() -> fit("x_i4.npy", null, null, "y_i8.npy"), "dtype i4", "float32 or float64");
+        rejects(() -> fit("x_fortran.npy", null, null, "y_i8.npy"), "Fortran order");
+        rejects(() -> fit("not_npy.npy", null, null, "y_i8.npy"), "not a .npy file");
+        rejects(() -> fit("huge_claim.npy", null, null, "y_i8.npy"), "1000000000000 x 2", "the file has 145 bytes");
+        rejects(() -> fit("x_f4.npy", null, null, "x_f8.npy"), "labels must have shape");
+    }
+}
