@@ -1,8 +1,10 @@
 package dev.descent.backend;
 
+import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 
 import dev.descent.data.Dataset;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 
@@ -101,6 +103,21 @@ final class ExclusiveBackend implements Backend {
     }
 
     @Override
+    public Problem problem() {
+        return backend.problem();
+    }
+
+    @Override
+    public int rows() {
+        return backend.rows();
+    }
+
+    @Override
+    public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
+        run(() -> backend.dataTermSums(permutationKey, batchStart, batchSize, out));
+    }
+
+    @Override
     public double evaluate(double[] gradient) {
         return get(() -> backend.evaluate(gradient));
     }
@@ -135,19 +152,25 @@ final class ExclusiveBackend implements Backend {
         }
     }
 
+    /** The inner backend's instrumentation, claimed for the calling thread like every other call. */
     @Override
-    public double measureReadBandwidth() {
-        return get(backend::measureReadBandwidth);
-    }
+    public Optional<Instrumentation> instrumentation() {
+        return backend.instrumentation().map(inner -> new Instrumentation() {
+            @Override
+            public double measureReadBandwidth() {
+                return get(inner::measureReadBandwidth);
+            }
 
-    @Override
-    public void measureDeviceTime(boolean on) {
-        run(() -> backend.measureDeviceTime(on));
-    }
+            @Override
+            public void measureDeviceTime(boolean on) {
+                run(() -> inner.measureDeviceTime(on));
+            }
 
-    @Override
-    public double lastStepDeviceMillis() {
-        return get(backend::lastStepDeviceMillis);
+            @Override
+            public double lastStepDeviceMillis() {
+                return get(inner::lastStepDeviceMillis);
+            }
+        });
     }
 
     @Override

@@ -22,6 +22,22 @@ public final class RowPermutation {
         return mix64(seed * 0x9E3779B97F4A7C15L + epoch);
     }
 
+    /**
+     * The sample-weight total of a batch: the rows at positions start .. start + size - 1 of the
+     * permutation {@code key}, summed in that order in double (a fixed order, so every backend gets the
+     * same bits). Without sample weights each row counts 1. {@code size == rows} is all rows in storage order.
+     */
+    public static double weightTotal(float[] sampleWeights, int rows, long key, int start, int size) {
+        if (sampleWeights == null) {
+            return size;
+        }
+        double total = 0;
+        for (int p = 0; p < size; p++) {
+            total += sampleWeights[size == rows ? p : row(key, rows, start + p)];
+        }
+        return total;
+    }
+
     /** The row visited at {@code position} (0 <= position < rows) in the epoch with this key. */
     public static int row(long key, int rows, int position) {
         int bits = Math.max(2, 32 - Integer.numberOfLeadingZeros(rows - 1));

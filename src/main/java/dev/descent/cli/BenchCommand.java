@@ -11,6 +11,7 @@ import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
+import dev.descent.backend.Instrumentation;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
 import dev.descent.optim.Problem;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
@@ -165,13 +167,14 @@ final class BenchCommand implements Callable<Integer> {
         try (Backend backend = provider.create()) {
             backend.upload(data, problem);
             backend.setParameters(new double[problem.parameterCount()]);
-            backend.measureDeviceTime(true);
+            Optional<Instrumentation> instruments = backend.instrumentation();
+            instruments.ifPresent(i -> i.measureDeviceTime(true));
             backend.step(0, 0, data.rows(), 1e-3);
             double sink = backend.lastObjective();
             double firstStep = (System.nanoTime() - start) / 1e6;
             StepTimer.Timing timing = StepTimer.time(backend, data.rows(), warmup, warmupSeconds, steps, readEvery);
             double median = timing.median();
-            double deviceBandwidth = backend.measureReadBandwidth();
+            double deviceBandwidth = instruments.map(Instrumentation::measureReadBandwidth).orElse(Double.NaN);
             boolean onDevice = !Double.isNaN(deviceBandwidth);
             if (!Double.isFinite(sink + timing.objectiveSum())) {
                 throw new IllegalStateException("the benchmark's objective became " + (sink + timing.objectiveSum()));

@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.backend.Backend;
+import dev.descent.backend.Instrumentation;
 import java.util.Arrays;
 
 /**
@@ -49,7 +50,7 @@ final class StepTimer {
             }
             sink += backend.lastObjective();
             millis[i] = (System.nanoTime() - begin) / 1e6 / stepsPerSample;
-            double onDevice = backend.lastStepDeviceMillis();
+            double onDevice = backend.instrumentation().map(Instrumentation::lastStepDeviceMillis).orElse(Double.NaN);
             if (!Double.isNaN(onDevice)) {
                 millis[i] = onDevice;
                 clock = "device events";

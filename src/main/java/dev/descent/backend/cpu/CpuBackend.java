@@ -6,6 +6,7 @@ import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 import dev.descent.backend.RowPermutation;
 import java.util.Arrays;
@@ -317,6 +318,16 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Problem problem() {
+        return problem;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
     public void setParameters(double[] values) {
         checkUploaded();
         System.arraycopy(values, 0, parameters, 0, parameters.length);
@@ -355,14 +366,13 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public double evaluate(double[] gradientOut) {
+    public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
         checkUploaded();
-        double dataTerm = lossAndGradient(false, 0, 0, rows, weightSum);
-        double objective = dataTerm + problem.regularize(parameters, gradient);
-        if (gradientOut != null) {
-            System.arraycopy(gradient, 0, gradientOut, 0, gradient.length);
-        }
-        return objective;
+        boolean fullBatch = batchSize == rows;
+        runPass(lossCode, outputs, weightsF, interceptsF, !fullBatch, permutationKey, batchStart, batchSize);
+        double lossSum = reducePartials(problem.parameterCount(), out.gradient());
+        out.setTotals(fullBatch ? weightSum
+                : RowPermutation.weightTotal(sampleWeights, rows, permutationKey, batchStart, batchSize), lossSum);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.descent.backend.gpu;
 
 import dev.descent.backend.Backend;
+import dev.descent.optim.DataTermSums;
 import dev.descent.optim.ParameterUpdate;
 import dev.descent.optim.Problem;
 
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * ridge and lasso enter per feature as l2 / scale_j^2 and l1 / scale_j. The fused step writes
  * "sums": width = k d + k data-term gradient sums in those coordinates (not yet divided by S), then
  * the loss sum. This class maps parameters in and out and turns sums back into the original
- * coordinates for {@link Backend#evaluate} and {@link Backend#gramTimes}.
+ * coordinates for {@link Backend#dataTermSums} and {@link Backend#gramTimes}.
  *
  * @param problem      the problem
  * @param mean         mean_j as float (0 without a change of variables)
@@ -74,28 +75,23 @@ public record DeviceProblem(Problem problem, float[] mean, float[] inverseScale,
     }
 
     /**
-     * The full objective from the fused step's sums over all rows at {@code original}, and its smooth
-     * part's gradient in original coordinates into {@code gradientOut} when not null.
+     * The data-term sums in original coordinates from the fused pass's {@code sums} (standardized
+     * coordinates: k d weight sums, k intercept sums, then the loss sum), with S = {@code weightTotal}.
      */
-    public double objective(float[] sums, double weightSum, double[] original, double[] gradientOut) {
+    public void toOriginalSums(float[] sums, double weightTotal, DataTermSums out) {
         int k = problem.outputs();
         int d = problem.features();
-        int width = problem.parameterCount();
         double[] m = problem.featureMean();
-        double[] gradient = new double[width];
+        double[] gradient = out.gradient();
         for (int c = 0; c < k; c++) {
-            double interceptGradient = sums[k * d + c] / weightSum;
+            double interceptSum = sums[k * d + c];
             for (int j = 0; j < d; j++) {
                 // the kernel summed r (x - m) / s; the original coordinates want r x = s (that) + m r
-                gradient[c * d + j] = sums[c * d + j] / weightSum * scale[j] + (m == null ? 0 : m[j] * interceptGradient);
+                gradient[c * d + j] = sums[c * d + j] * scale[j] + (m == null ? 0 : m[j] * interceptSum);
             }
-            gradient[k * d + c] = interceptGradient;
+            gradient[k * d + c] = interceptSum;
         }
-        double objective = sums[width] / weightSum + problem.regularize(original, gradient);
-        if (gradientOut != null) {
-            System.arraycopy(gradient, 0, gradientOut, 0, width);
-        }
-        return objective;
+        out.setTotals(weightTotal, sums[problem.parameterCount()]);
     }
 
     /** The vector of {@link Backend#gramTimes} as the kernels take it: float, intercept entry 0 without an intercept. */

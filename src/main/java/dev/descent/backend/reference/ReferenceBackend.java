@@ -5,6 +5,7 @@ import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.RowPermutation;
 import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 
 import dev.descent.data.Dataset;
@@ -31,6 +32,7 @@ public final class ReferenceBackend implements Backend {
     private double[] parameters;
     private double[] saved;
     private double[] gradient;
+    private DataTermSums stepSums;
     private double lastObjective = Double.NaN;
     private double lastGradientNorm = Double.NaN;
     private double objectiveSum;
@@ -78,6 +80,17 @@ public final class ReferenceBackend implements Backend {
         this.parameters = new double[problemToSolve.parameterCount()];
         this.saved = parameters.clone();
         this.gradient = new double[problemToSolve.parameterCount()];
+        this.stepSums = new DataTermSums(problemToSolve.parameterCount());
+    }
+
+    @Override
+    public Problem problem() {
+        return problem;
+    }
+
+    @Override
+    public int rows() {
+        return data.rows();
     }
 
     @Override
@@ -91,13 +104,15 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
         checkOpen();
-        int rows = data.rows();
-        int[] batch = new int[batchSize];
-        for (int p = 0; p < batchSize; p++) {
-            batch[p] = batchSize == rows ? p : RowPermutation.row(permutationKey, rows, batchStart + p);
+        sums(batch(permutationKey, batchStart, batchSize), stepSums);
+        // the batch's data term scaled to estimate the full one's: divided by S' = batchSize * S / n
+        double estimateWeight = batchSize == data.rows() ? data.sampleWeightSum()
+                : batchSize * data.sampleWeightSum() / data.rows();
+        double[] g = stepSums.gradient();
+        for (int j = 0; j < gradient.length; j++) {
+            gradient[j] = g[j] / estimateWeight;
         }
-        double weightSum = batchSize == rows ? data.sampleWeightSum() : batchSize * data.sampleWeightSum() / rows;
-        lastObjective = objectiveAndGradient(batch, weightSum, gradient);
+        lastObjective = stepSums.lossSum() / estimateWeight + problem.regularize(parameters, gradient);
         lastGradientNorm = update.apply(parameters, gradient, learningRate);
         objectiveSum += lastObjective * batchSize;
     }
@@ -120,32 +135,36 @@ public final class ReferenceBackend implements Backend {
     }
 
     @Override
-    public double evaluate(double[] gradientOut) {
+    public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
         checkOpen();
-        int[] all = new int[data.rows()];
-        for (int i = 0; i < all.length; i++) {
-            all[i] = i;
-        }
-        double[] g = new double[problem.parameterCount()];
-        double objective = objectiveAndGradient(all, data.sampleWeightSum(), g);
-        if (gradientOut != null) {
-            System.arraycopy(g, 0, gradientOut, 0, g.length);
-        }
-        return objective;
+        sums(batch(permutationKey, batchStart, batchSize), out);
     }
 
-    /** f and its smooth gradient over the rows {@code batch}, with S' = weightSum. */
-    private double objectiveAndGradient(int[] batch, double weightSum, double[] g) {
+    /** The rows of a batch, in the order {@link dev.descent.backend.DataPasses#dataTermSums} defines. */
+    private int[] batch(long permutationKey, int batchStart, int batchSize) {
+        int rows = data.rows();
+        int[] batch = new int[batchSize];
+        for (int p = 0; p < batchSize; p++) {
+            batch[p] = batchSize == rows ? p : RowPermutation.row(permutationKey, rows, batchStart + p);
+        }
+        return batch;
+    }
+
+    /** S, L and G (see {@link DataTermSums}) over the rows {@code batch}, in that order. */
+    private void sums(int[] batch, DataTermSums out) {
         int d = problem.features();
         int k = problem.outputs();
         int weightCount = problem.penalizedCount();
         float[] x = data.features();
         float[] y = data.labels();
         float[] s = data.sampleWeights();
+        double[] g = out.gradient();
         java.util.Arrays.fill(g, 0);
         double[] z = new double[k];
+        double[] r = new double[k];
         double[] probabilities = new double[k];
         double lossSum = 0;
+        double weightTotal = 0;
         for (int i : batch) {
             for (int c = 0; c < k; c++) {
                 z[c] = parameters[weightCount + c];
@@ -156,7 +175,6 @@ public final class ReferenceBackend implements Backend {
             double sampleWeight = s == null ? 1.0 : s[i];
             double label = y[i];
             double loss;
-            double[] r = new double[k];
             switch (problem.model()) {
                 case LINEAR -> {
                     loss = Losses.squaredError(z[0], label);
@@ -175,6 +193,7 @@ public final class ReferenceBackend implements Backend {
                 }
                 default -> throw new IllegalStateException("unhandled model " + problem.model());
             }
+            weightTotal += sampleWeight;
             lossSum += sampleWeight * loss;
             for (int c = 0; c < k; c++) {
                 for (int j = 0; j < d; j++) {
@@ -183,11 +202,7 @@ public final class ReferenceBackend implements Backend {
                 g[weightCount + c] += sampleWeight * r[c];
             }
         }
-        for (int j = 0; j < g.length; j++) {
-            g[j] /= weightSum;
-        }
-        double objective = lossSum / weightSum + problem.regularize(parameters, g);
-        return objective;
+        out.setTotals(weightTotal, lossSum);
     }
 
     @Override

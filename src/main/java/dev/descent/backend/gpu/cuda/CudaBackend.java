@@ -8,7 +8,10 @@ import dev.descent.InvalidInputException;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
+import dev.descent.backend.Instrumentation;
+import dev.descent.backend.RowPermutation;
 import dev.descent.backend.gpu.DeviceProblem;
+import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.Sizeof;
@@ -56,13 +60,17 @@ import jcuda.runtime.cudaStream_t;
  * instance may move between threads, but it must not be called from two threads at once.
  * Everything is freed on {@link #close()}, also after an error.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, Instrumentation {
     /** Steps per captured graph: enough to hide the launch cost of small problems, few enough to keep reads prompt. */
     static final int GRAPH_STEPS = 32;
     /** Bytes of one descent_step_args (cuda_compat.h). */
     static final int ARGS_BYTES = 48;
     /** Slot of the args table that always describes the whole data in storage order (evaluate, power iteration). */
     static final int WHOLE_DATA_SLOT = GRAPH_STEPS;
+    /** Slot of the args table for the batch of a {@link #dataTermSums} call. */
+    static final int SUMS_BATCH_SLOT = GRAPH_STEPS + 1;
+    /** Slots of the args table: the graph's steps, then the two above. */
+    static final int ARGS_SLOTS = GRAPH_STEPS + 2;
     /** Threads per block of fused_narrow (8 warps) and of fused_wide (the OpenCL LOCAL). */
     static final int NARROW_THREADS = 256;
     static final int WIDE_THREADS = 64;
@@ -115,6 +123,8 @@ public final class CudaBackend implements Backend {
     private int maxGroups;
     private double weightSum;
     private boolean hasWeights;
+    /** The data's sample weights on the host (not a copy), for a batch's weight total; null without weights. */
+    private float[] hostSampleWeights;
     private long steps;
     private CUfunction fused;
     private int fusedThreads;
@@ -269,9 +279,9 @@ public final class CudaBackend implements Backend {
             JCudaDriver.cuStreamCreate(newStream, CUstream_flags.CU_STREAM_DEFAULT);
             stream = newStream;
             Pointer pinned = new Pointer();
-            JCudaDriver.cuMemAllocHost(pinned, (long) ARGS_BYTES * (GRAPH_STEPS + 1));
+            JCudaDriver.cuMemAllocHost(pinned, (long) ARGS_BYTES * ARGS_SLOTS);
             hostArgs = pinned;
-            args = hostArgs.getByteBuffer(0, (long) ARGS_BYTES * (GRAPH_STEPS + 1)).order(ByteOrder.LITTLE_ENDIAN);
+            args = hostArgs.getByteBuffer(0, (long) ARGS_BYTES * ARGS_SLOTS).order(ByteOrder.LITTLE_ENDIAN);
             if (cublasBaseline) {
                 cublasHandle newHandle = new cublasHandle();
                 JCublas2.cublasCreate(newHandle);
@@ -341,6 +351,7 @@ public final class CudaBackend implements Backend {
         this.width = problemToSolve.parameterCount();
         this.weightSum = data.sampleWeightSum();
         this.hasWeights = data.sampleWeights() != null;
+        this.hostSampleWeights = data.sampleWeights();
         this.deviceProblem = DeviceProblem.of(problemToSolve);
         if (cublasBaseline && outputs != 1) {
             throw new InvalidInputException("the cublas baseline fits one output (linear, logistic); use cuda for softmax");
@@ -366,7 +377,7 @@ public final class CudaBackend implements Backend {
             sums = scratch(width + 1L);
             stats = scratch(3);
             gramVector = scratch(features + 1L);
-            deviceArgs = allocate((long) ARGS_BYTES * (GRAPH_STEPS + 1));
+            deviceArgs = allocate((long) ARGS_BYTES * ARGS_SLOTS);
             if (cublasBaseline) {
                 baselineBlocks = Math.max(1, Math.min(4 * device.multiprocessors(), (rows + BASELINE_THREADS - 1) / BASELINE_THREADS));
                 scaledWeights = scratch(features);
@@ -434,7 +445,7 @@ public final class CudaBackend implements Backend {
     static String memoryShortfall(String deviceName, int rows, int features, int width, int maxGroups, long free, long total) {
         long xBytes = 4L * rows * features;
         long needed = xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8)
-                + (long) ARGS_BYTES * (GRAPH_STEPS + 1);
+                + (long) ARGS_BYTES * ARGS_SLOTS;
         if (needed <= free) {
             return null;
         }
@@ -442,6 +453,21 @@ public final class CudaBackend implements Backend {
                 "the data does not fit %s: X (%,d x %,d float32) needs %,d MiB and the step %,d MiB in all, but the "
                         + "device has %,d MiB free of %,d MiB; use fewer rows or the cpu backend",
                 deviceName, rows, features, xBytes >> 20, needed >> 20, free >> 20, total >> 20);
+    }
+
+    @Override
+    public Problem problem() {
+        return problem;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public Optional<Instrumentation> instrumentation() {
+        return Optional.of(this);
     }
 
     @Override
@@ -667,20 +693,30 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
-    public double evaluate(double[] gradientOut) {
+    public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
         checkUploaded();
         runPending();
+        boolean fullBatch = batchSize == rows;
         float[] result = new float[width + 1];
         try {
-            int groups = groups(rows);
-            launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, wholeDataArgs(), groups);
+            CUdeviceptr slotArgs = wholeDataArgs();
+            if (!fullBatch) {
+                // synchronous copy: no capture is open here, since runPending has ended any
+                putArgs(SUMS_BATCH_SLOT, permutationKey, batchStart, batchSize, true, 0, 1, 1, 0, batchSize);
+                JCudaDriver.cuMemcpyHtoD(deviceArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT),
+                        hostArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT), ARGS_BYTES);
+                slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT);
+            }
+            int groups = groups(batchSize);
+            launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
             launchReduce(groups, width);
             synchronize();
             read(sums, result);
         } catch (CudaException e) {
-            throw failure("evaluating the objective", e);
+            throw failure("the data-term sums over " + batchSize + " rows", e);
         }
-        return deviceProblem.objective(result, weightSum, readParameters(), gradientOut);
+        deviceProblem.toOriginalSums(result, fullBatch ? weightSum
+                : RowPermutation.weightTotal(hostSampleWeights, rows, permutationKey, batchStart, batchSize), out);
     }
 
     @Override

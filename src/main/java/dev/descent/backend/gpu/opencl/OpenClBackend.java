@@ -12,12 +12,16 @@ import dev.descent.InvalidInputException;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
+import dev.descent.backend.Instrumentation;
+import dev.descent.backend.RowPermutation;
 import dev.descent.backend.gpu.DeviceProblem;
+import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -44,7 +48,7 @@ import org.jocl.cl_program;
  *
  * <p>One context and queue per instance; an instance belongs to the thread that uses it.
  */
-public final class OpenClBackend implements Backend {
+public final class OpenClBackend implements Backend, Instrumentation {
     /**
      * One program build at a time in this JVM: PoCL's kernel cache renames temporary files that two
      * concurrent builds share, and one of them then fails ("unable to rename temporary ..."), as two
@@ -81,6 +85,8 @@ public final class OpenClBackend implements Backend {
     private int maxGroups;
     private double weightSum;
     private boolean hasWeights;
+    /** The data's sample weights on the host (not a copy), for a batch's weight total; null without weights. */
+    private float[] hostSampleWeights;
     private int lossKind;
     private DeviceProblem deviceProblem;
     private long steps;
@@ -216,6 +222,7 @@ public final class OpenClBackend implements Backend {
         this.width = problemToSolve.parameterCount();
         this.weightSum = data.sampleWeightSum();
         this.hasWeights = data.sampleWeights() != null;
+        this.hostSampleWeights = data.sampleWeights();
         this.maxGroups = (int) Math.max(1, Math.min(MAX_GROUPS, MAX_PARTIAL_FLOATS / width));
         requireMemory();
         this.deviceProblem = DeviceProblem.of(problemToSolve);
@@ -261,6 +268,21 @@ public final class OpenClBackend implements Backend {
                     device.name(), rows, features, xBytes >> 20, total >> 20, device.globalMemory() >> 20,
                     device.maxAllocation() >> 20));
         }
+    }
+
+    @Override
+    public Problem problem() {
+        return problem;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public Optional<Instrumentation> instrumentation() {
+        return Optional.of(this);
     }
 
     @Override
@@ -334,17 +356,20 @@ public final class OpenClBackend implements Backend {
     }
 
     @Override
-    public double evaluate(double[] gradientOut) {
+    public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
         checkUploaded();
+        boolean fullBatch = batchSize == rows;
         float[] result = new float[width + 1];
         try {
-            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, false, 0, 0, rows, null);
+            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, !fullBatch, permutationKey, batchStart,
+                    batchSize, null);
             runReduce(groups, width);
             read(sums, result);
         } catch (CLException e) {
-            throw failure("evaluating the objective", e);
+            throw failure("the data-term sums over " + batchSize + " rows", e);
         }
-        return deviceProblem.objective(result, weightSum, readParameters(), gradientOut);
+        deviceProblem.toOriginalSums(result, fullBatch ? weightSum
+                : RowPermutation.weightTotal(hostSampleWeights, rows, permutationKey, batchStart, batchSize), out);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
 import dev.descent.backend.Agreement;
 import dev.descent.backend.Backend;
+import dev.descent.backend.DataTermSumsCases;
 import dev.descent.backend.DeviceBackendCases;
 import dev.descent.optim.Problem;
 import dev.descent.backend.RowPermutation;
@@ -82,6 +83,24 @@ class CudaBackendTest {
     static Stream<Arguments> oddShapes() {
         return DeviceBackendCases.shapes(new int[][] {{1, 1}, {1, 7}, {2, 1}, {63, 31}, {64, 32}, {65, 33}, {3001, 1},
             {1000, 64}, {513, 65}, {300, 256}, {129, 1000}, {77, 1024}, {33, 1025}, {17, 5000}, {20_000, 3}});
+    }
+
+    static Stream<Arguments> dataTermCases() {
+        return DataTermSumsCases.cases(new int[][] {{7, 3}, {301, 40}, {1000, 64}, {129, 1000}, {33, 1025}});
+    }
+
+    @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
+    @MethodSource("dataTermCases")
+    void dataTermSumsOfHalvesAddUpToTheWhole(ModelKind kind, int variant, int rows, int columns) {
+        requireCuda();
+        DataTermSumsCases.halvesAddUpToTheWhole(CudaBackendTest::open, kind, variant, rows, columns);
+    }
+
+    @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
+    @MethodSource("dataTermCases")
+    void dataTermSumsOfABatchMatchTheReference(ModelKind kind, int variant, int rows, int columns) {
+        requireCuda();
+        DataTermSumsCases.batchSumsMatchTheReference(CudaBackendTest::open, kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "{0} n={1} d={2}")

@@ -12,6 +12,7 @@ import dev.descent.ModelKind;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
+import dev.descent.backend.DataTermSumsCases;
 import dev.descent.backend.DeviceBackendCases;
 import dev.descent.backend.Backend;
 import dev.descent.optim.Problem;
@@ -66,6 +67,24 @@ class OpenClBackendTest {
 
     static Stream<Arguments> oddShapes() {
         return DeviceBackendCases.shapes(new int[][] {{1, 1}, {1, 7}, {2, 1}, {3001, 1}, {1000, 64}, {129, 1000}, {17, 5000}});
+    }
+
+    static Stream<Arguments> dataTermCases() {
+        return DataTermSumsCases.cases(new int[][] {{7, 3}, {301, 40}, {1000, 64}, {129, 1000}});
+    }
+
+    @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
+    @MethodSource("dataTermCases")
+    void dataTermSumsOfHalvesAddUpToTheWhole(ModelKind kind, int variant, int rows, int columns) {
+        requireOpenCl();
+        DataTermSumsCases.halvesAddUpToTheWhole(OpenClBackendTest::open, kind, variant, rows, columns);
+    }
+
+    @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
+    @MethodSource("dataTermCases")
+    void dataTermSumsOfABatchMatchTheReference(ModelKind kind, int variant, int rows, int columns) {
+        requireOpenCl();
+        DataTermSumsCases.batchSumsMatchTheReference(OpenClBackendTest::open, kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "{0} n={1} d={2}")

@@ -1,0 +1,125 @@
+package dev.descent.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.descent.ModelKind;
+import dev.descent.TestData;
+import dev.descent.backend.reference.ReferenceBackend;
+import dev.descent.data.Dataset;
+import dev.descent.optim.DataTermSums;
+import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.Problem;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+
+/**
+ * The data-term sums of the backend contract, checked on any backend: the sums of two instances
+ * holding two halves of the rows add up to the sums of one holding all rows, and both agree with the
+ * reference's double-precision sums, over all rows and over a mini-batch.
+ */
+public final class DataTermSumsCases {
+    /**
+     * Float32 sums against double ones: each sum is a float32 dot product per row and float32 chunk
+     * sums of at most a few hundred rows before double (cpu), or float32 block sums (GPU); relative
+     * error ~1e-6 observed, so 1e-4 (the agreement tests' tolerance) leaves room. Between the halves
+     * and the whole only the grouping of the float32 sums differs, so the same bound holds.
+     */
+    public static final double RELATIVE = DeviceBackendCases.RELATIVE;
+    public static final double ABSOLUTE = DeviceBackendCases.ABSOLUTE;
+    /** Rows of the mini-batch whose sums are compared. */
+    static final int BATCH = 50;
+
+    private DataTermSumsCases() {
+    }
+
+    /**
+     * Every model kind x variant ({@link DeviceBackendCases#problem}: plain; weights, l2 and standardized
+     * coordinates; l1 without an intercept) x odd shape {rows, columns}, where the first half is
+     * rows / 3 rows long (an uneven split).
+     */
+    public static Stream<Arguments> cases(int[][] shapes) {
+        List<Arguments> cases = new ArrayList<>();
+        for (ModelKind kind : ModelKind.values()) {
+            for (int variant = 0; variant < 3; variant++) {
+                for (int[] shape : shapes) {
+                    cases.add(Arguments.of(kind, variant, shape[0], shape[1]));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /** The halves' sums, added, against the whole's, and the whole's against the reference's. */
+    public static void halvesAddUpToTheWhole(Supplier<Backend> device, ModelKind kind, int variant, int rows, int columns) {
+        long seed = rows * 7919L + columns * 31L + variant;
+        Dataset data = data(kind, variant, rows, columns, seed);
+        Problem problem = DeviceBackendCases.problem(kind, OptimizerKind.GD, columns, variant);
+        double[] point = DeviceBackendCases.start(problem, seed);
+        int split = rows / 3;
+        DataTermSums whole = sums(device, data, problem, point);
+        DataTermSums merged = sums(device, rows(data, 0, split), problem, point)
+                .add(sums(device, rows(data, split, rows), problem, point));
+        DataTermSums expected = sums(ReferenceBackend::new, data, problem, point);
+        assertSame("halves added against the whole", whole, merged);
+        assertSame("the whole against the reference", expected, whole);
+    }
+
+    /** The sums over a mini-batch of the epoch's permutation against the reference's over the same rows. */
+    public static void batchSumsMatchTheReference(Supplier<Backend> device, ModelKind kind, int variant, int rows,
+                                                  int columns) {
+        long seed = rows * 131L + columns + variant;
+        Dataset data = data(kind, variant, rows, columns, seed);
+        Problem problem = DeviceBackendCases.problem(kind, OptimizerKind.GD, columns, variant);
+        double[] point = DeviceBackendCases.start(problem, seed);
+        long key = RowPermutation.epochKey(seed, 3);
+        int start = rows / 2;
+        int size = Math.min(BATCH, rows - start);
+        try (Backend reference = new ReferenceBackend(); Backend tested = device.get()) {
+            DataTermSums expected = new DataTermSums(problem.parameterCount());
+            DataTermSums actual = new DataTermSums(problem.parameterCount());
+            for (Backend backend : List.of(reference, tested)) {
+                backend.upload(data, problem);
+                backend.setParameters(point);
+            }
+            reference.dataTermSums(key, start, size, expected);
+            tested.dataTermSums(key, start, size, actual);
+            assertSame("batch of " + size, expected, actual);
+        }
+    }
+
+    private static Dataset data(ModelKind kind, int variant, int rows, int columns, long seed) {
+        Dataset data = TestData.random(kind, rows, columns, 3, seed);
+        return variant == 1 ? data.withSampleWeights(TestData.weights(rows, seed)) : data;
+    }
+
+    /** Rows first .. end - 1 of {@code data}, with their labels and weights. */
+    static Dataset rows(Dataset data, int first, int end) {
+        int d = data.columns();
+        Dataset part = Dataset.rowMajor(Arrays.copyOfRange(data.features(), first * d, end * d), end - first, d,
+                Arrays.copyOfRange(data.labels(), first, end));
+        return data.sampleWeights() == null ? part : part.withSampleWeights(Arrays.copyOfRange(data.sampleWeights(), first, end));
+    }
+
+    private static DataTermSums sums(Supplier<Backend> device, Dataset data, Problem problem, double[] point) {
+        try (Backend backend = device.get()) {
+            backend.upload(data, problem);
+            backend.setParameters(point);
+            DataTermSums sums = new DataTermSums(problem.parameterCount());
+            backend.dataTermSums(sums);
+            return sums;
+        }
+    }
+
+    private static void assertSame(String what, DataTermSums expected, DataTermSums actual) {
+        assertEquals(expected.weightTotal(), actual.weightTotal(), Math.abs(expected.weightTotal()) * 1e-12,
+                what + ": weight total");
+        Agreement.assertClose(what + ": loss sum", new double[] {expected.lossSum()}, new double[] {actual.lossSum()},
+                ABSOLUTE * expected.weightTotal(), RELATIVE);
+        Agreement.assertClose(what + ": gradient sums", expected.gradient(), actual.gradient(),
+                ABSOLUTE * expected.weightTotal(), RELATIVE);
+    }
+}
