@@ -37,7 +37,7 @@ baseline_weights(const float *__restrict__ params, const float *__restrict__ mea
 /* z (n values) in, r = s dloss/dz out in place; block g writes its loss and residual sums. */
 extern "C" __global__ void __launch_bounds__(BASELINE_THREADS)
 baseline_residual(float *__restrict__ z, const float *__restrict__ y, const float *__restrict__ sample_weight,
-                  int has_weights, const float *__restrict__ offset, int rows, int loss_kind,
+                  int has_weights, const float *__restrict__ offset, int rows, int loss_kind, float loss_parameter,
                   float *__restrict__ block_loss, float *__restrict__ block_residual) {
     __shared__ float warp_sums[BASELINE_THREADS / 32];
     const float c = offset[0];
@@ -46,7 +46,7 @@ baseline_residual(float *__restrict__ z, const float *__restrict__ y, const floa
     const int stride = gridDim.x * BASELINE_THREADS;
     for (int i = blockIdx.x * BASELINE_THREADS + threadIdx.x; i < rows; i += stride) {
         float loss;
-        const float r = descent_weighted_residual(loss_kind, z[i] + c, y[i], has_weights ? sample_weight[i] : 1.0f, &loss);
+        const float r = descent_weighted_residual(loss_kind, loss_parameter, z[i] + c, y[i], has_weights ? sample_weight[i] : 1.0f, &loss);
         z[i] = r;
         loss_sum += loss;
         residual_sum += r;

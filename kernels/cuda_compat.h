@@ -66,7 +66,8 @@ struct descent_step_args {
     float bias_two;          /* 1 - beta2^t (Adam) */
     float inv_weight_sum;    /* 1 / (batch size * S / rows): the batch's data term is an estimate of the full one */
     float batch_rows;        /* batch size, as a float, for the epoch's objective sum */
-    int padding[2];
+    float loss_parameter;    /* the loss's parameter (Huber's delta; 0 for losses without one) */
+    int padding;
 };
 /* CudaBackend.putArgs writes this layout byte by byte: the build stops if the two disagree. */
 static_assert(sizeof(descent_step_args) == 48, "descent_step_args is 48 bytes (CudaBackend.ARGS_BYTES)");
@@ -78,5 +79,6 @@ static_assert(__builtin_offsetof(descent_step_args, bias_one) == 24, "bias_one a
 static_assert(__builtin_offsetof(descent_step_args, bias_two) == 28, "bias_two at 28");
 static_assert(__builtin_offsetof(descent_step_args, inv_weight_sum) == 32, "inv_weight_sum at 32");
 static_assert(__builtin_offsetof(descent_step_args, batch_rows) == 36, "batch_rows at 36");
+static_assert(__builtin_offsetof(descent_step_args, loss_parameter) == 40, "loss_parameter at 40");
 
 #endif

@@ -5,18 +5,20 @@
  * cuda_compat.h). The compat header supplies DESCENT_INLINE (a device function), the types
  * descent_uint / descent_ulong / descent_long, the address spaces DESCENT_GLOBAL / DESCENT_SHARED,
  * DESCENT_BARRIER(), and the float functions exp, log, log1p, fabs, fmax, sqrt, min.
- * Every formula here equals the Java oracle: Losses.java for the losses, ParameterUpdate.java for
+ * Every formula here equals the Java oracle: the loss table (loss/Loss.java) for the losses, ParameterUpdate.java for
  * the update rules and RowPermutation.java for the mini-batch order (bit for bit: 32-bit unsigned
  * arithmetic that wraps as Java's int does).
  */
 #ifndef DESCENT_MATH_H
 #define DESCENT_MATH_H
 
-/* Loss kinds: ModelKind's order, plus GRAM, which is "r = z" for the power iteration. */
+/* Loss kinds: the kernel codes of the loss table (Loss.java; LossTableTest checks that they agree),
+ * plus GRAM, which is "r = z" for the power iteration. */
 #define DESCENT_LINEAR 0
 #define DESCENT_LOGISTIC 1
 #define DESCENT_SOFTMAX 2
 #define DESCENT_GRAM 3
+#define DESCENT_HUBER 4
 
 /* Update rules: OptimizerKind's order. */
 #define DESCENT_GD 0
@@ -39,8 +41,21 @@ DESCENT_INLINE float descent_logistic_residual(float z, float y) {
     return (z >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e)) - y;
 }
 
-/* s * loss(z, y) into *loss, and returns s * dloss/dz, for k = 1; the power iteration's "loss" is r = s z. */
-DESCENT_INLINE float descent_weighted_residual(int loss_kind, float z, float label, float s, float *loss) {
+/* huber (p = delta > 0), e = z - y: loss e^2 / 2 for |e| <= p, else p (|e| - p / 2); dloss/dz = e clipped to [-p, p]. */
+DESCENT_INLINE float descent_huber_loss(float z, float y, float p) {
+    float e = fabs(z - y);
+    return e <= p ? 0.5f * e * e : p * (e - 0.5f * p);
+}
+DESCENT_INLINE float descent_huber_residual(float z, float y, float p) {
+    float e = z - y;
+    return e > p ? p : (e < -p ? -p : e);
+}
+
+/*
+ * s * loss(z, y) into *loss, and returns s * dloss/dz, for k = 1; p is the loss's parameter (Huber's
+ * delta; 0 for losses without one). The power iteration's "loss" is r = s z.
+ */
+DESCENT_INLINE float descent_weighted_residual(int loss_kind, float p, float z, float label, float s, float *loss) {
     if (loss_kind == DESCENT_LINEAR) {
         *loss = s * descent_linear_loss(z, label);
         return s * descent_linear_residual(z, label);
@@ -48,6 +63,10 @@ DESCENT_INLINE float descent_weighted_residual(int loss_kind, float z, float lab
     if (loss_kind == DESCENT_LOGISTIC) {
         *loss = s * descent_logistic_loss(z, label);
         return s * descent_logistic_residual(z, label);
+    }
+    if (loss_kind == DESCENT_HUBER) {
+        *loss = s * descent_huber_loss(z, label, p);
+        return s * descent_huber_residual(z, label, p);
     }
     *loss = 0.0f;
     return s * z;

@@ -25,7 +25,7 @@
 __kernel __attribute__((reqd_work_group_size(LOCAL, 1, 1)))
 void fused_step(__global const float *x, __global const float *y, __global const float *sample_weight,
                 int has_weights, __global const float *mean, __global const float *inv_scale,
-                __global const float *params, int rows, int d, int k, int loss_kind,
+                __global const float *params, int rows, int d, int k, int loss_kind, float loss_parameter,
                 int shuffled, ulong key, int batch_start, int batch_size, int rows_per_group,
                 __global float *partial, __global float *partial_loss,
                 __local float *dots, __local float *resid) {
@@ -34,7 +34,7 @@ void fused_step(__global const float *x, __global const float *y, __global const
     const int g = get_group_id(0);
     const int first = g * rows_per_group;
     const int last = min(batch_size, first + rows_per_group);
-    descent_fused_block(x, y, sample_weight, has_weights, mean, inv_scale, params, rows, d, k, loss_kind, shuffled, key,
+    descent_fused_block(x, y, sample_weight, has_weights, mean, inv_scale, params, rows, d, k, loss_kind, loss_parameter, shuffled, key,
                         batch_start, first, last, partial + (long) g * (k * d + k), partial_loss + g, dots, resid,
                         row_index, weight, get_local_id(0));
 }

@@ -129,7 +129,7 @@ __device__ __forceinline__ void fused_narrow(const float *__restrict__ x, const 
         if (mine) {
             const float s = has_weights ? sample_weight[my_row] : 1.0f;
             float loss;
-            residual = descent_weighted_residual(loss_kind, my_z + intercept, y[my_row], s, &loss);
+            residual = descent_weighted_residual(loss_kind, args->loss_parameter, my_z + intercept, y[my_row], s, &loss);
             loss_sum += loss;
             residual_sum += residual;
         }
@@ -208,7 +208,8 @@ fused_wide(const float *__restrict__ x, const float *__restrict__ y, const float
     int first;
     int last;
     descent_block_range(args->batch_size, SUB, &first, &last);
-    descent_fused_block(x, y, sample_weight, has_weights, mean, inv_scale, params, rows, d, k, loss_kind, args->shuffled,
+    descent_fused_block(x, y, sample_weight, has_weights, mean, inv_scale, params, rows, d, k, loss_kind,
+                        args->loss_parameter, args->shuffled,
                         args->key, args->batch_start, first, last, partial + (size_t) blockIdx.x * (k * d + k),
                         partial_loss + blockIdx.x, shared, shared + SUB * LOCAL, row_index, weight, threadIdx.x);
 }

@@ -23,10 +23,11 @@
  * One row's loss with its residuals in place: z[0..k) holds the row's outputs on entry and
  * s * dloss/dz on return; returns s * loss. Softmax shifts by the largest output (no overflow).
  */
-DESCENT_INLINE float descent_weighted_row_loss(int loss_kind, DESCENT_SHARED float *z, int k, float label, float s) {
+DESCENT_INLINE float descent_weighted_row_loss(int loss_kind, float loss_parameter, DESCENT_SHARED float *z, int k,
+                                               float label, float s) {
     if (loss_kind != DESCENT_SOFTMAX) {
         float loss;
-        z[0] = descent_weighted_residual(loss_kind, z[0], label, s, &loss);
+        z[0] = descent_weighted_residual(loss_kind, loss_parameter, z[0], label, s, &loss);
         return loss;
     }
     const int target = (int) label;
@@ -49,7 +50,7 @@ DESCENT_INLINE void descent_fused_block(DESCENT_GLOBAL const float *x, DESCENT_G
                                         DESCENT_GLOBAL const float *sample_weight, int has_weights,
                                         DESCENT_GLOBAL const float *mean, DESCENT_GLOBAL const float *inv_scale,
                                         DESCENT_GLOBAL const float *params, int rows, int d, int k, int loss_kind,
-                                        int shuffled, descent_ulong key, int batch_start, int first, int last,
+                                        float loss_parameter, int shuffled, descent_ulong key, int batch_start, int first, int last,
                                         DESCENT_GLOBAL float *out, DESCENT_GLOBAL float *loss_out,
                                         DESCENT_SHARED float *dots, DESCENT_SHARED float *resid,
                                         DESCENT_SHARED int *row_index, DESCENT_SHARED float *weight, int t) {
@@ -91,7 +92,7 @@ DESCENT_INLINE void descent_fused_block(DESCENT_GLOBAL const float *x, DESCENT_G
             DESCENT_BARRIER();
         }
         if (t < count) {
-            loss_sum += descent_weighted_row_loss(loss_kind, resid + t * k, k, y[row_index[t]], weight[t]);
+            loss_sum += descent_weighted_row_loss(loss_kind, loss_parameter, resid + t * k, k, y[row_index[t]], weight[t]);
         }
         DESCENT_BARRIER();
         for (int j = t; j < d; j += LOCAL) {

@@ -423,7 +423,7 @@ public final class Fitter {
             double[] sortedTimes = Arrays.copyOf(stepNanos, epoch);
             Arrays.sort(sortedTimes);
             double median = sortedTimes.length == 0 ? Double.NaN : sortedTimes[sortedTimes.length / 2];
-            return new FitResult(toModel(problem, classes, parameters), status, reason, epoch, steps,
+            return new FitResult(toModel(model, problem, classes, parameters), status, reason, epoch, steps,
                     Arrays.copyOf(history, epoch), finalObjective, device.name(), device.device(),
                     selection.explanation(), median / 1e6, (firstStepEnd - start) / 1e6, initialRate, optimizer, batch, seed);
         }
@@ -442,7 +442,7 @@ public final class Fitter {
         if (optimizer.kind().isAdaptive()) {
             return adaptiveAutoRate(optimizer.kind());
         }
-        double c = model.curvatureBound();
+        double c = problem.loss().curvatureBound(problem.lossParameter());
         // In the optimizer's coordinates the ridge term (l2/2) sum (w'_j / s_j)^2 has curvature l2 / s_j^2.
         double ridge = l2;
         if (problem.featureScale() != null) {
@@ -481,8 +481,8 @@ public final class Fitter {
      */
     private static double largestEigenvalue(Backend device, Problem problem) {
         int d = problem.features();
-        Problem single = new Problem(problem.model(), 1, d, true, 0, 0, problem.optimizer(), problem.featureMean(),
-                problem.featureScale());
+        Problem single = new Problem(problem.loss(), 1, d, true, 0, 0, problem.optimizer(), problem.featureMean(),
+                problem.featureScale(), problem.lossParameter());
         double[] v = new double[d + 1];
         double[] original = new double[d + 1];
         double[] product = new double[d + 1];
@@ -536,7 +536,7 @@ public final class Fitter {
             double spread = Math.max(0, square[j] / weightSum - (intercept ? mean[j] * mean[j] : 0));
             // Jacobi on the Hessian's bound: coordinate j has curvature at most c s_j^2 + l2 (data plus
             // ridge); dividing by its square root makes every coordinate's bound c.
-            double curvature = spread + l2 / model.curvatureBound();
+            double curvature = spread + l2 / model.loss().curvatureBound(model.loss().defaultParameter());
             scale[j] = curvature > 0 ? Math.sqrt(curvature) : 1;
         }
         return new double[][] {intercept ? mean : null, scale};
@@ -617,7 +617,7 @@ public final class Fitter {
         return indices;
     }
 
-    private static LinearModel toModel(Problem problem, double[] classes, double[] parameters) {
+    private static LinearModel toModel(ModelKind model, Problem problem, double[] classes, double[] parameters) {
         int d = problem.features();
         double[][] weights = new double[problem.outputs()][];
         double[] intercepts = new double[problem.outputs()];
@@ -625,7 +625,7 @@ public final class Fitter {
             weights[c] = Arrays.copyOfRange(parameters, c * d, (c + 1) * d);
             intercepts[c] = parameters[problem.penalizedCount() + c];
         }
-        return new LinearModel(problem.model(), classes, weights, intercepts);
+        return new LinearModel(model, classes, weights, intercepts);
     }
 
     private static boolean allFinite(double[] values) {

@@ -1,7 +1,7 @@
 package dev.descent;
 
 import dev.descent.data.Dataset;
-import dev.descent.loss.Losses;
+import dev.descent.loss.Loss;
 
 import java.util.Arrays;
 
@@ -72,11 +72,11 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         double[][] probabilities = new double[z.length][];
         for (int i = 0; i < z.length; i++) {
             if (kind == ModelKind.LOGISTIC) {
-                double p = Losses.sigmoid(z[i][0]);
+                double p = Loss.sigmoid(z[i][0]);
                 probabilities[i] = new double[] {1 - p, p};
             } else {
                 probabilities[i] = new double[classes.length];
-                Losses.softmax(z[i], classes.length, 0, probabilities[i]);
+                Loss.softmax(z[i], classes.length, 0, probabilities[i]);
             }
         }
         return probabilities;

@@ -1,31 +1,29 @@
 package dev.descent;
 
-import dev.descent.loss.Losses;
+import dev.descent.loss.Loss;
+
 
 /**
  * What is being fitted. Each kind is a loss of the linear output z = x . w + b; its value and
- * its derivative with respect to z live in {@link Losses}.
+ * its derivative with respect to z live in the loss table, {@link Loss}.
  */
 public enum ModelKind {
-    /** loss = (z - y)^2; second derivative 2. */
-    LINEAR(2.0),
-    /** Binary cross-entropy with labels in {0, 1}; second derivative at most 1/4. */
-    LOGISTIC(0.25),
-    /** Multinomial cross-entropy over k classes; the Hessian of log-sum-exp is at most 1/2. */
-    SOFTMAX(0.5);
+    /** Least squares: {@link Loss#LINEAR}. */
+    LINEAR(Loss.LINEAR),
+    /** Binary classification: {@link Loss#LOGISTIC}, labels 0 and 1. */
+    LOGISTIC(Loss.LOGISTIC),
+    /** Classification over k classes: {@link Loss#SOFTMAX}. */
+    SOFTMAX(Loss.SOFTMAX);
 
-    private final double curvatureBound;
+    private final Loss loss;
 
-    ModelKind(double curvatureBound) {
-        this.curvatureBound = curvatureBound;
+    ModelKind(Loss loss) {
+        this.loss = loss;
     }
 
-    /**
-     * The c in L = c * sigma_max(X)^2 / n + l2: an upper bound of the loss's second derivative
-     * with respect to z, which turns the data's spectrum into the objective's smoothness constant.
-     */
-    public double curvatureBound() {
-        return curvatureBound;
+    /** The loss this model minimizes (its formulas, labels, link and kernel code live there). */
+    public Loss loss() {
+        return loss;
     }
 
     /** Parses "linear", "logistic" or "softmax" (any case). */

@@ -1,7 +1,7 @@
 package dev.descent;
 
 import dev.descent.data.Dataset;
-import dev.descent.loss.Losses;
+import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 
@@ -328,7 +328,7 @@ class FitterTest {
                 for (int j = 0; j < m; j++) {
                     z += row[j] * beta[j];
                 }
-                double p = Losses.sigmoid(z);
+                double p = Loss.sigmoid(z);
                 for (int a = 0; a < m; a++) {
                     for (int b = 0; b < m; b++) {
                         h[a][b] += p * (1 - p) * row[a] * row[b] / n;

@@ -1,7 +1,7 @@
 package dev.descent;
 
 import dev.descent.data.Dataset;
-import dev.descent.loss.Losses;
+import dev.descent.loss.Loss;
 
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -59,7 +59,7 @@ public final class TestData {
             }
             y[i] = switch (kind) {
                 case LINEAR -> (float) (z[0] + 0.1 * gaussian(random));
-                case LOGISTIC -> random.nextDouble() < Losses.sigmoid(2 * z[0]) ? 1 : 0;
+                case LOGISTIC -> random.nextDouble() < Loss.sigmoid(2 * z[0]) ? 1 : 0;
                 case SOFTMAX -> best;
             };
         }
@@ -70,6 +70,16 @@ public final class TestData {
             }
         }
         return Dataset.rowMajor(x, rows, columns, y);
+    }
+
+    /** {@link #random(ModelKind, int, int, int, long)} with labels that suit {@code loss}: regression targets, 0/1 or class indices. */
+    public static Dataset random(Loss loss, int rows, int columns, int classes, long seed) {
+        ModelKind labelsLike = switch (loss.labels()) {
+            case ANY_FINITE -> ModelKind.LINEAR;
+            case BINARY -> ModelKind.LOGISTIC;
+            case CLASS_INDEX -> ModelKind.SOFTMAX;
+        };
+        return random(labelsLike, rows, columns, classes, seed);
     }
 
     /** Sample weights in [0.1, 2.1). */

@@ -1,6 +1,7 @@
 package dev.descent.optim;
 
 import dev.descent.ModelKind;
+import dev.descent.loss.Loss;
 
 /**
  * What a backend optimizes, apart from the data:
@@ -10,8 +11,8 @@ import dev.descent.ModelKind;
  * (outputs, features) row-major, then one intercept per output. Intercepts are not penalized;
  * without an intercept they stay 0. For softmax the labels are class indices 0..outputs-1.
  *
- * @param model     the loss
- * @param outputs   1 for linear and logistic, k for softmax
+ * @param loss      the loss (see {@link Loss})
+ * @param outputs   1 for a one-output loss, k for softmax
  * @param features  d, the number of columns of X
  * @param intercept whether b is fitted
  * @param l2        ridge strength (in the gradient)
@@ -20,9 +21,17 @@ import dev.descent.ModelKind;
  * @param featureMean  the centre of each feature for the optimizer's change of variables, or null for 0
  *                     (only with an intercept); see {@link ParameterUpdate}
  * @param featureScale the scale of each feature for that change of variables, or null for 1
+ * @param lossParameter the loss's parameter (Huber's delta), NaN for losses without one
  */
-public record Problem(ModelKind model, int outputs, int features, boolean intercept, double l2, double l1,
-                      Optimizer optimizer, double[] featureMean, double[] featureScale) {
+public record Problem(Loss loss, int outputs, int features, boolean intercept, double l2, double l1,
+                      Optimizer optimizer, double[] featureMean, double[] featureScale, double lossParameter) {
+
+    /** A problem of a model's loss (with its default parameter). */
+    public Problem(ModelKind model, int outputs, int features, boolean intercept, double l2, double l1,
+                   Optimizer optimizer, double[] featureMean, double[] featureScale) {
+        this(model.loss(), outputs, features, intercept, l2, l1, optimizer, featureMean, featureScale,
+                model.loss().defaultParameter());
+    }
 
     /** A problem whose optimizer works in the original coordinates. */
     public Problem(ModelKind model, int outputs, int features, boolean intercept, double l2, double l1,
@@ -30,7 +39,16 @@ public record Problem(ModelKind model, int outputs, int features, boolean interc
         this(model, outputs, features, intercept, l2, l1, optimizer, null, null);
     }
 
+    /** A problem of any loss of the table, with its default parameter, in the original coordinates. */
+    public Problem(Loss loss, int outputs, int features, boolean intercept, double l2, double l1, Optimizer optimizer) {
+        this(loss, outputs, features, intercept, l2, l1, optimizer, null, null, loss.defaultParameter());
+    }
+
     public Problem {
+        if (loss.pointwise() && outputs != 1) {
+            throw new IllegalArgumentException(loss + " has one output, not " + outputs);
+        }
+        loss.checkParameter(lossParameter);
         if (featureMean != null && (featureMean.length != features || !intercept)) {
             throw new IllegalArgumentException("feature means need one value per feature and an intercept");
         }

@@ -5,7 +5,7 @@ import dev.descent.optim.Problem;
 
 
 import dev.descent.data.Dataset;
-import dev.descent.ModelKind;
+import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
@@ -50,7 +50,7 @@ class BackendAgreementTest {
         int[][] shapes = {{1, 1}, {1, 7}, {2, 1}, {37, 3}, {300, 17}, {1000, 64}, {257, 100}, {3001, 33},
             {130, 127}, {67, 128}, {400, 301}, {3, 40}, {129, 57}, {1, 50}, {8200, 260}};
         long seed = 1;
-        for (ModelKind kind : ModelKind.values()) {
+        for (Loss kind : Loss.values()) {
             for (int[] shape : shapes) {
                 for (int variant = 0; variant < 3; variant++) {
                     cases.add(Arguments.of(kind, shape[0], shape[1], variant, seed++));
@@ -61,13 +61,13 @@ class BackendAgreementTest {
     }
 
     /** variant 0: plain; 1: sample weights and l2; 2: l1, l2 and no intercept. */
-    private static Problem problem(ModelKind kind, int columns, int variant) {
-        int outputs = kind == ModelKind.SOFTMAX ? 3 : 1;
+    private static Problem problem(Loss kind, int columns, int variant) {
+        int outputs = kind.pointwise() ? 1 : 3;
         return new Problem(kind, outputs, columns, variant != 2, variant == 0 ? 0 : 0.05, variant == 2 ? 0.01 : 0,
-                Optimizer.of(OptimizerKind.ADAM));
+                Optimizer.of(OptimizerKind.ADAM), null, null, DeviceBackendCases.lossParameter(kind));
     }
 
-    private static Dataset data(ModelKind kind, int rows, int columns, int variant, long seed) {
+    private static Dataset data(Loss kind, int rows, int columns, int variant, long seed) {
         Dataset data = TestData.random(kind, rows, columns, 3, seed);
         return variant == 1 ? data.withSampleWeights(TestData.weights(rows, seed + 1000)) : data;
     }
@@ -86,7 +86,7 @@ class BackendAgreementTest {
 
     /** The reference and the cpu backend, each with the same case's data and problem uploaded. */
     private record Uploaded(Problem problem, Backend reference, Backend cpu) implements AutoCloseable {
-        static Uploaded of(ModelKind kind, int rows, int columns, int variant, long seed) {
+        static Uploaded of(Loss kind, int rows, int columns, int variant, long seed) {
             Problem problem = BackendAgreementTest.problem(kind, columns, variant);
             Dataset data = BackendAgreementTest.data(kind, rows, columns, variant, seed);
             Backend reference = new ReferenceBackend();
@@ -108,7 +108,7 @@ class BackendAgreementTest {
 
     @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
     @MethodSource("cases")
-    void objectiveAndGradientMatchReference(ModelKind kind, int rows, int columns, int variant, long seed) {
+    void objectiveAndGradientMatchReference(Loss kind, int rows, int columns, int variant, long seed) {
         try (Uploaded both = Uploaded.of(kind, rows, columns, variant, seed)) {
             Problem problem = both.problem();
             Backend reference = both.reference();
@@ -127,7 +127,7 @@ class BackendAgreementTest {
 
     @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
     @MethodSource("cases")
-    void miniBatchStepsMatchReference(ModelKind kind, int rows, int columns, int variant, long seed) {
+    void miniBatchStepsMatchReference(Loss kind, int rows, int columns, int variant, long seed) {
         int batch = Math.max(1, rows / 3);
         try (Uploaded both = Uploaded.of(kind, rows, columns, variant, seed)) {
             Problem problem = both.problem();
@@ -155,7 +155,7 @@ class BackendAgreementTest {
      */
     @ParameterizedTest(name = "{0} n={1} d={2} variant={3}")
     @MethodSource("cases")
-    void gramTimesMatchesReference(ModelKind kind, int rows, int columns, int variant, long seed) {
+    void gramTimesMatchesReference(Loss kind, int rows, int columns, int variant, long seed) {
         try (Uploaded both = Uploaded.of(kind, rows, columns, variant, seed)) {
             int size = columns + (both.problem().intercept() ? 1 : 0);
             double[] v = new double[size];

@@ -2,7 +2,7 @@ package dev.descent.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.descent.ModelKind;
+import dev.descent.loss.Loss;
 import dev.descent.TestData;
 import dev.descent.backend.reference.ReferenceBackend;
 import dev.descent.data.Dataset;
@@ -37,13 +37,13 @@ public final class DataTermSumsCases {
     }
 
     /**
-     * Every model kind x variant ({@link DeviceBackendCases#problem}: plain; weights, l2 and standardized
+     * Every loss of the table x variant ({@link DeviceBackendCases#problem}: plain; weights, l2 and standardized
      * coordinates; l1 without an intercept) x odd shape {rows, columns}, where the first half is
      * rows / 3 rows long (an uneven split).
      */
     public static Stream<Arguments> cases(int[][] shapes) {
         List<Arguments> cases = new ArrayList<>();
-        for (ModelKind kind : ModelKind.values()) {
+        for (Loss kind : Loss.values()) {
             for (int variant = 0; variant < 3; variant++) {
                 for (int[] shape : shapes) {
                     cases.add(Arguments.of(kind, variant, shape[0], shape[1]));
@@ -54,7 +54,7 @@ public final class DataTermSumsCases {
     }
 
     /** The halves' sums, added, against the whole's, and the whole's against the reference's. */
-    public static void halvesAddUpToTheWhole(Supplier<Backend> device, ModelKind kind, int variant, int rows, int columns) {
+    public static void halvesAddUpToTheWhole(Supplier<Backend> device, Loss kind, int variant, int rows, int columns) {
         long seed = rows * 7919L + columns * 31L + variant;
         Dataset data = data(kind, variant, rows, columns, seed);
         Problem problem = DeviceBackendCases.problem(kind, OptimizerKind.GD, columns, variant);
@@ -69,7 +69,7 @@ public final class DataTermSumsCases {
     }
 
     /** The sums over a mini-batch of the epoch's permutation against the reference's over the same rows. */
-    public static void batchSumsMatchTheReference(Supplier<Backend> device, ModelKind kind, int variant, int rows,
+    public static void batchSumsMatchTheReference(Supplier<Backend> device, Loss kind, int variant, int rows,
                                                   int columns) {
         long seed = rows * 131L + columns + variant;
         Dataset data = data(kind, variant, rows, columns, seed);
@@ -91,7 +91,7 @@ public final class DataTermSumsCases {
         }
     }
 
-    private static Dataset data(ModelKind kind, int variant, int rows, int columns, long seed) {
+    private static Dataset data(Loss kind, int variant, int rows, int columns, long seed) {
         Dataset data = TestData.random(kind, rows, columns, 3, seed);
         return variant == 1 ? data.withSampleWeights(TestData.weights(rows, seed)) : data;
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.descent.ModelKind;
 import dev.descent.backend.cpu.CpuBackend;
+import dev.descent.loss.Loss;
 import dev.descent.backend.reference.ReferenceBackend;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Objective;
@@ -29,19 +30,19 @@ class DataTermSumsTest {
 
     @ParameterizedTest(name = "reference {0} variant={1} {2}x{3}")
     @MethodSource("cases")
-    void referenceHalvesAddUpToTheWhole(ModelKind kind, int variant, int rows, int columns) {
+    void referenceHalvesAddUpToTheWhole(Loss kind, int variant, int rows, int columns) {
         DataTermSumsCases.halvesAddUpToTheWhole(ReferenceBackend::new, kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "cpu {0} variant={1} {2}x{3}")
     @MethodSource("cases")
-    void cpuHalvesAddUpToTheWhole(ModelKind kind, int variant, int rows, int columns) {
+    void cpuHalvesAddUpToTheWhole(Loss kind, int variant, int rows, int columns) {
         DataTermSumsCases.halvesAddUpToTheWhole(() -> new CpuBackend(2), kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "cpu {0} variant={1} {2}x{3}")
     @MethodSource("cases")
-    void cpuBatchSumsMatchTheReference(ModelKind kind, int variant, int rows, int columns) {
+    void cpuBatchSumsMatchTheReference(Loss kind, int variant, int rows, int columns) {
         DataTermSumsCases.batchSumsMatchTheReference(() -> new CpuBackend(2), kind, variant, rows, columns);
     }
 

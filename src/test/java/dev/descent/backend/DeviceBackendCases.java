@@ -12,6 +12,7 @@ import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
+import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
@@ -25,7 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The checks every float32 device backend (OpenCL, CUDA) passes against the reference: one step
- * sequence per loss x optimizer x batching x variant, and objective, gradient and X^T X v on odd
+ * sequence per loss of the table x optimizer x batching x variant, and objective, gradient and X^T X v on odd
  * shapes. Each backend's test class supplies its cases' shapes and a way to open the backend.
  */
 public final class DeviceBackendCases {
@@ -45,7 +46,7 @@ public final class DeviceBackendCases {
     public static Stream<Arguments> everyCombination() {
         List<Arguments> cases = new ArrayList<>();
         long seed = 100;
-        for (ModelKind kind : ModelKind.values()) {
+        for (Loss kind : Loss.values()) {
             for (OptimizerKind optimizer : OptimizerKind.values()) {
                 for (boolean miniBatch : new boolean[] {false, true}) {
                     for (int variant = 0; variant < 3; variant++) {
@@ -57,10 +58,10 @@ public final class DeviceBackendCases {
         return cases.stream();
     }
 
-    /** Every model kind on every shape {rows, columns}. */
+    /** Every loss of the table on every shape {rows, columns}. */
     public static Stream<Arguments> shapes(int[][] shapes) {
         List<Arguments> cases = new ArrayList<>();
-        for (ModelKind kind : ModelKind.values()) {
+        for (Loss kind : Loss.values()) {
             for (int[] shape : shapes) {
                 cases.add(Arguments.of(kind, shape[0], shape[1]));
             }
@@ -70,7 +71,12 @@ public final class DeviceBackendCases {
 
     /** variant 0: plain; 1: sample weights, l2 and standardized coordinates; 2: l1, l2, no intercept. */
     public static Problem problem(ModelKind kind, OptimizerKind optimizer, int columns, int variant) {
-        int outputs = kind == ModelKind.SOFTMAX ? 3 : 1;
+        return problem(kind.loss(), optimizer, columns, variant);
+    }
+
+    /** {@link #problem(ModelKind, OptimizerKind, int, int)} for any loss of the table, with {@link #lossParameter}. */
+    public static Problem problem(Loss kind, OptimizerKind optimizer, int columns, int variant) {
+        int outputs = kind.pointwise() ? 1 : 3;
         double[] mean = null;
         double[] scale = null;
         if (variant == 1) {
@@ -82,7 +88,12 @@ public final class DeviceBackendCases {
             }
         }
         return new Problem(kind, outputs, columns, variant != 2, variant == 0 ? 0 : 0.05, variant == 2 ? 0.01 : 0,
-                Optimizer.of(optimizer), mean, scale);
+                Optimizer.of(optimizer), mean, scale, lossParameter(kind));
+    }
+
+    /** Huber's delta at 0.5, so that the random start's residuals fall on both sides of it; other losses' defaults. */
+    public static double lossParameter(Loss loss) {
+        return loss == Loss.HUBER ? 0.5 : loss.defaultParameter();
     }
 
     /** A seeded random starting point (intercepts 0 without an intercept). */
@@ -99,7 +110,7 @@ public final class DeviceBackendCases {
      * {@link #STEPS} steps (batches of 50 for mini-batch, from the epoch's permutation) on the device
      * and on the reference: the objective after each step, then the gradient norm and the parameters.
      */
-    public static void stepsMatchTheReference(Supplier<Backend> device, ModelKind kind, OptimizerKind optimizer,
+    public static void stepsMatchTheReference(Supplier<Backend> device, Loss kind, OptimizerKind optimizer,
                                               boolean miniBatch, int variant, long seed, int rows, int columns) {
         Dataset data = TestData.random(kind, rows, columns, 3, seed);
         if (variant == 1) {
@@ -128,11 +139,11 @@ public final class DeviceBackendCases {
     }
 
     /** evaluate (objective and gradient) and gramTimes at a random point, with l2 and an intercept. */
-    public static void objectiveGradientAndGramMatchTheReference(Supplier<Backend> device, ModelKind kind, int rows,
+    public static void objectiveGradientAndGramMatchTheReference(Supplier<Backend> device, Loss kind, int rows,
                                                                  int columns) {
         Dataset data = TestData.random(kind, rows, columns, 3, rows * 31L + columns);
-        Problem problem = new Problem(kind, kind == ModelKind.SOFTMAX ? 3 : 1, columns, true, 0.01, 0,
-                Optimizer.of(OptimizerKind.GD));
+        Problem problem = new Problem(kind, kind.pointwise() ? 1 : 3, columns, true, 0.01, 0, Optimizer.of(OptimizerKind.GD),
+                null, null, lossParameter(kind));
         try (Backend reference = new ReferenceBackend(); Backend tested = device.get()) {
             reference.upload(data, problem);
             tested.upload(data, problem);

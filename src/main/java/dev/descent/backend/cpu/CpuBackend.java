@@ -1,7 +1,7 @@
 package dev.descent.backend.cpu;
 
 import dev.descent.data.Dataset;
-import dev.descent.loss.Losses;
+import dev.descent.loss.Loss;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
@@ -160,11 +160,11 @@ public final class CpuBackend implements Backend {
     private static final int LINE_SLACK_FLOATS = 16;
     private static final int LINE_SLACK_DOUBLES = 8;
 
-    private static final int LOSS_LINEAR = 0;
-    private static final int LOSS_LOGISTIC = 1;
-    private static final int LOSS_SOFTMAX = 2;
+    /** The loss table's codes of the losses with kernels of their own here; any other one-output loss takes the general path. */
+    private static final int LOSS_LINEAR = Loss.LINEAR.kernelCode();
+    private static final int LOSS_LOGISTIC = Loss.LOGISTIC.kernelCode();
     /** Not a loss: r = z, used by {@link #gramTimes} to compute X^T S X v with the same pass. */
-    private static final int PASS_GRAM = 3;
+    private static final int PASS_GRAM = Loss.GRAM_PASS_CODE;
 
     private final int threads;
     private final WorkerPool pool;
@@ -206,6 +206,7 @@ public final class CpuBackend implements Backend {
 
     // The current pass: written by the calling thread before the pool publishes it (volatile write).
     private int lossCode;
+    private double lossParameter;
     private int passCode;
     private int passOutputs;
     private float[] passWeights;
@@ -310,11 +311,8 @@ public final class CpuBackend implements Backend {
         this.interceptScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
         this.laneScratch = new float[threads][RESIDUAL_SUM_AT + LANES + LINE_SLACK_FLOATS];
         this.laneRows = new int[threads][LANE_GROUP + LINE_SLACK_FLOATS];
-        lossCode = switch (problemToSolve.model()) {
-            case LINEAR -> LOSS_LINEAR;
-            case LOGISTIC -> LOSS_LOGISTIC;
-            case SOFTMAX -> LOSS_SOFTMAX;
-        };
+        lossCode = problemToSolve.loss().kernelCode();
+        lossParameter = problemToSolve.lossParameter();
     }
 
     @Override
@@ -462,8 +460,11 @@ public final class CpuBackend implements Backend {
     /** The block kernel for the pass: by outputs, row width and loss (each kernel's comment says why). */
     private void runBlock(int worker, int blockIndex) {
         boolean logistic = passCode == LOSS_LOGISTIC;
+        boolean ownKernels = logistic || passCode == LOSS_LINEAR || passCode == PASS_GRAM;
         if (passOutputs != 1) {
             block(worker, blockIndex);
+        } else if (!ownKernels) {
+            singleOutputBlock(worker, blockIndex);
         } else if (narrow(passOutputs)) {
             if (logistic) {
                 narrowLogisticBlock(worker, blockIndex);
@@ -516,10 +517,10 @@ public final class CpuBackend implements Backend {
                 int o2 = i2 * d;
                 int o3 = i3 * d;
                 dot4(x, o0, o1, o2, o3, w, d, loss);
-                double c0 = weighted(code, loss[0] + bias, i0, labels, s, loss, 0);
-                double c1 = weighted(code, loss[1] + bias, i1, labels, s, loss, 1);
-                double c2 = weighted(code, loss[2] + bias, i2, labels, s, loss, 2);
-                double c3 = weighted(code, loss[3] + bias, i3, labels, s, loss, 3);
+                double c0 = weighted(code, lossParameter, loss[0] + bias, i0, labels, s, loss, 0);
+                double c1 = weighted(code, lossParameter, loss[1] + bias, i1, labels, s, loss, 1);
+                double c2 = weighted(code, lossParameter, loss[2] + bias, i2, labels, s, loss, 2);
+                double c3 = weighted(code, lossParameter, loss[3] + bias, i3, labels, s, loss, 3);
                 lossSum += loss[0] + loss[1] + loss[2] + loss[3];
                 interceptSum += c0 + c1 + c2 + c3;
                 axpy4(acc, x, o0, o1, o2, o3, (float) c0, (float) c1, (float) c2, (float) c3, d);
@@ -903,7 +904,7 @@ public final class CpuBackend implements Backend {
      */
     private double arrayRow(int code, int row, float[] w, double bias, float[] acc, double[] loss) {
         int offset = row * features;
-        double c = weighted(code, dot(x, offset, w, 0, features) + bias, row, y, sampleWeights, loss, 0);
+        double c = weighted(code, lossParameter, dot(x, offset, w, 0, features) + bias, row, y, sampleWeights, loss, 0);
         axpy(acc, 0, x, offset, (float) c, features);
         return c;
     }
@@ -927,7 +928,8 @@ public final class CpuBackend implements Backend {
      * uses one exp for both: with e = exp(-|z|), softplus(z) = max(z, 0) + log1p(e) and
      * sigmoid(z) = 1 / (1 + e) or e / (1 + e).
      */
-    static double weighted(int code, double z, int row, float[] labels, float[] s, double[] lossOut, int slot) {
+    static double weighted(int code, double parameter, double z, int row, float[] labels, float[] s, double[] lossOut,
+                           int slot) {
         double sampleWeight = s == null ? 1.0 : s[row];
         double residual;
         double loss;
@@ -940,9 +942,13 @@ public final class CpuBackend implements Backend {
             double e = Math.exp(-Math.abs(z));
             loss = Math.max(z, 0) + log1pSmall(e) - label * z;
             residual = (z >= 0 ? 1 / (1 + e) : e / (1 + e)) - label;
-        } else {
+        } else if (code == PASS_GRAM) {
             loss = 0;
             residual = z;
+        } else {
+            Loss general = Loss.ofKernelCode(code);
+            loss = general.value(z, labels[row], parameter);
+            residual = general.derivative(z, labels[row], parameter);
         }
         lossOut[slot] = sampleWeight * loss;
         return sampleWeight * residual;
@@ -1142,7 +1148,7 @@ public final class CpuBackend implements Backend {
                 }
                 double sampleWeight = sampleWeights == null ? 1.0 : sampleWeights[i];
                 int labelIndex = (int) y[i];
-                double loss = Losses.softmax(z, k, labelIndex, residuals);
+                double loss = Loss.softmax(z, k, labelIndex, residuals);
                 residuals[labelIndex] -= 1;
                 lossSum += sampleWeight * loss;
                 for (int c = 0; c < k; c++) {

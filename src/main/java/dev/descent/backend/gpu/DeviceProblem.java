@@ -1,6 +1,7 @@
 package dev.descent.backend.gpu;
 
 import dev.descent.backend.Backend;
+import dev.descent.loss.Loss;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.ParameterUpdate;
 import dev.descent.optim.Problem;
@@ -29,7 +30,7 @@ public record DeviceProblem(Problem problem, float[] mean, float[] inverseScale,
                             double[] scale) {
 
     /** The kernels' loss kind for the power iteration (descent_math.h DESCENT_GRAM): r = s (x . v), no loss. */
-    public static final int GRAM_LOSS_KIND = 3;
+    public static final int GRAM_LOSS_KIND = Loss.GRAM_PASS_CODE;
 
     public static DeviceProblem of(Problem problem) {
         int d = problem.features();
@@ -48,9 +49,14 @@ public record DeviceProblem(Problem problem, float[] mean, float[] inverseScale,
         return new DeviceProblem(problem, mean, inverse, l2, l1, scale);
     }
 
-    /** The kernels' loss kind (descent_math.h): ModelKind's order. */
+    /** The kernels' loss kind (descent_math.h), from the loss table. */
     public int lossKind() {
-        return problem.model().ordinal();
+        return problem.loss().kernelCode();
+    }
+
+    /** The loss's parameter as the kernels take it (0 for losses without one). */
+    public float lossParameter() {
+        return Double.isNaN(problem.lossParameter()) ? 0f : (float) problem.lossParameter();
     }
 
     /** Parameters in original coordinates to the device's float standardized ones. */

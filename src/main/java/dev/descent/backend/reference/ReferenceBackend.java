@@ -9,7 +9,7 @@ import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 
 import dev.descent.data.Dataset;
-import dev.descent.loss.Losses;
+import dev.descent.loss.Loss;
 
 /**
  * The oracle: plain scalar loops in double precision, one row at a time, written to be read.
@@ -23,7 +23,7 @@ import dev.descent.loss.Losses;
  * <pre>
  *   df/dw_cj = (1/S') sum_i s_i r_ic x_ij + l2 w_cj,   df/db_c = (1/S') sum_i s_i r_ic,
  * </pre>
- * where r_ic = dloss/dz_ic is given by {@link Losses}.
+ * where r_ic = dloss/dz_ic is given by the loss table, {@link Loss}.
  */
 public final class ReferenceBackend implements Backend {
     private Dataset data;
@@ -175,23 +175,16 @@ public final class ReferenceBackend implements Backend {
             double sampleWeight = s == null ? 1.0 : s[i];
             double label = y[i];
             double loss;
-            switch (problem.model()) {
-                case LINEAR -> {
-                    loss = Losses.squaredError(z[0], label);
-                    r[0] = Losses.squaredErrorDerivative(z[0], label);
+            Loss lossFunction = problem.loss();
+            if (lossFunction.pointwise()) {
+                loss = lossFunction.value(z[0], label, problem.lossParameter());
+                r[0] = lossFunction.derivative(z[0], label, problem.lossParameter());
+            } else {
+                int labelIndex = (int) label;
+                loss = Loss.softmax(z, k, labelIndex, probabilities);
+                for (int c = 0; c < k; c++) {
+                    r[c] = probabilities[c] - (c == labelIndex ? 1 : 0);
                 }
-                case LOGISTIC -> {
-                    loss = Losses.logistic(z[0], label);
-                    r[0] = Losses.logisticDerivative(z[0], label);
-                }
-                case SOFTMAX -> {
-                    int labelIndex = (int) label;
-                    loss = Losses.softmax(z, k, labelIndex, probabilities);
-                    for (int c = 0; c < k; c++) {
-                        r[c] = probabilities[c] - (c == labelIndex ? 1 : 0);
-                    }
-                }
-                default -> throw new IllegalStateException("unhandled model " + problem.model());
             }
             weightTotal += sampleWeight;
             lossSum += sampleWeight * loss;

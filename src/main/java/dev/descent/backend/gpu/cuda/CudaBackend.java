@@ -528,7 +528,7 @@ public final class CudaBackend implements Backend, Instrumentation {
         args.putFloat(at + 28, (float) biasTwo);
         args.putFloat(at + 32, (float) inverseWeightSum);
         args.putFloat(at + 36, (float) batchRows);
-        args.putInt(at + 40, 0);
+        args.putFloat(at + 40, deviceProblem.lossParameter());
         args.putInt(at + 44, 0);
     }
 
@@ -629,7 +629,7 @@ public final class CudaBackend implements Backend, Instrumentation {
                 outputs1, 1);
         JCudaDriver.cuLaunchKernel(baselineResidual, baselineBlocks, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
                 Pointer.to(outputs1), Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(offset),
-                ints(rows), ints(deviceProblem.lossKind()), Pointer.to(blockLoss), Pointer.to(blockResidual)), null);
+                ints(rows), ints(deviceProblem.lossKind()), floats(deviceProblem.lossParameter()), Pointer.to(blockLoss), Pointer.to(blockResidual)), null);
         JCublas2.cublasSgemv(cublas, cublasOperation.CUBLAS_OP_N, features, rows, one, x, features, outputs1, 1, zero,
                 rawGradient, 1);
         JCudaDriver.cuLaunchKernel(baselineSums, 1, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(

@@ -397,7 +397,9 @@ public final class OpenClBackend implements Backend, Instrumentation {
         arg = memory(fused, arg, x, y, sampleWeights);
         arg = ints(fused, arg, hasWeights ? 1 : 0);
         arg = memory(fused, arg, centre, inverse, params);
-        arg = ints(fused, arg, rows, features, k, kind, shuffled ? 1 : 0);
+        arg = ints(fused, arg, rows, features, k, kind);
+        arg = floats(fused, arg, deviceProblem.lossParameter());
+        arg = ints(fused, arg, shuffled ? 1 : 0);
         CL.clSetKernelArg(fused, arg++, Sizeof.cl_long, Pointer.to(new long[] {key}));
         arg = ints(fused, arg, start, size, rowsPerGroup);
         arg = memory(fused, arg, partial, partialLoss);

@@ -9,6 +9,7 @@ import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
+import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
@@ -70,7 +71,7 @@ class CudaBackendTest {
 
     @ParameterizedTest(name = "{0} {1} miniBatch={2} variant={3}")
     @MethodSource("everyCombination")
-    void stepsMatchTheReference(ModelKind kind, OptimizerKind optimizer, boolean miniBatch, int variant, long seed) {
+    void stepsMatchTheReference(Loss kind, OptimizerKind optimizer, boolean miniBatch, int variant, long seed) {
         requireCuda();
         DeviceBackendCases.stepsMatchTheReference(CudaBackendTest::open, kind, optimizer, miniBatch, variant, seed, 257, 33);
     }
@@ -91,21 +92,21 @@ class CudaBackendTest {
 
     @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
     @MethodSource("dataTermCases")
-    void dataTermSumsOfHalvesAddUpToTheWhole(ModelKind kind, int variant, int rows, int columns) {
+    void dataTermSumsOfHalvesAddUpToTheWhole(Loss kind, int variant, int rows, int columns) {
         requireCuda();
         DataTermSumsCases.halvesAddUpToTheWhole(CudaBackendTest::open, kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
     @MethodSource("dataTermCases")
-    void dataTermSumsOfABatchMatchTheReference(ModelKind kind, int variant, int rows, int columns) {
+    void dataTermSumsOfABatchMatchTheReference(Loss kind, int variant, int rows, int columns) {
         requireCuda();
         DataTermSumsCases.batchSumsMatchTheReference(CudaBackendTest::open, kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "{0} n={1} d={2}")
     @MethodSource("oddShapes")
-    void objectiveGradientAndGramMatchTheReferenceOnOddShapes(ModelKind kind, int rows, int columns) {
+    void objectiveGradientAndGramMatchTheReferenceOnOddShapes(Loss kind, int rows, int columns) {
         requireCuda();
         DeviceBackendCases.objectiveGradientAndGramMatchTheReference(CudaBackendTest::open, kind, rows, columns);
     }
@@ -151,7 +152,7 @@ class CudaBackendTest {
     /** The cublas baseline (two cuBLAS GEMV per step) against the reference, where cuBLAS 12 can be loaded. */
     @ParameterizedTest(name = "{0} {1} variant={2}")
     @MethodSource("baselineCases")
-    void theCublasBaselineMatchesTheReference(ModelKind kind, OptimizerKind optimizer, int variant) {
+    void theCublasBaselineMatchesTheReference(Loss kind, OptimizerKind optimizer, int variant) {
         requireCuda();
         String reason = CudaDevices.cublasUnavailableReason();
         assumeTrue(reason == null, () -> "cublas baseline unavailable: " + reason);
@@ -160,7 +161,7 @@ class CudaBackendTest {
     }
 
     static Stream<Arguments> baselineCases() {
-        return DeviceBackendCases.everyCombination().filter(a -> a.get()[0] != ModelKind.SOFTMAX && a.get()[2] == Boolean.FALSE)
+        return DeviceBackendCases.everyCombination().filter(a -> a.get()[0] != Loss.SOFTMAX && a.get()[2] == Boolean.FALSE)
                 .map(a -> Arguments.of(a.get()[0], a.get()[1], a.get()[3]));
     }
 

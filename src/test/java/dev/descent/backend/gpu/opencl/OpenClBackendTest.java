@@ -9,6 +9,7 @@ import dev.descent.data.Dataset;
 import dev.descent.DescentException;
 import dev.descent.InvalidInputException;
 import dev.descent.ModelKind;
+import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
@@ -60,7 +61,7 @@ class OpenClBackendTest {
 
     @ParameterizedTest(name = "{0} {1} miniBatch={2} variant={3}")
     @MethodSource("everyCombination")
-    void stepsMatchTheReference(ModelKind kind, OptimizerKind optimizer, boolean miniBatch, int variant, long seed) {
+    void stepsMatchTheReference(Loss kind, OptimizerKind optimizer, boolean miniBatch, int variant, long seed) {
         requireOpenCl();
         DeviceBackendCases.stepsMatchTheReference(OpenClBackendTest::open, kind, optimizer, miniBatch, variant, seed, 257, 33);
     }
@@ -75,21 +76,21 @@ class OpenClBackendTest {
 
     @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
     @MethodSource("dataTermCases")
-    void dataTermSumsOfHalvesAddUpToTheWhole(ModelKind kind, int variant, int rows, int columns) {
+    void dataTermSumsOfHalvesAddUpToTheWhole(Loss kind, int variant, int rows, int columns) {
         requireOpenCl();
         DataTermSumsCases.halvesAddUpToTheWhole(OpenClBackendTest::open, kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
     @MethodSource("dataTermCases")
-    void dataTermSumsOfABatchMatchTheReference(ModelKind kind, int variant, int rows, int columns) {
+    void dataTermSumsOfABatchMatchTheReference(Loss kind, int variant, int rows, int columns) {
         requireOpenCl();
         DataTermSumsCases.batchSumsMatchTheReference(OpenClBackendTest::open, kind, variant, rows, columns);
     }
 
     @ParameterizedTest(name = "{0} n={1} d={2}")
     @MethodSource("oddShapes")
-    void objectiveGradientAndGramMatchTheReferenceOnOddShapes(ModelKind kind, int rows, int columns) {
+    void objectiveGradientAndGramMatchTheReferenceOnOddShapes(Loss kind, int rows, int columns) {
         requireOpenCl();
         DeviceBackendCases.objectiveGradientAndGramMatchTheReference(OpenClBackendTest::open, kind, rows, columns);
     }

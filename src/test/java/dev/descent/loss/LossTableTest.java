@@ -1,0 +1,129 @@
+package dev.descent.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.optim.OptimizerKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The loss table against itself and against the kernels' header: every code in the table is the
+ * {@code DESCENT_<NAME>} of descent_math.h (and so of the kernels that dispatch on it), every one-output
+ * loss has its function pair there and its line in the dispatch, and each derivative is the derivative
+ * of its value. This is the build's check that the numberings cannot drift apart.
+ */
+class LossTableTest {
+    /** Central differences with step 1e-5 on smooth double functions: error ~1e-10, so 1e-6 is loose. */
+    static final double DERIVATIVE_TOLERANCE = 1e-6;
+    static final double STEP = 1e-5;
+
+    static String header() throws IOException {
+        try (InputStream in = LossTableTest.class.getResourceAsStream("/kernels/descent_math.h")) {
+            if (in == null) {
+                throw new AssertionError("kernels/descent_math.h is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+    }
+
+    static Map<String, Integer> defines(String header) {
+        Map<String, Integer> defines = new HashMap<>();
+        Matcher m = Pattern.compile("(?m)^#define DESCENT_([A-Z0-9_]+) (\\d+)\\s*$").matcher(header);
+        while (m.find()) {
+            defines.put(m.group(1), Integer.parseInt(m.group(2)));
+        }
+        return defines;
+    }
+
+    @Test
+    void everyKernelCodeIsTheHeadersDefine() throws IOException {
+        Map<String, Integer> defines = defines(header());
+        for (Loss loss : Loss.values()) {
+            String name = loss.name();
+            assertTrue(defines.containsKey(name), "descent_math.h has no #define DESCENT_" + name);
+            assertEquals(loss.kernelCode(), defines.get(name), "DESCENT_" + name + " against Loss." + name + ".kernelCode()");
+        }
+        assertEquals(Loss.GRAM_PASS_CODE, defines.get("GRAM"), "DESCENT_GRAM against Loss.GRAM_PASS_CODE");
+    }
+
+    @Test
+    void everyOptimizerCodeIsTheHeadersDefine() throws IOException {
+        Map<String, Integer> defines = defines(header());
+        for (OptimizerKind kind : OptimizerKind.values()) {
+            String name = kind.name();
+            assertEquals(kind.ordinal(), defines.get(name), "DESCENT_" + name + " against OptimizerKind." + name);
+        }
+    }
+
+    @Test
+    void everyOneOutputLossHasItsKernelFunctionsAndDispatch() throws IOException {
+        String header = header();
+        for (Loss loss : Loss.values()) {
+            if (!loss.pointwise()) {
+                continue;
+            }
+            String lower = loss.name().toLowerCase(Locale.ROOT);
+            assertTrue(header.contains("descent_" + lower + "_loss("), "descent_math.h lacks descent_" + lower + "_loss");
+            assertTrue(header.contains("descent_" + lower + "_residual("), "descent_math.h lacks descent_" + lower + "_residual");
+            assertTrue(header.contains("loss_kind == DESCENT_" + loss.name()),
+                    "descent_weighted_residual does not dispatch on DESCENT_" + loss.name());
+        }
+    }
+
+    @Test
+    void codesAreDistinctAndFoundBack() {
+        for (Loss loss : Loss.values()) {
+            assertEquals(loss, Loss.ofKernelCode(loss.kernelCode()));
+        }
+        assertThrows(IllegalArgumentException.class, () -> Loss.ofKernelCode(Loss.GRAM_PASS_CODE));
+        assertThrows(IllegalArgumentException.class, () -> Loss.ofKernelCode(-1));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Loss.class, mode = EnumSource.Mode.EXCLUDE, names = "SOFTMAX")
+    void derivativeIsTheDerivativeOfTheValueAndCurvatureIsBounded(Loss loss) {
+        double parameter = loss == Loss.HUBER ? 0.7 : loss.defaultParameter();
+        SplittableRandom random = new SplittableRandom(loss.ordinal());
+        for (int trial = 0; trial < 200; trial++) {
+            double z = random.nextDouble(-6, 6);
+            double y = loss.labels() == Loss.Labels.BINARY ? random.nextInt(2) : random.nextDouble(-3, 3);
+            double numeric = (loss.value(z + STEP, y, parameter) - loss.value(z - STEP, y, parameter)) / (2 * STEP);
+            // Huber's derivative has kinks at |z - y| = delta: skip points next to them
+            if (loss == Loss.HUBER && Math.abs(Math.abs(z - y) - parameter) < 10 * STEP) {
+                continue;
+            }
+            assertEquals(numeric, loss.derivative(z, y, parameter), DERIVATIVE_TOLERANCE, loss + " at z=" + z + ", y=" + y);
+            double slope = (loss.derivative(z + 1e-3, y, parameter) - loss.derivative(z - 1e-3, y, parameter)) / 2e-3;
+            assertTrue(slope <= loss.curvatureBound(parameter) + 1e-9, loss + ": curvature " + slope + " above its bound");
+        }
+    }
+
+    @Test
+    void huberByHand() {
+        // delta 1: |e| = 0.5 is inside (0.125, slope 0.5); e = -3 is outside (1 * (3 - 0.5) = 2.5, slope -1)
+        assertEquals(0.125, Loss.HUBER.value(1.5, 1.0, 1.0), 0.0);
+        assertEquals(0.5, Loss.HUBER.derivative(1.5, 1.0, 1.0), 0.0);
+        assertEquals(2.5, Loss.HUBER.value(-1.0, 2.0, 1.0), 0.0);
+        assertEquals(-1.0, Loss.HUBER.derivative(-1.0, 2.0, 1.0), 0.0);
+    }
+
+    @Test
+    void aParameterTheLossCannotTakeIsRefused() {
+        for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Loss.HUBER.checkParameter(bad));
+            assertTrue(e.getMessage().contains("delta"), e.getMessage());
+        }
+    }
+}
