@@ -2,7 +2,6 @@ package dev.descent;
 
 import dev.descent.data.Dataset;
 import dev.descent.optim.Optimizer;
-
 import java.util.Locale;
 
 /**

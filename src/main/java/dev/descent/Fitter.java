@@ -1,11 +1,10 @@
 package dev.descent;
 
+import dev.descent.backend.Backend;
+import dev.descent.backend.Backends;
 import dev.descent.data.Dataset;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
-
-import dev.descent.backend.Backend;
-import dev.descent.backend.Backends;
 import dev.descent.optim.ParameterUpdate;
 import dev.descent.optim.Problem;
 import java.util.Arrays;

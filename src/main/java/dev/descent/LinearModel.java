@@ -2,7 +2,6 @@ package dev.descent;
 
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
-
 import java.util.Arrays;
 
 /**

@@ -1,14 +1,13 @@
 package dev.descent;
 
-import dev.descent.data.Dataset;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerKind;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.cli.Main;
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
 package dev.descent;
 
-import dev.descent.data.Dataset;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -13,6 +11,7 @@ import dev.descent.backend.Agreement;
 import dev.descent.backend.Availability;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
+import dev.descent.data.Dataset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,14 +1,13 @@
 package dev.descent;
 
-import dev.descent.data.Dataset;
-import dev.descent.loss.Loss;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerKind;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.data.Dataset;
+import dev.descent.loss.Loss;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;

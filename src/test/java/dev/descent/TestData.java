@@ -2,7 +2,6 @@ package dev.descent;
 
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
-
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;

@@ -1,11 +1,10 @@
 package dev.descent.backend;
 
-import dev.descent.backend.reference.ReferenceBackend;
-
 import dev.descent.InvalidInputException;
 import dev.descent.backend.cpu.CpuBackend;
 import dev.descent.backend.gpu.cuda.CudaBackend;
 import dev.descent.backend.gpu.opencl.OpenClBackend;
+import dev.descent.backend.reference.ReferenceBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

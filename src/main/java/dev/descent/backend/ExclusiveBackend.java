@@ -1,9 +1,8 @@
 package dev.descent.backend;
 
+import dev.descent.data.Dataset;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
-
-import dev.descent.data.Dataset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;

@@ -1,5 +1,7 @@
 /**
- * The backend contract ({@link dev.descent.backend.Backend}), the problem it solves, the shared update
- * rules and row permutation, the double-precision reference backend, and the one place a backend is chosen.
+ * The backend contract ({@link dev.descent.backend.Backend}: lifecycle, {@link dev.descent.backend.DataPasses},
+ * {@link dev.descent.backend.FusedSteps}; {@link dev.descent.backend.Instrumentation} for the benchmark),
+ * the mini-batch row order every backend shares, and the one place a backend is chosen
+ * ({@link dev.descent.backend.Backends}). Implementations live in the sub-packages.
  */
 package dev.descent.backend;

@@ -4,19 +4,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.descent.data.Dataset;
 import dev.descent.InvalidInputException;
 import dev.descent.ModelKind;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerKind;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
-import dev.descent.backend.Instrumentation;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
-import dev.descent.optim.Problem;
+import dev.descent.backend.Instrumentation;
 import dev.descent.backend.cpu.StreamingRead;
+import dev.descent.data.Dataset;
 import dev.descent.io.AtomicFiles;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.Problem;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -32,9 +32,9 @@ import java.util.concurrent.Callable;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code descent bench}: the step time of each backend on generated data, against the memory read

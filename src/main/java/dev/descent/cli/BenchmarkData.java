@@ -1,8 +1,8 @@
 package dev.descent.cli;
 
-import dev.descent.data.Dataset;
 import dev.descent.InvalidInputException;
 import dev.descent.ModelKind;
+import dev.descent.data.Dataset;
 import java.util.Locale;
 import java.util.SplittableRandom;
 

@@ -1,23 +1,23 @@
 package dev.descent.cli;
 
-import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.Metrics;
 import dev.descent.ModelKind;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerKind;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Fits three models on data it generates (no files needed) and times a step on every available

@@ -5,8 +5,8 @@ import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Lists every backend this build knows: available or not, and why not. */
 @Command(name = "devices", mixinStandardHelpOptions = true,

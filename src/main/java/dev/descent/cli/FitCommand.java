@@ -6,10 +6,10 @@ import dev.descent.Fitter;
 import dev.descent.InvalidInputException;
 import dev.descent.Metrics;
 import dev.descent.ModelKind;
-import dev.descent.optim.OptimizerKind;
 import dev.descent.data.DataFile;
-import dev.descent.io.ModelFile;
 import dev.descent.data.Standardization;
+import dev.descent.io.ModelFile;
+import dev.descent.optim.OptimizerKind;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,9 +18,9 @@ import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code descent fit}: reads a data file, fits, writes the model (atomically), summarizes. */
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,

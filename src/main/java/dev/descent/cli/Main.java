@@ -3,8 +3,8 @@ package dev.descent.cli;
 import dev.descent.DescentException;
 import dev.descent.data.HeapBudget;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code descent} command. Errors descent can name reach the user as one line and exit code 2;

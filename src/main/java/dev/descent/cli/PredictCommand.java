@@ -1,10 +1,10 @@
 package dev.descent.cli;
 
-import dev.descent.data.Dataset;
 import dev.descent.Metrics;
 import dev.descent.ModelKind;
-import dev.descent.io.AtomicFiles;
 import dev.descent.data.DataFile;
+import dev.descent.data.Dataset;
+import dev.descent.io.AtomicFiles;
 import dev.descent.io.ModelFile;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -15,9 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code descent predict}: applies a model file to data, one line per row. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,

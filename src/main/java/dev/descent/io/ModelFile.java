@@ -1,8 +1,5 @@
 package dev.descent.io;
 
-import dev.descent.data.DataFormatException;
-import dev.descent.data.Standardization;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.FitResult;
 import dev.descent.LinearModel;
 import dev.descent.ModelKind;
+import dev.descent.data.DataFormatException;
+import dev.descent.data.Standardization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

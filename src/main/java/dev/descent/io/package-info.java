@@ -1,5 +1,4 @@
 /**
- * Files: data in (CSV, LIBSVM, .npy), streamed and checked with file, line and column in every error;
- * models in and out (JSON, written atomically); the standardization a model carries.
+ * Model files in and out (JSON, written atomically), and atomic writes of any file.
  */
 package dev.descent.io;

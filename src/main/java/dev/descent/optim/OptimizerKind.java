@@ -1,7 +1,6 @@
 package dev.descent.optim;
 
 import dev.descent.InvalidInputException;
-
 import java.util.Locale;
 
 /** The update rules descent implements; the formulas are in {@link dev.descent.engine.ParameterUpdate}. */

@@ -1,15 +1,13 @@
 package dev.descent.backend;
 
+import dev.descent.TestData;
+import dev.descent.backend.cpu.CpuBackend;
 import dev.descent.backend.reference.ReferenceBackend;
-import dev.descent.optim.Problem;
-
-
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
-import dev.descent.TestData;
-import dev.descent.backend.cpu.CpuBackend;
+import dev.descent.optim.Problem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

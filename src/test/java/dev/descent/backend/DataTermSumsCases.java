@@ -2,10 +2,10 @@ package dev.descent.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.descent.loss.Loss;
 import dev.descent.TestData;
 import dev.descent.backend.reference.ReferenceBackend;
 import dev.descent.data.Dataset;
+import dev.descent.loss.Loss;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;

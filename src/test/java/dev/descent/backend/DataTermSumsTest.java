@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.descent.ModelKind;
 import dev.descent.backend.cpu.CpuBackend;
-import dev.descent.loss.Loss;
 import dev.descent.backend.reference.ReferenceBackend;
+import dev.descent.loss.Loss;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Objective;
 import dev.descent.optim.Optimizer;
@@ -67,6 +67,27 @@ class DataTermSumsTest {
             assertEquals(0.125, Objective.of(problem, sums, new double[] {0.5, 0}, gradient), 1e-15);
             assertArrayEquals(new double[] {0.25 + 0.25, 0.25}, gradient, 1e-15);
             assertEquals(0.125, backend.evaluate(null), 1e-15);
+        }
+    }
+
+    /** The README's "solver of one's own" example, as written there: the objective equals evaluate's. */
+    @Test
+    void theReadmeSolverExampleRuns() {
+        int d = 5;
+        var data = dev.descent.TestData.random(ModelKind.LOGISTIC, 200, d, 2, 3);
+        double[] w = new double[d + 1];
+        w[0] = 0.3;
+        Problem problem = new Problem(ModelKind.LOGISTIC, 1, d, true, 1e-4, 0, Optimizer.of(OptimizerKind.GD));
+        try (Backend backend = Backends.open("cpu").backend()) {
+            backend.upload(data, problem);
+            backend.setParameters(w);
+            double[] gradient = new double[problem.parameterCount()];
+            DataTermSums sums = new DataTermSums(problem.parameterCount());
+            backend.dataTermSums(sums);
+            double f = Objective.of(problem, sums, w, gradient);
+            double[] expected = new double[problem.parameterCount()];
+            assertEquals(backend.evaluate(expected), f, 0.0);
+            assertArrayEquals(expected, gradient, 0.0);
         }
     }
 

@@ -1,21 +1,20 @@
 package dev.descent.backend;
 
-import dev.descent.backend.reference.ReferenceBackend;
-import dev.descent.optim.Problem;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
+import dev.descent.TestData;
+import dev.descent.backend.reference.ReferenceBackend;
+import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
-import dev.descent.TestData;
+import dev.descent.optim.Problem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
 import dev.descent.TestData;
-import dev.descent.io.AtomicFiles;
 import dev.descent.data.DataFile;
+import dev.descent.data.Dataset;
+import dev.descent.io.AtomicFiles;
 import dev.descent.io.ModelFile;
 import java.io.IOException;
 import java.io.PrintWriter;

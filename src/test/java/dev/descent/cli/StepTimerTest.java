@@ -3,14 +3,14 @@ package dev.descent.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
 import dev.descent.backend.Backend;
-import dev.descent.optim.Problem;
 import dev.descent.backend.reference.ReferenceBackend;
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.Problem;
 import org.junit.jupiter.api.Test;
 
 /** The warm-up of `descent bench` and the demo lasts its seconds as well as its steps; samples come back sorted. */

@@ -1,12 +1,12 @@
 package dev.descent.reliability;
 
-import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerKind;
 import dev.descent.TestData;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package dev.descent.bench;
 
-import dev.descent.data.Dataset;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
+import dev.descent.data.Dataset;
 import dev.descent.optim.OptimizerKind;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,14 +1,14 @@
 package dev.descent.bench;
 
-import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
-import dev.descent.optim.Optimizer;
-import dev.descent.optim.OptimizerKind;
-import dev.descent.optim.Problem;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
 import dev.descent.backend.cpu.StreamingRead;
 import dev.descent.cli.BenchmarkData;
+import dev.descent.data.Dataset;
+import dev.descent.optim.Optimizer;
+import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.Problem;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

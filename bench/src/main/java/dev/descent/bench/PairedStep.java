@@ -1,10 +1,10 @@
 package dev.descent.bench;
 
-import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
 import dev.descent.backend.Backend;
 import dev.descent.backend.cpu.StreamingRead;
 import dev.descent.cli.BenchmarkData;
+import dev.descent.data.Dataset;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,14 +1,14 @@
 package dev.descent.backend.cpu;
 
-import dev.descent.data.Dataset;
-import dev.descent.loss.Loss;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
-import dev.descent.optim.ParameterUpdate;
-import dev.descent.optim.DataTermSums;
-import dev.descent.optim.Problem;
 import dev.descent.backend.RowPermutation;
+import dev.descent.data.Dataset;
+import dev.descent.loss.Loss;
+import dev.descent.optim.DataTermSums;
+import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.Problem;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;

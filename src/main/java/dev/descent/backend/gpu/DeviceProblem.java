@@ -5,7 +5,6 @@ import dev.descent.loss.Loss;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.ParameterUpdate;
 import dev.descent.optim.Problem;
-
 import java.util.Arrays;
 
 /**

@@ -4,12 +4,11 @@ import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.RowPermutation;
-import dev.descent.optim.ParameterUpdate;
-import dev.descent.optim.DataTermSums;
-import dev.descent.optim.Problem;
-
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
+import dev.descent.optim.DataTermSums;
+import dev.descent.optim.ParameterUpdate;
+import dev.descent.optim.Problem;
 
 /**
  * The oracle: plain scalar loops in double precision, one row at a time, written to be read.

@@ -2,13 +2,13 @@ package dev.descent.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
+import dev.descent.TestData;
+import dev.descent.backend.RowPermutation;
+import dev.descent.data.Dataset;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
-import dev.descent.TestData;
 import dev.descent.optim.Problem;
-import dev.descent.backend.RowPermutation;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,14 +1,13 @@
 package dev.descent.backend.reference;
 
-import dev.descent.optim.Problem;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.descent.data.Dataset;
 import dev.descent.ModelKind;
+import dev.descent.data.Dataset;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.Problem;
 import org.junit.jupiter.api.Test;
 
 /**

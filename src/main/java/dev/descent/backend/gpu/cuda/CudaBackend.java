@@ -2,7 +2,6 @@ package dev.descent.backend.gpu.cuda;
 
 import static jcuda.driver.CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES;
 
-import dev.descent.data.Dataset;
 import dev.descent.DescentException;
 import dev.descent.InvalidInputException;
 import dev.descent.backend.Availability;
@@ -11,6 +10,7 @@ import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Instrumentation;
 import dev.descent.backend.RowPermutation;
 import dev.descent.backend.gpu.DeviceProblem;
+import dev.descent.data.Dataset;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 import java.nio.ByteBuffer;

@@ -6,7 +6,6 @@ import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_PROGRAM_BUILD_LOG;
 import static org.jocl.CL.CL_TRUE;
 
-import dev.descent.data.Dataset;
 import dev.descent.DescentException;
 import dev.descent.InvalidInputException;
 import dev.descent.backend.Availability;
@@ -15,6 +14,7 @@ import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Instrumentation;
 import dev.descent.backend.RowPermutation;
 import dev.descent.backend.gpu.DeviceProblem;
+import dev.descent.data.Dataset;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 import java.util.ArrayList;

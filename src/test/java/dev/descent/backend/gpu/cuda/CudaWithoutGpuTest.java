@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What of the CUDA backend can be checked on any machine: the PTX that the build made (nvcc and
  * ptxas ran in generate-resources), the reason it gives where it cannot run, auto's fallback, and the
- * memory check's arithmetic. The GPU tests are native-test/src/.../CudaBackendTest.
+ * memory check's arithmetic. The GPU tests are CudaBackendTest beside it.
  */
 class CudaWithoutGpuTest {
     /** Entry points CudaBackend looks up, per module. */

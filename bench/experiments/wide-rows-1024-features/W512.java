@@ -1,7 +1,7 @@
 // Session-7 re-check of the 256-bit choice (CpuBackend.SPECIES): the one-row wide kernel and a read, alternated in one process, -Dbits=256 or 512.
-import jdk.incubator.vector.*;
-import java.util.concurrent.*;
 import java.util.*;
+import java.util.concurrent.*;
+import jdk.incubator.vector.*;
 public class W512 {
   static final VectorSpecies<Float> S = Integer.getInteger("bits", 256) == 512 ? FloatVector.SPECIES_512 : FloatVector.SPECIES_256;
   static final int L = S.length();

@@ -1,4 +1,4 @@
-import dev.descent.*; import dev.descent.backend.*; import dev.descent.backend.cpu.StreamingRead; import dev.descent.cli.BenchmarkData;
+import dev.descent.data.*; import dev.descent.optim.*; import dev.descent.*; import dev.descent.backend.*; import dev.descent.backend.cpu.StreamingRead; import dev.descent.cli.BenchmarkData;
 import java.util.*;
 public class Drift2 {
   public static void main(String[] a) throws Exception {

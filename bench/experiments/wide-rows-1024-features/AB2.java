@@ -1,7 +1,7 @@
 // Session-7 experiment, kept as run; see README.md here. javac --add-modules jdk.incubator.vector -d /tmp/wr *.java
-import jdk.incubator.vector.*;
-import java.util.concurrent.*;
 import java.util.*;
+import java.util.concurrent.*;
+import jdk.incubator.vector.*;
 public class AB2 {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_256; static final int L = S.length();
   // dot and axpy are W512's (256 bits unless -Dbits=512), the same loops this class held when run.

@@ -1,7 +1,7 @@
 // Session-7 experiment, kept as run; see README.md here. javac --add-modules jdk.incubator.vector -d /tmp/wr *.java
-import jdk.incubator.vector.*;
-import java.util.concurrent.*;
 import java.util.*;
+import java.util.concurrent.*;
+import jdk.incubator.vector.*;
 /** Prototype: rows interleaved in blocks of 8 (lane = row), no horizontal sums. */
 public class TB {
   static final VectorSpecies<Float> S = FloatVector.SPECIES_256; static final int L = 8;

@@ -1,4 +1,4 @@
-import dev.descent.*; import dev.descent.backend.*; import dev.descent.backend.cpu.StreamingRead; import dev.descent.cli.BenchmarkData;
+import dev.descent.data.*; import dev.descent.optim.*; import dev.descent.*; import dev.descent.backend.*; import dev.descent.backend.cpu.StreamingRead; import dev.descent.cli.BenchmarkData;
 import java.util.*; import java.util.concurrent.*;
 /** In one process, alternated: StreamingRead, the cpu backend's step, and K2's bare kernel A (halves on an executor), same X. */
 public class K4 { static final int BURST = Integer.getInteger("burst", 1) + 1;

@@ -1,4 +1,4 @@
-import dev.descent.*; import dev.descent.backend.*; import dev.descent.cli.BenchmarkData;
+import dev.descent.data.*; import dev.descent.optim.*; import dev.descent.*; import dev.descent.backend.*; import dev.descent.cli.BenchmarkData;
 import java.lang.management.*; import java.util.*;
 public class AllocSurvey {
   public static void main(String[] a) throws Exception {

@@ -1,7 +1,7 @@
 // The streaming read with its pieces at 256 KiB (StreamingRead at 6b6a40e) against a copy whose piece size
 // comes from -Dpiece (StreamingReadX: sed 's/\bStreamingRead\b/StreamingReadX/g' plus that one line), alternated.
 // java -Dpiece=1048576 -Xmx6g --add-modules jdk.incubator.vector -cp target/classes:/tmp/ab/cls R2 1000000x64 400
-import dev.descent.*; import dev.descent.backend.cpu.*; import dev.descent.cli.BenchmarkData;
+import dev.descent.data.*; import dev.descent.optim.*; import dev.descent.*; import dev.descent.backend.cpu.*; import dev.descent.cli.BenchmarkData;
 import java.util.*;
 public class R2 {
   public static void main(String[] a) throws Exception {
