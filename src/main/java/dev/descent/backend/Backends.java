@@ -1,27 +1,24 @@
 package dev.descent.backend;
 
 import dev.descent.InvalidInputException;
-import dev.descent.backend.cpu.CpuBackend;
-import dev.descent.backend.gpu.cuda.CudaBackend;
-import dev.descent.backend.gpu.opencl.OpenClBackend;
-import dev.descent.backend.reference.ReferenceBackend;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 
 /**
- * The one place where a backend is chosen. {@code auto} takes the first available backend of
- * {@link #PROVIDERS} that is eligible for it: CUDA, then an OpenCL GPU, then cpu, and says which and
- * why (the others' reasons included). A name may pick a device: "cuda:1", "opencl:1".
+ * The one place where a backend is chosen. Implementations are found with {@link ServiceLoader}
+ * (META-INF/services/dev.descent.backend.BackendProvider), so this package imports none of them.
+ * {@code auto} takes the first available backend, in {@link #AUTO_ORDER}, that is eligible for it:
+ * CUDA, then an OpenCL GPU, then cpu, and says which and why (the others' reasons included). A name
+ * may pick a device: "cuda:1", "opencl:1".
  */
 public final class Backends {
-    /** Fastest first: auto's order of preference. */
-    private static final List<BackendProvider> PROVIDERS = List.of(
-            new CudaBackend.Provider(),
-            new CudaBackend.CublasProvider(),
-            new OpenClBackend.Provider(),
-            new CpuBackend.Provider(),
-            new ReferenceBackend.Provider());
+    /** Fastest first: auto's order of preference; a provider not named here comes after these, in loading order. */
+    static final List<String> AUTO_ORDER = List.of("cuda", "cublas", "opencl", "cpu", "reference");
+
+    private static final List<BackendProvider> PROVIDERS = load();
 
     private Backends() {
     }
@@ -77,5 +74,21 @@ public final class Backends {
         names.add("auto");
         PROVIDERS.forEach(p -> names.add(p.name()));
         throw new InvalidInputException("unknown backend '" + name + "': expected one of " + String.join(", ", names));
+    }
+
+    /** The providers on the class path, in {@link #AUTO_ORDER}; two with one name is a packaging error. */
+    private static List<BackendProvider> load() {
+        List<BackendProvider> found = new ArrayList<>();
+        for (BackendProvider provider : ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+            if (found.stream().anyMatch(p -> p.name().equals(provider.name()))) {
+                throw new IllegalStateException("two backends are named " + provider.name() + " on the class path");
+            }
+            found.add(provider);
+        }
+        found.sort(Comparator.comparingInt(p -> {
+            int rank = AUTO_ORDER.indexOf(p.name());
+            return rank < 0 ? AUTO_ORDER.size() : rank;
+        }));
+        return List.copyOf(found);
     }
 }
