@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * its intrinsics). A step that reads X once cannot beat this; the benchmarks report against it.
  */
 public final class StreamingRead implements AutoCloseable {
-    private static final VectorSpecies<Float> SPECIES = CpuBackend.SPECIES;
-    /** Floats per claimed piece, as the step's blocks: {@link CpuBackend#LONG_BLOCK_BYTES} or {@link CpuBackend#BLOCK_BYTES}. */
+    private static final VectorSpecies<Float> SPECIES = CpuTuning.SPECIES;
+    /** Floats per claimed piece, as the step's blocks: {@link CpuTuning#LONG_BLOCK_BYTES} or {@link CpuTuning#BLOCK_BYTES}. */
     private final int piece;
 
     private final float[] x;
@@ -30,8 +30,8 @@ public final class StreamingRead implements AutoCloseable {
         this.pool = new WorkerPool(threads, "descent-read");
         this.sums = new double[threads];
         long bytes = (long) Float.BYTES * x.length;
-        this.piece = (bytes >= (long) CpuBackend.LONG_BLOCK_MIN_BLOCKS * CpuBackend.LONG_BLOCK_BYTES
-                ? CpuBackend.LONG_BLOCK_BYTES : CpuBackend.BLOCK_BYTES) / Float.BYTES;
+        this.piece = (bytes >= (long) CpuTuning.LONG_BLOCK_MIN_BLOCKS * CpuTuning.LONG_BLOCK_BYTES
+                ? CpuTuning.LONG_BLOCK_BYTES : CpuTuning.BLOCK_BYTES) / Float.BYTES;
         this.pieces = (int) ((x.length + (long) piece - 1) / piece);
     }
 
@@ -76,7 +76,7 @@ public final class StreamingRead implements AutoCloseable {
         int lanes = SPECIES.length();
         FloatVector a = FloatVector.zero(SPECIES);
         FloatVector b = FloatVector.zero(SPECIES);
-        // A counted loop (see CpuBackend.dot): 2.5-4.5% faster than "i + 2 * lanes <= to", whose
+        // A counted loop (see VectorOps.dot): 2.5-4.5% faster than "i + 2 * lanes <= to", whose
         // loads each kept a bounds check (bench/results/2026-11-23-two-rows).
         int pairsEnd = to - (to - from) % (2 * lanes);
         int i = from;

@@ -33,7 +33,7 @@ final class VectorProfiles {
     private static final int ROUNDS = 1_000;
 
     /** The mixed loop's result: computed once, when this class initializes (JLS 12.4: at most once, thread-safe). */
-    private static final float PRIMED = prime(CpuBackend.SPECIES);
+    private static final float PRIMED = prime(CpuTuning.SPECIES);
 
     private VectorProfiles() {
     }
@@ -57,7 +57,7 @@ final class VectorProfiles {
             FloatVector c = a.add(b).sub(a).mul(b).div(b).max(a).min(b).abs().neg().fma(a, b);
             VectorMask<Float> ge = c.compare(VectorOperators.GE, a);
             FloatVector d = c.blend(a, ge).add(1f).sub(1f).mul(1f).div(1f).max(0f).min(1f).fma(1f, 0f)
-                    .rearrange(CpuBackend.SWAP_HALVES).rearrange(CpuBackend.SWAP_QUARTERS).rearrange(CpuBackend.SWAP_EIGHTHS);
+                    .rearrange(VectorOps.SWAP_HALVES).rearrange(VectorOps.SWAP_QUARTERS).rearrange(VectorOps.SWAP_EIGHTHS);
             d.intoArray(values, lanes);
             sink += d.reduceLanes(VectorOperators.ADD) + FloatVector.zero(species).add(FloatVector.broadcast(species, (float) round))
                     .reduceLanes(VectorOperators.MIN);

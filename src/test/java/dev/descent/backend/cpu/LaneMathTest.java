@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cpu backend's float32 logistic lane math ({@link CpuBackend#logisticLanes}, whose exp and
+ * The cpu backend's float32 logistic lane math ({@link LaneMath#logisticLanes}, whose exp and
  * log1p are written with adds, multiplies and FMAs so that compiled and not-yet-compiled code give
  * the same bits) against the same formulas in double with Math's exp and log1p.
  */
@@ -24,12 +24,12 @@ class LaneMathTest {
      */
     static final double ABSOLUTE = 1e-28;
 
-    private static final int LANES = CpuBackend.SPECIES.length();
+    private static final int LANES = CpuTuning.SPECIES.length();
 
     @Test
     void lossAndResidualMatchDoubleOverTheRangeOfZ() {
-        float[] lanes = new float[CpuBackend.RESIDUAL_SUM_AT + LANES];
-        int zAt = CpuBackend.Z_AT;
+        float[] lanes = new float[LaneMath.RESIDUAL_SUM_AT + LANES];
+        int zAt = LaneMath.Z_AT;
         double worstLoss = 0;
         double worstResidual = 0;
         String worstLossAt = "";
@@ -48,8 +48,8 @@ class LaneMathTest {
                 float weight = (lane % 3 == 0) ? 0.5f : 1f;
                 lanes[zAt + first + lane] = z;
                 firstZ = lane == 0 ? z : firstZ;
-                lanes[CpuBackend.LABEL_AT + first + lane] = label;
-                lanes[CpuBackend.WEIGHT_AT + first + lane] = weight;
+                lanes[LaneMath.LABEL_AT + first + lane] = label;
+                lanes[LaneMath.WEIGHT_AT + first + lane] = weight;
                 double e = Math.exp(-Math.abs((double) z));
                 double loss = Math.max(z, 0) - label * (double) z + Math.log1p(e);
                 expected += weight * loss;
@@ -57,9 +57,9 @@ class LaneMathTest {
                 // sigmoid(z) - y without cancellation, as the float code does, but in double.
                 expectedResidual[lane] = weight * (label == 1 ? -(z >= 0 ? e / (1 + e) : 1 / (1 + e)) : sigmoid);
             }
-            java.util.Arrays.fill(lanes, CpuBackend.LOSS_AT, CpuBackend.RESIDUAL_SUM_AT + LANES, 0f);
-            CpuBackend.logisticLanes(lanes, first, 0f);
-            double actual = CpuBackend.laneSum(lanes, CpuBackend.LOSS_AT);
+            java.util.Arrays.fill(lanes, LaneMath.LOSS_AT, LaneMath.RESIDUAL_SUM_AT + LANES, 0f);
+            LaneMath.logisticLanes(lanes, first, 0f);
+            double actual = LaneMath.laneSum(lanes, LaneMath.LOSS_AT);
             double lossError = Math.abs(actual - expected) / Math.max(Math.abs(expected), ABSOLUTE);
             if (lossError > worstLoss) {
                 worstLoss = lossError;
@@ -73,7 +73,7 @@ class LaneMathTest {
                     worstResidualAt = "expected " + expectedResidual[lane];
                 }
                 // The running residual sums (the intercept's gradient) start at zero, so they hold the residuals.
-                assertEquals(lanes[zAt + first + lane], lanes[CpuBackend.RESIDUAL_SUM_AT + lane], 0f);
+                assertEquals(lanes[zAt + first + lane], lanes[LaneMath.RESIDUAL_SUM_AT + lane], 0f);
             }
         }
         assertTrue(worstLoss <= RELATIVE, "loss off by " + worstLoss + " relative (" + worstLossAt + ")");
@@ -82,14 +82,14 @@ class LaneMathTest {
 
     @Test
     void aWellClassifiedRowKeepsItsTinyResidual() {
-        float[] lanes = new float[CpuBackend.RESIDUAL_SUM_AT + LANES];
-        int zAt = CpuBackend.Z_AT;
+        float[] lanes = new float[LaneMath.RESIDUAL_SUM_AT + LANES];
+        int zAt = LaneMath.Z_AT;
         for (int lane = 0; lane < LANES; lane++) {
             lanes[zAt + lane] = 30f;             // sigmoid(30) - 1 = -9.4e-14: 1 - sigmoid in float32 would be 0
-            lanes[CpuBackend.LABEL_AT + lane] = 1f;
-            lanes[CpuBackend.WEIGHT_AT + lane] = 1f;
+            lanes[LaneMath.LABEL_AT + lane] = 1f;
+            lanes[LaneMath.WEIGHT_AT + lane] = 1f;
         }
-        CpuBackend.logisticLanes(lanes, 0, 0f);
+        LaneMath.logisticLanes(lanes, 0, 0f);
         double expected = -Math.exp(-30) / (1 + Math.exp(-30));
         assertEquals(expected, lanes[zAt], Math.abs(expected) * RELATIVE);
     }
