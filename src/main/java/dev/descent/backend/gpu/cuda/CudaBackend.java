@@ -7,19 +7,15 @@ import dev.descent.InvalidInputException;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
-import dev.descent.backend.Instrumentation;
-import dev.descent.backend.RowPermutation;
+import dev.descent.backend.gpu.DeviceBackend;
 import dev.descent.backend.gpu.DeviceProblem;
 import dev.descent.data.Dataset;
-import dev.descent.optim.DataTermSums;
-import dev.descent.optim.Problem;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.Sizeof;
@@ -60,12 +56,12 @@ import jcuda.runtime.cudaStream_t;
  * instance may move between threads, but it must not be called from two threads at once.
  * Everything is freed on {@link #close()}, also after an error.
  */
-public final class CudaBackend implements Backend, Instrumentation {
+public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     /** Steps per captured graph: enough to hide the launch cost of small problems, few enough to keep reads prompt. */
     static final int GRAPH_STEPS = 32;
     /** Bytes of one descent_step_args (cuda_compat.h). */
     static final int ARGS_BYTES = 48;
-    /** Slot of the args table that always describes the whole data in storage order (evaluate, power iteration). */
+    /** Slot of the args table that always describes the whole data in storage order (data-term sums, power iteration). */
     static final int WHOLE_DATA_SLOT = GRAPH_STEPS;
     /** Slot of the args table for the batch of a {@link #dataTermSums} call. */
     static final int SUMS_BATCH_SLOT = GRAPH_STEPS + 1;
@@ -114,40 +110,10 @@ public final class CudaBackend implements Backend, Instrumentation {
     private final List<CUdeviceptr> buffers = new ArrayList<>();
     private final List<CUevent> events = new ArrayList<>();
 
-    private DeviceProblem deviceProblem;
-    private Problem problem;
-    private int rows;
-    private int features;
-    private int outputs;
-    private int width;
-    private int maxGroups;
-    private double weightSum;
-    private boolean hasWeights;
-    /** The data's sample weights on the host (not a copy), for a batch's weight total; null without weights. */
-    private float[] hostSampleWeights;
-    private long steps;
     private CUfunction fused;
     private int fusedThreads;
     private int fusedSharedBytes;
 
-    private CUdeviceptr x;
-    private CUdeviceptr y;
-    private CUdeviceptr sampleWeights;
-    private CUdeviceptr mean;
-    private CUdeviceptr inverseScale;
-    private CUdeviceptr zeros;
-    private CUdeviceptr ones;
-    private CUdeviceptr parameters;
-    private CUdeviceptr saved;
-    private CUdeviceptr first;
-    private CUdeviceptr second;
-    private CUdeviceptr partial;
-    private CUdeviceptr partialLoss;
-    private CUdeviceptr sums;
-    private CUdeviceptr stats;
-    private CUdeviceptr l2Factor;
-    private CUdeviceptr l1Factor;
-    private CUdeviceptr gramVector;
     private CUdeviceptr deviceArgs;
 
     /** Pinned host copy of the args table (GRAPH_STEPS + 1 slots), written by step(), copied before a run. */
@@ -166,9 +132,6 @@ public final class CudaBackend implements Backend, Instrumentation {
     private CUevent runEnd;
     private int timedSteps;
 
-    private final float[] statsHost = new float[3];
-    private boolean statsFresh;
-    private boolean closed;
 
     /** Available when the driver, a device and this build's PTX are all here; auto's first choice. */
     public static final class Provider implements BackendProvider {
@@ -342,41 +305,14 @@ public final class CudaBackend implements Backend, Instrumentation {
     }
 
     @Override
-    public void upload(Dataset data, Problem problemToSolve) {
-        enter();
-        this.problem = problemToSolve;
-        this.rows = data.rows();
-        this.features = data.columns();
-        this.outputs = problemToSolve.outputs();
-        this.width = problemToSolve.parameterCount();
-        this.weightSum = data.sampleWeightSum();
-        this.hasWeights = data.sampleWeights() != null;
-        this.hostSampleWeights = data.sampleWeights();
-        this.deviceProblem = DeviceProblem.of(problemToSolve);
+    protected void allocate(Dataset data) {
         if (cublasBaseline && outputs != 1) {
             throw new InvalidInputException("the cublas baseline fits one output (linear, logistic); use cuda for softmax");
         }
         try {
             chooseFusedKernel();
             requireMemory();
-            x = input(data.features());
-            y = input(data.labels());
-            sampleWeights = input(hasWeights ? data.sampleWeights() : new float[1]);
-            mean = input(deviceProblem.mean());
-            inverseScale = input(deviceProblem.inverseScale());
-            zeros = input(new float[features]);
-            ones = input(DeviceProblem.filledFloats(features + 1, 1f));
-            l2Factor = input(deviceProblem.l2Factor());
-            l1Factor = input(deviceProblem.l1Factor());
-            parameters = scratch(width);
-            saved = scratch(width);
-            first = scratch(width);
-            second = scratch(width);
-            partial = scratch((long) maxGroups * width);
-            partialLoss = scratch(maxGroups);
-            sums = scratch(width + 1L);
-            stats = scratch(3);
-            gramVector = scratch(features + 1L);
+            allocateCommon(data);
             deviceArgs = allocate((long) ARGS_BYTES * ARGS_SLOTS);
             if (cublasBaseline) {
                 baselineBlocks = Math.max(1, Math.min(4 * device.multiprocessors(), (rows + BASELINE_THREADS - 1) / BASELINE_THREADS));
@@ -444,8 +380,7 @@ public final class CudaBackend implements Backend, Instrumentation {
     /** Why a problem of this size does not fit {@code free} bytes of device memory, or null when it does. */
     static String memoryShortfall(String deviceName, int rows, int features, int width, int maxGroups, long free, long total) {
         long xBytes = 4L * rows * features;
-        long needed = xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8)
-                + (long) ARGS_BYTES * ARGS_SLOTS;
+        long needed = stepBytes(rows, features, width, maxGroups) + (long) ARGS_BYTES * ARGS_SLOTS;
         if (needed <= free) {
             return null;
         }
@@ -453,32 +388,6 @@ public final class CudaBackend implements Backend, Instrumentation {
                 "the data does not fit %s: X (%,d x %,d float32) needs %,d MiB and the step %,d MiB in all, but the "
                         + "device has %,d MiB free of %,d MiB; use fewer rows or the cpu backend",
                 deviceName, rows, features, xBytes >> 20, needed >> 20, free >> 20, total >> 20);
-    }
-
-    @Override
-    public Problem problem() {
-        return problem;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public Optional<Instrumentation> instrumentation() {
-        return Optional.of(this);
-    }
-
-    @Override
-    public void setParameters(double[] values) {
-        checkUploaded();
-        runPending();
-        synchronize();
-        write(parameters, deviceProblem.toDevice(values));
-        write(stats, new float[3]);
-        statsFresh = false;
-        resetOptimizerState();
     }
 
     @Override
@@ -663,70 +572,36 @@ public final class CudaBackend implements Backend, Instrumentation {
     }
 
     @Override
-    public double lastObjective() {
-        return readStats()[0];
-    }
-
-    @Override
-    public double lastGradientNorm() {
-        return readStats()[1];
-    }
-
-    @Override
-    public double takeObjectiveSum() {
-        checkUploaded();
-        float[] all = readStats().clone();
-        write(stats, new float[] {all[0], all[1], 0f});
-        statsHost[2] = 0f;
-        return all[2];
-    }
-
-    private float[] readStats() {
-        checkUploaded();
-        if (!statsFresh) { // step() marks the stats stale, so pending steps always run here
-            runPending();
-            synchronize();
-            read(stats, statsHost);
-            statsFresh = true;
-        }
-        return statsHost;
-    }
-
-    @Override
-    public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
-        checkUploaded();
+    protected float[] fusedSums(boolean shuffled, long key, int start, int size) {
         runPending();
-        boolean fullBatch = batchSize == rows;
         float[] result = new float[width + 1];
         try {
             CUdeviceptr slotArgs = wholeDataArgs();
-            if (!fullBatch) {
+            if (shuffled) {
                 // synchronous copy: no capture is open here, since runPending has ended any
-                putArgs(SUMS_BATCH_SLOT, permutationKey, batchStart, batchSize, true, 0, 1, 1, 0, batchSize);
+                putArgs(SUMS_BATCH_SLOT, key, start, size, true, 0, 1, 1, 0, size);
                 JCudaDriver.cuMemcpyHtoD(deviceArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT),
                         hostArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT), ARGS_BYTES);
                 slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT);
             }
-            int groups = groups(batchSize);
+            int groups = groups(size);
             launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
             launchReduce(groups, width);
             synchronize();
             read(sums, result);
         } catch (CudaException e) {
-            throw failure("the data-term sums over " + batchSize + " rows", e);
+            throw failure("the data-term sums over " + size + " rows", e);
         }
-        deviceProblem.toOriginalSums(result, fullBatch ? weightSum
-                : RowPermutation.weightTotal(hostSampleWeights, rows, permutationKey, batchStart, batchSize), out);
+        return result;
     }
 
     @Override
-    public void gramTimes(double[] vector, double[] out) {
-        checkUploaded();
+    protected float[] gramSums(float[] vector) {
         runPending();
         float[] result = new float[features + 2];
         try {
             synchronize();
-            write(gramVector, deviceProblem.gramVector(vector));
+            write(gramVector, vector);
             int groups = groups(rows);
             // the power iteration on raw features (zero means, unit scales)
             launchFused(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs(), groups);
@@ -736,7 +611,7 @@ public final class CudaBackend implements Backend, Instrumentation {
         } catch (CudaException e) {
             throw failure("the power iteration", e);
         }
-        DeviceProblem.gramResult(result, weightSum, out);
+        return result;
     }
 
     private CUdeviceptr wholeDataArgs() {
@@ -797,48 +672,12 @@ public final class CudaBackend implements Backend, Instrumentation {
         }
     }
 
-    @Override
-    public void resetOptimizerState() {
-        checkUploaded();
-        runPending();
-        synchronize();
-        JCudaDriver.cuMemsetD32(first, 0, width);
-        JCudaDriver.cuMemsetD32(second, 0, width);
-        steps = 0;
-    }
-
-    @Override
-    public void checkpoint() {
-        checkUploaded();
-        runPending();
-        JCudaDriver.cuMemcpyDtoDAsync(saved, parameters, (long) Float.BYTES * width, stream);
-    }
-
-    @Override
-    public void restoreCheckpoint() {
-        checkUploaded();
-        runPending();
-        JCudaDriver.cuMemcpyDtoDAsync(parameters, saved, (long) Float.BYTES * width, stream);
-        resetOptimizerState();
-    }
-
-    @Override
-    public double[] readParameters() {
-        checkUploaded();
-        runPending();
-        synchronize();
-        float[] scaled = new float[width];
-        read(parameters, scaled);
-        return deviceProblem.fromDevice(scaled);
-    }
-
     /** Frees everything this instance holds; each release is tried even when an earlier one fails. */
     @Override
     public void close() {
-        if (closed) {
+        if (!markClosed()) {
             return;
         }
-        closed = true;
         if (context == null) {
             return;
         }
@@ -884,13 +723,15 @@ public final class CudaBackend implements Backend, Instrumentation {
         }
     }
 
-    private CUdeviceptr input(float[] values) {
+    @Override
+    protected CUdeviceptr input(float[] values) {
         CUdeviceptr buffer = allocate((long) Sizeof.FLOAT * values.length);
         JCudaDriver.cuMemcpyHtoD(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length);
         return buffer;
     }
 
-    private CUdeviceptr scratch(long floats) {
+    @Override
+    protected CUdeviceptr scratch(long floats) {
         CUdeviceptr buffer = allocate(Sizeof.FLOAT * Math.max(1, floats));
         JCudaDriver.cuMemsetD32(buffer, 0, Math.max(1, floats));
         return buffer;
@@ -908,11 +749,30 @@ public final class CudaBackend implements Backend, Instrumentation {
         JCudaDriver.cuStreamSynchronize(stream);
     }
 
-    private void write(CUdeviceptr buffer, float[] values) {
+    @Override
+    protected void write(CUdeviceptr buffer, float[] values) {
         JCudaDriver.cuMemcpyHtoD(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length);
     }
 
-    private void read(CUdeviceptr buffer, float[] values) {
+    /** The pending steps run, then the stream drains. */
+    @Override
+    protected void flush() {
+        runPending();
+        synchronize();
+    }
+
+    @Override
+    protected void copy(CUdeviceptr from, CUdeviceptr to, int floats) {
+        JCudaDriver.cuMemcpyDtoDAsync(to, from, (long) Float.BYTES * floats, stream);
+    }
+
+    @Override
+    protected void clear(CUdeviceptr buffer, int floats) {
+        JCudaDriver.cuMemsetD32(buffer, 0, floats);
+    }
+
+    @Override
+    protected void read(CUdeviceptr buffer, float[] values) {
         JCudaDriver.cuMemcpyDtoH(Pointer.to(values), buffer, (long) Sizeof.FLOAT * values.length);
     }
 
@@ -931,17 +791,8 @@ public final class CudaBackend implements Backend, Instrumentation {
     }
 
     /** Makes this instance's context current on the calling thread (it may have moved threads). */
-    private void enter() {
-        if (closed) {
-            throw new IllegalStateException("the cuda backend is closed");
-        }
+    @Override
+    protected void makeCurrent() {
         JCudaDriver.cuCtxSetCurrent(context);
-    }
-
-    private void checkUploaded() {
-        enter();
-        if (problem == null) {
-            throw new IllegalStateException("upload data before using the cuda backend");
-        }
     }
 }

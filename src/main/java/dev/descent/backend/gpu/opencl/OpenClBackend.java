@@ -10,18 +10,15 @@ import dev.descent.DescentException;
 import dev.descent.InvalidInputException;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
+import dev.descent.backend.gpu.DeviceBackend;
 import dev.descent.backend.BackendProvider;
-import dev.descent.backend.Instrumentation;
-import dev.descent.backend.RowPermutation;
 import dev.descent.backend.gpu.DeviceProblem;
 import dev.descent.data.Dataset;
-import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -48,7 +45,7 @@ import org.jocl.cl_program;
  *
  * <p>One context and queue per instance; an instance belongs to the thread that uses it.
  */
-public final class OpenClBackend implements Backend, Instrumentation {
+public final class OpenClBackend extends DeviceBackend<cl_mem> {
     /**
      * One program build at a time in this JVM: PoCL's kernel cache renames temporary files that two
      * concurrent builds share, and one of them then fails ("unable to rename temporary ..."), as two
@@ -77,45 +74,11 @@ public final class OpenClBackend implements Backend, Instrumentation {
     private cl_kernel streamRead;
     private final List<cl_mem> buffers = new ArrayList<>();
 
-    private Problem problem;
-    private int rows;
-    private int features;
-    private int outputs;
-    private int width;
-    private int maxGroups;
-    private double weightSum;
-    private boolean hasWeights;
-    /** The data's sample weights on the host (not a copy), for a batch's weight total; null without weights. */
-    private float[] hostSampleWeights;
-    private int lossKind;
-    private DeviceProblem deviceProblem;
-    private long steps;
 
-    private cl_mem x;
-    private cl_mem y;
-    private cl_mem sampleWeights;
-    private cl_mem mean;
-    private cl_mem inverseScale;
-    private cl_mem zeros;
-    private cl_mem ones;
-    private cl_mem parameters;
-    private cl_mem saved;
-    private cl_mem first;
-    private cl_mem second;
-    private cl_mem partial;
-    private cl_mem partialLoss;
-    private cl_mem sums;
-    private cl_mem stats;
-    private cl_mem l2Factor;
-    private cl_mem l1Factor;
-    private cl_mem gramVector;
 
-    private final float[] statsHost = new float[2];
     private boolean timing;
     private cl_event stepStart;
     private cl_event stepEnd;
-    private boolean statsFresh;
-    private boolean closed;
 
     /** Available when some OpenCL device exists; auto takes it only for a GPU. */
     public static final class Provider implements BackendProvider {
@@ -213,39 +176,11 @@ public final class OpenClBackend implements Backend, Instrumentation {
     }
 
     @Override
-    public void upload(Dataset data, Problem problemToSolve) {
-        checkOpen();
-        this.problem = problemToSolve;
-        this.rows = data.rows();
-        this.features = data.columns();
-        this.outputs = problemToSolve.outputs();
-        this.width = problemToSolve.parameterCount();
-        this.weightSum = data.sampleWeightSum();
-        this.hasWeights = data.sampleWeights() != null;
-        this.hostSampleWeights = data.sampleWeights();
+    protected void allocate(Dataset data) {
         this.maxGroups = (int) Math.max(1, Math.min(MAX_GROUPS, MAX_PARTIAL_FLOATS / width));
         requireMemory();
-        this.deviceProblem = DeviceProblem.of(problemToSolve);
-        this.lossKind = deviceProblem.lossKind();
         try {
-            x = input(data.features());
-            y = input(data.labels());
-            sampleWeights = input(hasWeights ? data.sampleWeights() : new float[1]);
-            mean = input(deviceProblem.mean());
-            inverseScale = input(deviceProblem.inverseScale());
-            zeros = input(new float[features]);
-            ones = input(DeviceProblem.filledFloats(features + 1, 1f));
-            l2Factor = input(deviceProblem.l2Factor());
-            l1Factor = input(deviceProblem.l1Factor());
-            parameters = scratch(width);
-            saved = scratch(width);
-            first = scratch(width);
-            second = scratch(width);
-            partial = scratch((long) maxGroups * width);
-            partialLoss = scratch(maxGroups);
-            sums = scratch(width + 1L);
-            stats = scratch(3);
-            gramVector = scratch(features + 1L);
+            allocateCommon(data);
         } catch (CLException e) {
             throw failure("uploading " + rows + " x " + features, e);
         }
@@ -260,7 +195,7 @@ public final class OpenClBackend implements Backend, Instrumentation {
                     outputs, localBytes, device.name(), device.localMemory()));
         }
         long xBytes = 4L * rows * features;
-        long total = xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8);
+        long total = stepBytes(rows, features, width, maxGroups);
         if (xBytes > device.maxAllocation() || total > device.globalMemory()) {
             throw new InvalidInputException(String.format(Locale.ROOT,
                     "the data does not fit %s: X (%,d x %,d float32) needs %,d MiB in one buffer and %,d MiB in all, but the "
@@ -268,29 +203,6 @@ public final class OpenClBackend implements Backend, Instrumentation {
                     device.name(), rows, features, xBytes >> 20, total >> 20, device.globalMemory() >> 20,
                     device.maxAllocation() >> 20));
         }
-    }
-
-    @Override
-    public Problem problem() {
-        return problem;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public Optional<Instrumentation> instrumentation() {
-        return Optional.of(this);
-    }
-
-    @Override
-    public void setParameters(double[] values) {
-        checkUploaded();
-        write(parameters, deviceProblem.toDevice(values));
-        write(stats, new float[3]);
-        resetOptimizerState();
     }
 
     @Override
@@ -302,7 +214,7 @@ public final class OpenClBackend implements Backend, Instrumentation {
                 stepStart = new cl_event();
                 stepEnd = new cl_event();
             }
-            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, batchSize != rows, permutationKey,
+            int groups = runFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, batchSize != rows, permutationKey,
                     batchStart, batchSize, stepStart);
             runReduce(groups, width);
             steps++;
@@ -328,64 +240,31 @@ public final class OpenClBackend implements Backend, Instrumentation {
     }
 
     @Override
-    public double lastObjective() {
-        return readStats()[0];
-    }
-
-    @Override
-    public double lastGradientNorm() {
-        return readStats()[1];
-    }
-
-    @Override
-    public double takeObjectiveSum() {
-        checkUploaded();
-        float[] all = new float[3];
-        read(stats, all);
-        write(stats, new float[] {all[0], all[1], 0f});
-        return all[2];
-    }
-
-    private float[] readStats() {
-        checkUploaded();
-        if (!statsFresh) {
-            read(stats, statsHost);
-            statsFresh = true;
-        }
-        return statsHost;
-    }
-
-    @Override
-    public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
-        checkUploaded();
-        boolean fullBatch = batchSize == rows;
+    protected float[] fusedSums(boolean shuffled, long key, int start, int size) {
         float[] result = new float[width + 1];
         try {
-            int groups = runFused(parameters, outputs, lossKind, mean, inverseScale, !fullBatch, permutationKey, batchStart,
-                    batchSize, null);
+            int groups = runFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, shuffled, key, start, size,
+                    null);
             runReduce(groups, width);
             read(sums, result);
         } catch (CLException e) {
-            throw failure("the data-term sums over " + batchSize + " rows", e);
+            throw failure("the data-term sums over " + size + " rows", e);
         }
-        deviceProblem.toOriginalSums(result, fullBatch ? weightSum
-                : RowPermutation.weightTotal(hostSampleWeights, rows, permutationKey, batchStart, batchSize), out);
+        return result;
     }
 
     @Override
-    public void gramTimes(double[] vector, double[] out) {
-        checkUploaded();
-        float[] v = deviceProblem.gramVector(vector);
+    protected float[] gramSums(float[] vector) {
         float[] result = new float[features + 2];
         try {
-            write(gramVector, v);
+            write(gramVector, vector);
             int groups = runFused(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, false, 0, 0, rows, null);
             runReduce(groups, features + 1);
             read(sums, result);
         } catch (CLException e) {
             throw failure("the power iteration", e);
         }
-        DeviceProblem.gramResult(result, weightSum, out);
+        return result;
     }
 
     /** Enqueues fused_step; returns the number of work-groups (and so of partials). */
@@ -484,40 +363,10 @@ public final class OpenClBackend implements Backend, Instrumentation {
     }
 
     @Override
-    public void resetOptimizerState() {
-        checkUploaded();
-        write(first, new float[width]);
-        write(second, new float[width]);
-        steps = 0;
-    }
-
-    @Override
-    public void checkpoint() {
-        checkUploaded();
-        CL.clEnqueueCopyBuffer(queue, parameters, saved, 0, 0, (long) Sizeof.cl_float * width, 0, null, null);
-    }
-
-    @Override
-    public void restoreCheckpoint() {
-        checkUploaded();
-        CL.clEnqueueCopyBuffer(queue, saved, parameters, 0, 0, (long) Sizeof.cl_float * width, 0, null, null);
-        resetOptimizerState();
-    }
-
-    @Override
-    public double[] readParameters() {
-        checkUploaded();
-        float[] scaled = new float[width];
-        read(parameters, scaled);
-        return deviceProblem.fromDevice(scaled);
-    }
-
-    @Override
     public void close() {
-        if (closed) {
+        if (!markClosed()) {
             return;
         }
-        closed = true;
         releaseStepEvents();
         for (cl_mem buffer : buffers) {
             CL.clReleaseMemObject(buffer);
@@ -539,24 +388,43 @@ public final class OpenClBackend implements Backend, Instrumentation {
         }
     }
 
-    private cl_mem input(float[] values) {
+    @Override
+    protected cl_mem input(float[] values) {
         cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                 (long) Sizeof.cl_float * values.length, Pointer.to(values), null);
         buffers.add(buffer);
         return buffer;
     }
 
-    private cl_mem scratch(long floats) {
+    @Override
+    protected cl_mem scratch(long floats) {
         cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_WRITE, Sizeof.cl_float * Math.max(1, floats), null, null);
         buffers.add(buffer);
         return buffer;
     }
 
-    private void write(cl_mem buffer, float[] values) {
+    @Override
+    protected void write(cl_mem buffer, float[] values) {
         CL.clEnqueueWriteBuffer(queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_float * values.length, Pointer.to(values), 0, null, null);
     }
 
-    private void read(cl_mem buffer, float[] values) {
+    /** Nothing to wait for: one in-order queue, and every read blocks until the commands before it are done. */
+    @Override
+    protected void flush() {
+    }
+
+    @Override
+    protected void copy(cl_mem from, cl_mem to, int floats) {
+        CL.clEnqueueCopyBuffer(queue, from, to, 0, 0, (long) Sizeof.cl_float * floats, 0, null, null);
+    }
+
+    @Override
+    protected void clear(cl_mem buffer, int floats) {
+        write(buffer, new float[floats]);
+    }
+
+    @Override
+    protected void read(cl_mem buffer, float[] values) {
         CL.clEnqueueReadBuffer(queue, buffer, CL_TRUE, 0, (long) Sizeof.cl_float * values.length, Pointer.to(values), 0, null, null);
     }
 
@@ -584,18 +452,5 @@ public final class OpenClBackend implements Backend, Instrumentation {
     private DescentException failure(String operation, RuntimeException e) {
         return new DescentException("OpenCL error during " + operation + " on " + device.name() + ": " + e.getMessage()
                 + (problem == null ? "" : String.format(Locale.ROOT, " (%d rows, %d features, %d outputs)", rows, features, outputs)), e);
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the opencl backend is closed");
-        }
-    }
-
-    private void checkUploaded() {
-        checkOpen();
-        if (problem == null) {
-            throw new IllegalStateException("upload data before using the opencl backend");
-        }
     }
 }

@@ -1,0 +1,275 @@
+package dev.descent.backend.gpu;
+
+import dev.descent.backend.Backend;
+import dev.descent.backend.Instrumentation;
+import dev.descent.backend.RowPermutation;
+import dev.descent.data.Dataset;
+import dev.descent.optim.DataTermSums;
+import dev.descent.optim.Problem;
+import java.util.Optional;
+
+/**
+ * What the GPU backends share, whatever their driver: the problem's shapes, the buffers every step
+ * uses (X, y, sample weights, the change of coordinates, parameters, optimizer state, partials, sums
+ * and statistics), the memory they take, and the host side of the contract: data-term sums and the
+ * Gram product from the fused pass's sums, the step's statistics, parameters in and out, checkpoints,
+ * and the lifecycle checks. A subclass supplies the driver's buffer operations and the kernel launches.
+ *
+ * @param <B> the driver's handle of a device buffer of floats
+ */
+public abstract class DeviceBackend<B> implements Backend, Instrumentation {
+    protected Problem problem;
+    protected DeviceProblem deviceProblem;
+    protected int rows;
+    protected int features;
+    protected int outputs;
+    /** k d + k: the parameters, and the width of one partial of the fused pass. */
+    protected int width;
+    /** The most partials a fused pass writes (its blocks or work-groups); set by {@link #allocate} before the buffers. */
+    protected int maxGroups;
+    protected double weightSum;
+    protected boolean hasWeights;
+    /** The data's sample weights on the host (not a copy), for a batch's weight total; null without weights. */
+    protected float[] hostSampleWeights;
+    /** Steps since the optimizer state was cleared (Adam's bias corrections). */
+    protected long steps;
+
+    /** X (n, d) row-major; y (n); sample weights (n, or 1 unused float). */
+    protected B x;
+    protected B y;
+    protected B sampleWeights;
+    /** The change of coordinates: mean_j and 1 / scale_j (DeviceProblem). */
+    protected B mean;
+    protected B inverseScale;
+    /** d zeros and d + 1 ones: the raw coordinates of the Gram pass. */
+    protected B zeros;
+    protected B ones;
+    /** l2 / scale_j^2 and l1 / scale_j. */
+    protected B l2Factor;
+    protected B l1Factor;
+    /** Parameters in standardized coordinates (width), the checkpoint, the optimizer's first and second moments. */
+    protected B parameters;
+    protected B saved;
+    protected B first;
+    protected B second;
+    /** The fused pass's partials (maxGroups x width) and partial losses, and their reduction (width + 1). */
+    protected B partial;
+    protected B partialLoss;
+    protected B sums;
+    /** The update's statistics: objective, gradient-mapping norm, the objective sum of a mini-batch epoch. */
+    protected B stats;
+    /** The Gram pass's vector (d + 1). */
+    protected B gramVector;
+
+    /** The host copy of {@link #stats}, valid while {@link #statsFresh}; a step marks it stale. */
+    protected final float[] statsHost = new float[3];
+    protected boolean statsFresh;
+    private boolean closed;
+
+    /** A device buffer holding a copy of {@code values}. */
+    protected abstract B input(float[] values);
+
+    /** A device buffer of {@code floats} zeros (at least one). */
+    protected abstract B scratch(long floats);
+
+    /** Copies {@code values} into the start of {@code buffer}, after the work queued before. */
+    protected abstract void write(B buffer, float[] values);
+
+    /** Reads the start of {@code buffer} into {@code values}; call {@link #flush()} first where steps may be queued. */
+    protected abstract void read(B buffer, float[] values);
+
+    /** Copies {@code floats} floats from one buffer to another on the device. */
+    protected abstract void copy(B from, B to, int floats);
+
+    /** Sets the first {@code floats} floats of {@code buffer} to zero. */
+    protected abstract void clear(B buffer, int floats);
+
+    /** Runs whatever steps are queued and waits for the device to finish them. */
+    protected abstract void flush();
+
+    /**
+     * Allocates the device side of an upload: chooses kernels, sets {@link #maxGroups}, refuses data that
+     * does not fit (naming the sizes, before allocating), then calls {@link #allocateCommon} and allocates
+     * what else the backend needs.
+     */
+    protected abstract void allocate(Dataset data);
+
+    /**
+     * One fused pass of the loss at the current parameters over the batch (see
+     * {@link dev.descent.backend.DataPasses#dataTermSums}): its width + 1 sums in standardized coordinates.
+     */
+    protected abstract float[] fusedSums(boolean shuffled, long key, int start, int size);
+
+    /** One fused Gram pass of {@code vector} (d + 1 floats) over all rows: its d + 1 sums, then one unused. */
+    protected abstract float[] gramSums(float[] vector);
+
+    /** The device memory a problem takes besides per-backend extras: X, y, weights and the step's buffers. */
+    protected static long stepBytes(int rows, int features, int width, int maxGroups) {
+        long xBytes = 4L * rows * features;
+        return xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8);
+    }
+
+    @Override
+    public final void upload(Dataset data, Problem problemToSolve) {
+        checkOpen();
+        this.problem = problemToSolve;
+        this.rows = data.rows();
+        this.features = data.columns();
+        this.outputs = problemToSolve.outputs();
+        this.width = problemToSolve.parameterCount();
+        this.weightSum = data.sampleWeightSum();
+        this.hasWeights = data.sampleWeights() != null;
+        this.hostSampleWeights = data.sampleWeights();
+        this.deviceProblem = DeviceProblem.of(problemToSolve);
+        allocate(data);
+    }
+
+    /** The buffers every step uses, once {@link #maxGroups} is known. */
+    protected final void allocateCommon(Dataset data) {
+        x = input(data.features());
+        y = input(data.labels());
+        sampleWeights = input(hasWeights ? data.sampleWeights() : new float[1]);
+        mean = input(deviceProblem.mean());
+        inverseScale = input(deviceProblem.inverseScale());
+        zeros = input(new float[features]);
+        ones = input(DeviceProblem.filledFloats(features + 1, 1f));
+        l2Factor = input(deviceProblem.l2Factor());
+        l1Factor = input(deviceProblem.l1Factor());
+        parameters = scratch(width);
+        saved = scratch(width);
+        first = scratch(width);
+        second = scratch(width);
+        partial = scratch((long) maxGroups * width);
+        partialLoss = scratch(maxGroups);
+        sums = scratch(width + 1L);
+        stats = scratch(3);
+        gramVector = scratch(features + 1L);
+    }
+
+    @Override
+    public final Problem problem() {
+        return problem;
+    }
+
+    @Override
+    public final int rows() {
+        return rows;
+    }
+
+    @Override
+    public final Optional<Instrumentation> instrumentation() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public final void setParameters(double[] values) {
+        checkUploaded();
+        flush();
+        write(parameters, deviceProblem.toDevice(values));
+        write(stats, new float[3]);
+        statsFresh = false;
+        resetOptimizerState();
+    }
+
+    @Override
+    public final void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
+        checkUploaded();
+        boolean fullBatch = batchSize == rows;
+        float[] result = fusedSums(!fullBatch, permutationKey, batchStart, batchSize);
+        deviceProblem.toOriginalSums(result, fullBatch ? weightSum
+                : RowPermutation.weightTotal(hostSampleWeights, rows, permutationKey, batchStart, batchSize), out);
+    }
+
+    @Override
+    public final void gramTimes(double[] vector, double[] out) {
+        checkUploaded();
+        DeviceProblem.gramResult(gramSums(deviceProblem.gramVector(vector)), weightSum, out);
+    }
+
+    @Override
+    public final double lastObjective() {
+        return readStats()[0];
+    }
+
+    @Override
+    public final double lastGradientNorm() {
+        return readStats()[1];
+    }
+
+    @Override
+    public final double takeObjectiveSum() {
+        float[] all = readStats().clone();
+        write(stats, new float[] {all[0], all[1], 0f});
+        statsHost[2] = 0f;
+        return all[2];
+    }
+
+    /** The update's statistics, read from the device once per step at most. */
+    protected final float[] readStats() {
+        checkUploaded();
+        if (!statsFresh) {
+            flush();
+            read(stats, statsHost);
+            statsFresh = true;
+        }
+        return statsHost;
+    }
+
+    @Override
+    public final void resetOptimizerState() {
+        checkUploaded();
+        flush();
+        clear(first, width);
+        clear(second, width);
+        steps = 0;
+    }
+
+    @Override
+    public final void checkpoint() {
+        checkUploaded();
+        flush();
+        copy(parameters, saved, width);
+    }
+
+    @Override
+    public final void restoreCheckpoint() {
+        checkUploaded();
+        flush();
+        copy(saved, parameters, width);
+        resetOptimizerState();
+    }
+
+    @Override
+    public final double[] readParameters() {
+        checkUploaded();
+        flush();
+        float[] scaled = new float[width];
+        read(parameters, scaled);
+        return deviceProblem.fromDevice(scaled);
+    }
+
+    /** Makes the backend's device context current on the calling thread, where the driver needs one. */
+    protected void makeCurrent() {
+    }
+
+    /** Marks the backend closed; false when it already was (close is safe to call twice). */
+    protected final boolean markClosed() {
+        boolean wasOpen = !closed;
+        closed = true;
+        return wasOpen;
+    }
+
+    protected final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the " + name() + " backend is closed");
+        }
+        makeCurrent();
+    }
+
+    protected final void checkUploaded() {
+        checkOpen();
+        if (problem == null) {
+            throw new IllegalStateException("upload data before using the " + name() + " backend");
+        }
+    }
+}
