@@ -1,13 +1,13 @@
 // The cpu step before and after the split of CpuBackend into CpuPass, CpuTuning and the kernel families:
 // both backends on the same X in one JVM, stepping alternately (order flipped every repetition), after
 // warm-up; prints each one's median ns a row, the median of the per-pair ratios (after / before) with
-// quartiles, and whether their parameters are the same bits after every step.
-//   java --add-modules jdk.incubator.vector -cp target/classes:/tmp/x SplitAB SHAPE MODEL REPS THREADS ORDER
+// quartiles, and whether their parameters are the same bits after every step. "Before" is
+// dev.descent.backend.cpu.CpuBackendBefore, which run.sh makes from git; "after" is CpuBackend, or the
+// class named last (the control: a second renamed copy of the old class, CpuBackendBefore2).
+//   java --add-modules jdk.incubator.vector -cp target/classes:/tmp/cpu-split SplitAB SHAPE MODEL REPS THREADS ORDER [AFTER]
 //   e.g. SplitAB 1000000x64 logistic 200 2 afterfirst
 import dev.descent.ModelKind;
 import dev.descent.backend.Backend;
-import dev.descent.backend.cpu.CpuBackend;
-import dev.descent.backend.cpu.CpuBackendBefore;
 import dev.descent.cli.BenchmarkData;
 import dev.descent.data.Dataset;
 import dev.descent.optim.Optimizer;
@@ -16,7 +16,7 @@ import dev.descent.optim.Problem;
 import java.util.Arrays;
 
 public class SplitAB {
-    public static void main(String[] a) {
+    public static void main(String[] a) throws ReflectiveOperationException {
         String shape = a[0];
         ModelKind kind = ModelKind.parse(a[1]);
         int reps = Integer.parseInt(a[2]);
@@ -26,13 +26,14 @@ public class SplitAB {
         Dataset data = BenchmarkData.generate(kind, shape, classes, 20261205L);
         int outputs = kind == ModelKind.SOFTMAX ? classes : 1;
         Problem problem = new Problem(kind, outputs, data.columns(), true, 1e-4, 0, Optimizer.of(OptimizerKind.ADAM));
+        String after = a.length > 5 ? a[5] : "dev.descent.backend.cpu.CpuBackend";
         Backend[] b = new Backend[2]; // 0: before, 1: after
         if (afterFirst) {
-            b[1] = new CpuBackend(threads);
-            b[0] = new CpuBackendBefore(threads);
+            b[1] = create(after, threads);
+            b[0] = create("dev.descent.backend.cpu.CpuBackendBefore", threads);
         } else {
-            b[0] = new CpuBackendBefore(threads);
-            b[1] = new CpuBackend(threads);
+            b[0] = create("dev.descent.backend.cpu.CpuBackendBefore", threads);
+            b[1] = create(after, threads);
         }
         for (Backend backend : b) {
             backend.upload(data, problem);
@@ -68,5 +69,9 @@ public class SplitAB {
         for (Backend backend : b) {
             backend.close();
         }
+    }
+
+    private static Backend create(String className, int threads) throws ReflectiveOperationException {
+        return (Backend) Class.forName(className).getConstructor(int.class).newInstance(threads);
     }
 }
