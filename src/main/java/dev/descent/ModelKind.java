@@ -2,7 +2,6 @@ package dev.descent;
 
 import dev.descent.loss.Loss;
 
-
 /**
  * What is being fitted. Each kind is a loss of the linear output z = x . w + b; its value and
  * its derivative with respect to z live in the loss table, {@link Loss}.

@@ -1,6 +1,5 @@
 package dev.descent.data;
 
-
 /**
  * Per-feature centring and scaling learned on training data: x' = (x - mean) / scale, scale 1 where
  * a feature is constant. Stored in the model file so that predict applies the same transformation.

@@ -1,6 +1,5 @@
 package dev.descent.optim;
 
-
 /**
  * One optimizer step on the flat parameter vector, in double precision, with its state (velocity,
  * moments, accumulators) kept beside the parameters. The CPU-side backends share it; the GPU

@@ -132,7 +132,6 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private CUevent runEnd;
     private int timedSteps;
 
-
     /** Available when the driver, a device and this build's PTX are all here; auto's first choice. */
     public static final class Provider implements BackendProvider {
         @Override

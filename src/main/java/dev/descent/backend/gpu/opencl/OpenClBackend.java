@@ -74,8 +74,6 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
     private cl_kernel streamRead;
     private final List<cl_mem> buffers = new ArrayList<>();
 
-
-
     private boolean timing;
     private cl_event stepStart;
     private cl_event stepEnd;
