@@ -20,14 +20,8 @@ package dev.descent.optim;
  * w = sign(w) max(|w| - eta l1, 0), where eta is the coordinate's step size (lr, or lr / (sqrt(.) + eps)
  * for the adaptive rules). This is what produces exact zeros.
  *
- * <p>Change of variables. The rules run on standardized coordinates, where each feature is centred
- * by m_j and divided by s_j ({@link Problem#featureMean()}, {@link Problem#featureScale()}):
- * w = w' / s, b = b' - sum_j w'_j m_j / s_j. This is exact: the objective, its optimum and the
- * parameters the backend sees are those of the original problem; only the path changes. Plain
- * gradient steps on badly scaled features crawl (the condition number of X^T X grows with the
- * spread of the feature scales and means), and in these coordinates they do not. The gradient maps
- * as g' = T^T g: g'_w = g_w / s - g_b m / s, g'_b = g_b; the l1 term becomes sum_j (l1 / s_j) |w'_j|.
- * Without means and scales, T is the identity.
+ * <p>The rules run in the optimizer's coordinates ({@link Coordinates}): {@link #start} maps the point
+ * in, {@link #apply} maps the gradient in and the new point back.
  *
  * <p>{@link #apply} also returns the norm of the proximal gradient mapping at the pre-update point,
  * G = (w - prox(w - lr g)) / lr, which is the gradient when l1 = 0 and is zero exactly at an
@@ -66,7 +60,7 @@ public final class ParameterUpdate {
 
     /** Starts from {@code parameters} (original coordinates) with a fresh optimizer state. */
     public void start(double[] parameters) {
-        toScaled(problem, parameters, point);
+        Coordinates.toScaled(problem, parameters, point);
         reset();
     }
 
@@ -86,7 +80,7 @@ public final class ParameterUpdate {
      */
     public double apply(double[] parameters, double[] gradient, double learningRate) {
         steps++;
-        transposeToScaled(problem, gradient, scaledGradient);
+        Coordinates.transposeToScaled(problem, gradient, scaledGradient);
         double mu = optimizer.momentum();
         double betaOne = optimizer.betaOne();
         double betaTwo = optimizer.betaTwo();
@@ -137,55 +131,8 @@ public final class ParameterUpdate {
             w -= stepSize * delta;
             point[j] = penalized ? softThreshold(w, stepSize * l1Here) : w;
         }
-        toOriginal(problem, point, parameters);
+        Coordinates.toOriginal(problem, point, parameters);
         return Math.sqrt(mappingNormSquared);
-    }
-
-    /** Original to standardized coordinates: w' = w s, b' = b + sum_j w_j m_j (per output). */
-    public static void toScaled(Problem problem, double[] original, double[] scaled) {
-        double[] mean = problem.featureMean();
-        double[] scale = problem.featureScale();
-        int d = problem.features();
-        for (int c = 0; c < problem.outputs(); c++) {
-            double shift = 0;
-            for (int j = 0; j < d; j++) {
-                double w = original[c * d + j];
-                scaled[c * d + j] = scale == null ? w : w * scale[j];
-                shift += mean == null ? 0 : w * mean[j];
-            }
-            scaled[problem.penalizedCount() + c] = original[problem.penalizedCount() + c] + shift;
-        }
-    }
-
-    /** Standardized to original coordinates: w = w' / s, b = b' - sum_j w_j m_j (per output). */
-    public static void toOriginal(Problem problem, double[] scaled, double[] original) {
-        double[] mean = problem.featureMean();
-        double[] scale = problem.featureScale();
-        int d = problem.features();
-        for (int c = 0; c < problem.outputs(); c++) {
-            double shift = 0;
-            for (int j = 0; j < d; j++) {
-                double w = scale == null ? scaled[c * d + j] : scaled[c * d + j] / scale[j];
-                original[c * d + j] = w;
-                shift += mean == null ? 0 : w * mean[j];
-            }
-            original[problem.penalizedCount() + c] = scaled[problem.penalizedCount() + c] - shift;
-        }
-    }
-
-    /** A gradient in original coordinates to standardized ones, g' = T^T g: g'_w = (g_w - g_b m) / s, g'_b = g_b. */
-    public static void transposeToScaled(Problem problem, double[] gradient, double[] scaled) {
-        double[] mean = problem.featureMean();
-        double[] scale = problem.featureScale();
-        int d = problem.features();
-        for (int c = 0; c < problem.outputs(); c++) {
-            double gb = gradient[problem.penalizedCount() + c];
-            for (int j = 0; j < d; j++) {
-                double g = gradient[c * d + j] - (mean == null ? 0 : gb * mean[j]);
-                scaled[c * d + j] = scale == null ? g : g / scale[j];
-            }
-            scaled[problem.penalizedCount() + c] = gb;
-        }
     }
 
     /** sign(w) max(|w| - threshold, 0): the proximal operator of threshold * |w|. */

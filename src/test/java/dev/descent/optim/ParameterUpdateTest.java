@@ -106,8 +106,8 @@ class ParameterUpdateTest {
         double[] original = {1, 2, 3, 4, 5, 6, 7, 8};
         double[] scaled = new double[8];
         double[] back = new double[8];
-        ParameterUpdate.toScaled(problem, original, scaled);
-        ParameterUpdate.toOriginal(problem, scaled, back);
+        Coordinates.toScaled(problem, original, scaled);
+        Coordinates.toOriginal(problem, scaled, back);
         for (int j = 0; j < 8; j++) {
             assertEquals(original[j], back[j], 1e-12);
         }
@@ -115,8 +115,8 @@ class ParameterUpdateTest {
         double[] v = {1, -1, 0.5, 2, -0.5, 1, 0.25, 3};
         double[] tv = new double[8];
         double[] ttg = new double[8];
-        ParameterUpdate.toOriginal(problem, v, tv);
-        ParameterUpdate.transposeToScaled(problem, g, ttg);
+        Coordinates.toOriginal(problem, v, tv);
+        Coordinates.transposeToScaled(problem, g, ttg);
         double left = 0;
         double right = 0;
         for (int j = 0; j < 8; j++) {

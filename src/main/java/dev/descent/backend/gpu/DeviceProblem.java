@@ -2,6 +2,7 @@ package dev.descent.backend.gpu;
 
 import dev.descent.backend.Backend;
 import dev.descent.loss.Loss;
+import dev.descent.optim.Coordinates;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.ParameterUpdate;
 import dev.descent.optim.Problem;
@@ -61,7 +62,7 @@ public record DeviceProblem(Problem problem, float[] mean, float[] inverseScale,
     /** Parameters in original coordinates to the device's float standardized ones. */
     public float[] toDevice(double[] original) {
         double[] scaled = new double[original.length];
-        ParameterUpdate.toScaled(problem, original, scaled);
+        Coordinates.toScaled(problem, original, scaled);
         return toFloats(scaled);
     }
 
@@ -72,7 +73,7 @@ public record DeviceProblem(Problem problem, float[] mean, float[] inverseScale,
             standardized[p] = scaled[p];
         }
         double[] values = new double[scaled.length];
-        ParameterUpdate.toOriginal(problem, standardized, values);
+        Coordinates.toOriginal(problem, standardized, values);
         if (!problem.intercept()) {
             Arrays.fill(values, problem.penalizedCount(), values.length, 0.0);
         }
