@@ -32,10 +32,6 @@ import jcuda.driver.CUstream;
 import jcuda.driver.CUstreamCaptureMode;
 import jcuda.driver.CUstream_flags;
 import jcuda.driver.JCudaDriver;
-import jcuda.jcublas.JCublas2;
-import jcuda.jcublas.cublasHandle;
-import jcuda.jcublas.cublasOperation;
-import jcuda.runtime.cudaStream_t;
 
 /**
  * The CUDA backend: X, y and the sample weights are uploaded once; a step is three kernels
@@ -83,23 +79,12 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int UPDATE_THREADS = 256;
     /** stream_read's threads per block; blocks are 4 per SM. */
     static final int STREAM_THREADS = 256;
-    /** Threads per block of the baseline's small kernels (cublas_baseline.cu's BASELINE_THREADS). */
-    static final int BASELINE_THREADS = 256;
 
     private final CudaDevices.Device device;
     /** The `cublas` baseline: two cuBLAS GEMV per step in place of fused_step (cublas_baseline.cu). */
     private final boolean cublasBaseline;
-    private cublasHandle cublas;
-    private CUfunction baselineWeights;
-    private CUfunction baselineResidual;
-    private CUfunction baselineSums;
-    private int baselineBlocks;
-    private CUdeviceptr scaledWeights;
-    private CUdeviceptr offset;
-    private CUdeviceptr outputs1;
-    private CUdeviceptr rawGradient;
-    private CUdeviceptr blockLoss;
-    private CUdeviceptr blockResidual;
+    /** Its data term, made by the constructor of a `cublas` instance; null for `cuda`. */
+    private CublasBaseline baseline;
     private CUcontext context;
     private final List<CUmodule> modules = new ArrayList<>();
     private CUstream stream;
@@ -233,9 +218,6 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             reduce = function(modules.get(1), "reduce_partials");
             streamRead = function(modules.get(1), "stream_read");
             update = function(modules.get(2), "update");
-            baselineWeights = function(modules.get(3), "baseline_weights");
-            baselineResidual = function(modules.get(3), "baseline_residual");
-            baselineSums = function(modules.get(3), "baseline_sums");
             // a blocking stream: the host's plain copies (legacy stream) are ordered with its kernels both ways
             CUstream newStream = new CUstream();
             JCudaDriver.cuStreamCreate(newStream, CUstream_flags.CU_STREAM_DEFAULT);
@@ -245,10 +227,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             hostArgs = pinned;
             args = hostArgs.getByteBuffer(0, (long) ARGS_BYTES * ARGS_SLOTS).order(ByteOrder.LITTLE_ENDIAN);
             if (cublasBaseline) {
-                cublasHandle newHandle = new cublasHandle();
-                JCublas2.cublasCreate(newHandle);
-                cublas = newHandle;
-                JCublas2.cublasSetStream(cublas, new cudaStream_t(stream));
+                baseline = new CublasBaseline(function(modules.get(3), "baseline_weights"),
+                        function(modules.get(3), "baseline_residual"), function(modules.get(3), "baseline_sums"), stream);
             }
             argsCopied = event();
             runStart = event();
@@ -314,13 +294,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             allocateCommon(data);
             deviceArgs = allocate((long) ARGS_BYTES * ARGS_SLOTS);
             if (cublasBaseline) {
-                baselineBlocks = Math.max(1, Math.min(4 * device.multiprocessors(), (rows + BASELINE_THREADS - 1) / BASELINE_THREADS));
-                scaledWeights = scratch(features);
-                offset = scratch(1);
-                outputs1 = scratch(rows);
-                rawGradient = scratch(features);
-                blockLoss = scratch(baselineBlocks);
-                blockResidual = scratch(baselineBlocks);
+                baseline.upload(new CublasBaseline.Data(x, y, sampleWeights, hasWeights, mean, inverseScale, rows, features,
+                        deviceProblem.lossKind(), deviceProblem.lossParameter()), device.multiprocessors(), this::scratch);
             }
             putArgs(WHOLE_DATA_SLOT, 0, 0, rows, false, 0, 1, 1, 1 / weightSum, rows);
             JCudaDriver.cuMemcpyHtoD(deviceArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT),
@@ -507,7 +482,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private void launchStep(int slot, int groups) {
         CUdeviceptr slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * slot);
         if (cublasBaseline) {
-            launchBaselineGradient();
+            baseline.launchGradient(parameters, sums);
         } else {
             launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
             launchReduce(groups, width);
@@ -520,29 +495,6 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
                 floats(optimizer.momentum()), floats(optimizer.betaOne()), floats(optimizer.betaTwo()),
                 floats(optimizer.rho()), floats(optimizer.epsilon()), Pointer.to(slotArgs), Pointer.to(stats));
         JCudaDriver.cuLaunchKernel(update, 1, 1, 1, UPDATE_THREADS, 1, 1, 0, stream, parametersOfUpdate, null);
-    }
-
-    /**
-     * The baseline's data term: u and c from the parameters, z = X u (GEMV), residuals, g = X^T r
-     * (GEMV), then the sums in update's layout (cublas_baseline.cu says why each step is there).
-     */
-    private void launchBaselineGradient() {
-        Pointer one = Pointer.to(new float[] {1f});
-        Pointer zero = Pointer.to(new float[] {0f});
-        JCudaDriver.cuLaunchKernel(baselineWeights, 1, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
-                Pointer.to(parameters), Pointer.to(mean), Pointer.to(inverseScale), ints(features), Pointer.to(scaledWeights),
-                Pointer.to(offset)), null);
-        // X is (rows, d) row-major, so cuBLAS (column-major) sees X^T with leading dimension d
-        JCublas2.cublasSgemv(cublas, cublasOperation.CUBLAS_OP_T, features, rows, one, x, features, scaledWeights, 1, zero,
-                outputs1, 1);
-        JCudaDriver.cuLaunchKernel(baselineResidual, baselineBlocks, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
-                Pointer.to(outputs1), Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(offset),
-                ints(rows), ints(deviceProblem.lossKind()), floats(deviceProblem.lossParameter()), Pointer.to(blockLoss), Pointer.to(blockResidual)), null);
-        JCublas2.cublasSgemv(cublas, cublasOperation.CUBLAS_OP_N, features, rows, one, x, features, outputs1, 1, zero,
-                rawGradient, 1);
-        JCudaDriver.cuLaunchKernel(baselineSums, 1, 1, 1, BASELINE_THREADS, 1, 1, 0, stream, Pointer.to(
-                Pointer.to(rawGradient), Pointer.to(mean), Pointer.to(inverseScale), Pointer.to(blockLoss),
-                Pointer.to(blockResidual), ints(baselineBlocks), ints(features), Pointer.to(sums)), null);
     }
 
     private void launchFused(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
@@ -686,8 +638,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             attempt(failures, () -> JCudaDriver.cuStreamSynchronize(stream));
         }
         attempt(failures, this::destroyGraph);
-        if (cublas != null) {
-            attempt(failures, () -> JCublas2.cublasDestroy(cublas));
+        if (baseline != null) {
+            attempt(failures, baseline::destroy);
         }
         for (CUdeviceptr buffer : buffers) {
             attempt(failures, () -> JCudaDriver.cuMemFree(buffer));
