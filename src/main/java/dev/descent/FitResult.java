@@ -2,6 +2,7 @@ package dev.descent;
 
 import dev.descent.data.Dataset;
 import dev.descent.optim.Optimizer;
+import dev.descent.optim.Solver;
 import java.util.Locale;
 
 /**
@@ -11,8 +12,8 @@ import java.util.Locale;
  * @param model                 the fitted weights and intercepts, ready to predict
  * @param status                how the fit ended
  * @param reason                why, in words (for DIVERGED: what to change)
- * @param epochs                passes over the data
- * @param steps                 optimizer steps (epochs for full batch)
+ * @param epochs                passes over the data (for a quasi-Newton solver: its function evaluations)
+ * @param steps                 optimizer steps (epochs for full batch; iterations for a quasi-Newton solver)
  * @param objectiveHistory      the objective per epoch: full batch, at the start of the epoch's step;
  *                              mini-batch, the mean of the batch objectives over the epoch
  * @param objective             the full objective at the returned weights
@@ -21,15 +22,21 @@ import java.util.Locale;
  * @param backendChoice         why that backend was chosen (and why others were not)
  * @param medianStepMillis      median wall time of one step (per epoch, divided by its steps)
  * @param timeToFirstStepMillis from the call to fit to the end of the first step (backend start, upload, learning rate)
- * @param learningRate          the initial learning rate used (resolved when it was auto)
- * @param optimizer             the update rule and its hyperparameters
+ * @param learningRate          the initial learning rate used (resolved when it was auto); NaN for a quasi-Newton solver
+ * @param optimizer             the update rule and its hyperparameters (for the first-order solver)
+ * @param solver                first-order steps, or the quasi-Newton method that chose the steps
  * @param batchSize             rows per step
  * @param seed                  seed of the shuffling and of random initialization
  */
 public record FitResult(LinearModel model, FitStatus status, String reason, int epochs, long steps,
                         double[] objectiveHistory, double objective, String backend, String device,
                         String backendChoice, double medianStepMillis, double timeToFirstStepMillis,
-                        double learningRate, Optimizer optimizer, int batchSize, long seed) {
+                        double learningRate, Optimizer optimizer, Solver solver, int batchSize, long seed) {
+
+    /** How the steps were chosen, in words: the first-order rule with its settings, or the quasi-Newton solver. */
+    public String method() {
+        return solver == Solver.FIRST_ORDER ? optimizer.toString() : solver.toString();
+    }
 
     public boolean converged() {
         return status == FitStatus.CONVERGED;
@@ -48,9 +55,17 @@ public record FitResult(LinearModel model, FitStatus status, String reason, int 
     /** A few lines for people: status, reason, objective, backend and step time. */
     public String summary() {
         return String.format(Locale.ROOT,
-                "status %s: %s%nepochs %d, steps %d, objective %.9g%nbackend %s (%s); %s%n"
-                        + "optimizer %s, learning rate %.6g, batch %d, seed %d%nmedian step %.3f ms, time to first step %.1f ms",
-                status, reason, epochs, steps, objective, backend, device, backendChoice, optimizer, learningRate,
-                batchSize, seed, medianStepMillis, timeToFirstStepMillis);
+                "status %s: %s%n%s%nbackend %s (%s); %s%n"
+                        + "%s, batch %d, seed %d%nmedian step %.3f ms, time to first step %.1f ms",
+                status, reason, progress(), backend, device, backendChoice,
+                solver == Solver.FIRST_ORDER ? "optimizer " + optimizer + String.format(Locale.ROOT, ", learning rate %.6g", learningRate)
+                        : "solver " + solver, batchSize, seed, medianStepMillis, timeToFirstStepMillis);
+    }
+
+    /** Epochs and steps, or a quasi-Newton solver's iterations and passes over the data, and the objective. */
+    public String progress() {
+        return solver == Solver.FIRST_ORDER
+                ? String.format(Locale.ROOT, "epochs %d, steps %d, objective %.9g", epochs, steps, objective)
+                : String.format(Locale.ROOT, "iterations %d, passes over the data %d, objective %.9g", steps, epochs, objective);
     }
 }

@@ -9,6 +9,11 @@ public enum FitStatus {
     /** The objective became non-finite or kept rising; the weights are the best seen, not the last. */
     DIVERGED,
     /**
+     * A quasi-Newton solver's line search found no lower objective while the gradient was still large
+     * (a badly scaled or degenerate problem); the weights are the best found.
+     */
+    STALLED,
+    /**
      * The fitting thread was interrupted (Thread.interrupt from the API, Ctrl-C from the command line);
      * the fit stopped at the next step boundary and the weights are the best seen so far.
      */

@@ -6,11 +6,13 @@ import dev.descent.data.Dataset;
 import dev.descent.fit.FitLoop;
 import dev.descent.fit.Labels;
 import dev.descent.fit.LearningRate;
+import dev.descent.fit.QuasiNewtonLoop;
 import dev.descent.loss.Loss;
 import dev.descent.optim.Coordinates;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;
+import dev.descent.optim.Solver;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -36,6 +38,14 @@ public final class Fitter {
     /** Stop when the objective has made no relative progress larger than this for patience epochs. */
     public static final double DEFAULT_TOLERANCE = 1e-7;
     public static final int DEFAULT_PATIENCE = 5;
+    /** Corrections L-BFGS keeps: the usual 10 (scikit-learn's and Spark MLlib's default too). */
+    public static final int DEFAULT_LBFGS_HISTORY = 10;
+    /**
+     * The quasi-Newton solvers stop at this relative decrease of the objective in an iteration, or at
+     * {@link #DEFAULT_QUASI_NEWTON_GRADIENT_TOLERANCE} of the starting gradient, when no tolerance is set.
+     */
+    public static final double DEFAULT_QUASI_NEWTON_TOLERANCE = 1e-9;
+    public static final double DEFAULT_QUASI_NEWTON_GRADIENT_TOLERANCE = 1e-7;
     /** Stop when the gradient (mapping) norm falls to this; 0 turns the rule off. */
     public static final double DEFAULT_GRADIENT_TOLERANCE = 1e-6;
     /** Scale of the seeded random start: small, so the first steps see nearly the zero model's gradient. */
@@ -69,6 +79,10 @@ public final class Fitter {
     private double l1;
     private boolean intercept = true;
     private long seed;
+    private Solver solver = Solver.FIRST_ORDER;
+    private int lbfgsHistory = DEFAULT_LBFGS_HISTORY;
+    private boolean toleranceSet;
+    private boolean gradientToleranceSet;
     private boolean randomInit;
     private boolean precondition = true;
     private String backend = "auto";
@@ -98,6 +112,26 @@ public final class Fitter {
     }
 
     /** A fixed initial learning rate (> 0). */
+    /**
+     * How the fit moves: the fused first-order steps ({@link #optimizer}), L-BFGS, or OWL-QN for l1. The
+     * quasi-Newton solvers take the full batch and no learning rate; {@link #maxEpochs} limits their
+     * iterations and {@link #tolerance} is the relative decrease of the objective in one iteration at
+     * which they stop ({@link #gradientTolerance}: the gradient relative to its start).
+     */
+    public Fitter solver(Solver value) {
+        this.solver = java.util.Objects.requireNonNull(value, "solver");
+        return this;
+    }
+
+    /** Corrections L-BFGS and OWL-QN keep (default {@value #DEFAULT_LBFGS_HISTORY}). */
+    public Fitter lbfgsHistory(int corrections) {
+        if (corrections < 1) {
+            throw new InvalidInputException("the L-BFGS history must be at least 1, got " + corrections);
+        }
+        this.lbfgsHistory = corrections;
+        return this;
+    }
+
     public Fitter learningRate(double value) {
         if (!(value > 0) || !Double.isFinite(value)) {
             throw new InvalidInputException("learning rate must be positive and finite, got " + value);
@@ -145,6 +179,7 @@ public final class Fitter {
     public Fitter tolerance(double value) {
         requireNonNegative("tolerance", value);
         this.tolerance = value;
+        this.toleranceSet = true;
         return this;
     }
 
@@ -159,6 +194,7 @@ public final class Fitter {
     public Fitter gradientTolerance(double value) {
         requireNonNegative("gradient tolerance", value);
         this.gradientTolerance = value;
+        this.gradientToleranceSet = true;
         return this;
     }
 
@@ -233,6 +269,7 @@ public final class Fitter {
         if (batch > rows) {
             throw new InvalidInputException("batch size " + batchSize + " is larger than the " + rows + " rows of the data");
         }
+        requireSolverFits(batch, rows);
         Loss loss = model.loss();
         double[] classes = Labels.classes(loss, data.labels());
         boolean classIndices = loss.labels() == Loss.Labels.CLASS_INDEX;
@@ -250,14 +287,23 @@ public final class Fitter {
         String device;
         try (Backend instance = selection.backend()) {
             instance.upload(training, problem);
-            initialRate = Double.isNaN(learningRate) ? LearningRate.auto(instance, training, problem, batch) : learningRate;
-            double rate = initialRate;
             double[] initial = initialParameters(problem);
-            instance.setParameters(initial);
-            instance.checkpoint();
-            FitLoop.Settings settings = new FitLoop.Settings(maxEpochs, tolerance, patience, gradientTolerance, batch, seed,
-                    epoch -> schedule == Schedule.CONSTANT ? rate : rate / (1 + decay * epoch), listener);
-            outcome = new FitLoop(instance, settings).run(initial, start);
+            if (solver == Solver.FIRST_ORDER) {
+                initialRate = Double.isNaN(learningRate) ? LearningRate.auto(instance, training, problem, batch) : learningRate;
+                double rate = initialRate;
+                instance.setParameters(initial);
+                instance.checkpoint();
+                FitLoop.Settings settings = new FitLoop.Settings(maxEpochs, tolerance, patience, gradientTolerance, batch,
+                        seed, epoch -> schedule == Schedule.CONSTANT ? rate : rate / (1 + decay * epoch), listener);
+                outcome = new FitLoop(instance, settings).run(initial, start);
+            } else {
+                initialRate = Double.NaN;
+                QuasiNewtonLoop.Settings settings = new QuasiNewtonLoop.Settings(maxEpochs,
+                        toleranceSet ? tolerance : DEFAULT_QUASI_NEWTON_TOLERANCE,
+                        gradientToleranceSet ? gradientTolerance : DEFAULT_QUASI_NEWTON_GRADIENT_TOLERANCE, lbfgsHistory,
+                        listener);
+                outcome = new QuasiNewtonLoop(instance, settings).run(initial, start);
+            }
             backendName = instance.name();
             device = instance.device();
         }
@@ -267,8 +313,29 @@ public final class Fitter {
         }
         return new FitResult(toModel(model, problem, classes, outcome.parameters()), outcome.status(), outcome.reason(),
                 outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device,
-                selection.explanation(), outcome.medianStepMillis(), outcome.firstStepMillis(), initialRate, optimizer, batch,
-                seed);
+                selection.explanation(), outcome.medianStepMillis(), outcome.firstStepMillis(), initialRate, optimizer, solver,
+                batch, seed);
+    }
+
+    /** Refuses a solver asked for what it cannot do, naming the option. */
+    private void requireSolverFits(int batch, int rows) {
+        if (solver == Solver.FIRST_ORDER) {
+            return;
+        }
+        if (batch != rows) {
+            throw new InvalidInputException("the " + solver + " solver takes the full batch: drop the batch size ("
+                    + batch + ") or use the first-order solver");
+        }
+        if (!Double.isNaN(learningRate)) {
+            throw new InvalidInputException("the " + solver + " solver chooses its steps by line search: drop the learning rate ("
+                    + learningRate + ") or use the first-order solver");
+        }
+        if (solver == Solver.LBFGS && l1 > 0) {
+            throw new InvalidInputException("the lbfgs solver needs a smooth objective: with l1 (" + l1 + ") use owlqn");
+        }
+        if (solver == Solver.OWLQN && l1 == 0) {
+            throw new InvalidInputException("the owlqn solver is for l1 and elastic net: set l1 > 0, or use lbfgs");
+        }
     }
 
     private double[] initialParameters(Problem problem) {
@@ -302,7 +369,8 @@ public final class Fitter {
     /** Every setting, so a log line is enough to repeat the fit. */
     @Override
     public String toString() {
-        return "Fitter{model=" + model + ", optimizer=" + optimizer + ", learningRate="
+        return "Fitter{model=" + model + ", solver=" + solver + ", lbfgsHistory=" + lbfgsHistory + ", optimizer=" + optimizer
+                + ", learningRate="
                 + (Double.isNaN(learningRate) ? "auto" : learningRate) + ", schedule=" + schedule + ", decay=" + decay
                 + ", batchSize=" + (batchSize == 0 ? "full" : batchSize) + ", maxEpochs=" + maxEpochs + ", tolerance="
                 + tolerance + ", patience=" + patience + ", gradientTolerance=" + gradientTolerance + ", l2=" + l2

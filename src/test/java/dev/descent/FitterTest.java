@@ -309,7 +309,7 @@ class FitterTest {
         assertTrue(error < LEAST_SQUARES_RELATIVE, "relative error " + error + " " + result.reason());
     }
 
-    private static double[] newtonLogistic(Dataset data, double l2) {
+    static double[] newtonLogistic(Dataset data, double l2) {
         int n = data.rows();
         int d = data.columns();
         int m = d + 1;

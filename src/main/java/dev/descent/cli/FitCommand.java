@@ -10,6 +10,7 @@ import dev.descent.data.DataFile;
 import dev.descent.data.Standardization;
 import dev.descent.io.ModelFile;
 import dev.descent.optim.OptimizerKind;
+import dev.descent.optim.Solver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,6 +51,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "linear|logistic|softmax", description = "What to fit.")
     String model;
 
+    @Option(names = "--solver", paramLabel = "first-order|lbfgs|owlqn", description = "How the fit moves: fused first-order "
+            + "steps (--optimizer, --lr, --batch), L-BFGS, or OWL-QN for --l1 (full batch; default: first-order).")
+    String solver;
+
     @Option(names = "--optimizer", paramLabel = "NAME", description = "gd, momentum, nesterov, adagrad, rmsprop or adam (default: nesterov).")
     String optimizer;
 
@@ -62,8 +67,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--max-epochs", defaultValue = "" + Fitter.DEFAULT_MAX_EPOCHS, paramLabel = "N", description = "Epoch limit (default: ${DEFAULT-VALUE}).")
     int maxEpochs;
 
-    @Option(names = "--tol", defaultValue = "" + Fitter.DEFAULT_TOLERANCE, paramLabel = "X", description = "Relative progress below which the fit stops (default: ${DEFAULT-VALUE}).")
-    double tolerance;
+    @Option(names = "--tol", paramLabel = "X", description = "Relative progress below which the fit stops (default: "
+            + Fitter.DEFAULT_TOLERANCE + " an epoch for first-order, " + Fitter.DEFAULT_QUASI_NEWTON_TOLERANCE
+            + " an iteration for lbfgs and owlqn).")
+    Double tolerance;
 
     @Option(names = "--l2", defaultValue = "0", paramLabel = "X", description = "Ridge strength (default: 0).")
     double l2;
@@ -99,8 +106,14 @@ final class FitCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
         ModelKind kind = ModelKind.parse(model);
-        Fitter fitter = Fitter.of(kind).maxEpochs(maxEpochs).tolerance(tolerance).l2(l2).l1(l1).intercept(!noIntercept)
+        Fitter fitter = Fitter.of(kind).maxEpochs(maxEpochs).l2(l2).l1(l1).intercept(!noIntercept)
                 .seed(seed).backend(backend).batchSize(batch);
+        if (tolerance != null) {
+            fitter.tolerance(tolerance);
+        }
+        if (solver != null) {
+            fitter.solver(Solver.parse(solver));
+        }
         if (optimizer != null) {
             fitter.optimizer(OptimizerKind.parse(optimizer));
         }
@@ -148,10 +161,12 @@ final class FitCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "accuracy %.6f, log-loss %.6g", Metrics.accuracy(table.data().labels(), predicted),
                         Metrics.logLoss(table.data().labels(), result.model().predictProba(table.data()), result.model().classes()));
         console.printf(Locale.ROOT, "%s: %s%n", result.status(), result.reason());
-        console.printf(Locale.ROOT, "epochs %d, steps %d, objective %.9g, training %s%n", result.epochs(), result.steps(),
-                result.objective(), metric);
-        console.printf(Locale.ROOT, "backend %s (%s), median step %.3f ms, learning rate %.6g, optimizer %s%n",
-                result.backend(), result.device(), result.medianStepMillis(), result.learningRate(), result.optimizer());
+        console.printf(Locale.ROOT, "%s, training %s%n", result.progress(), metric);
+        console.printf(Locale.ROOT, "backend %s (%s), median %s %.3f ms, %s%n", result.backend(), result.device(),
+                result.solver() == Solver.FIRST_ORDER ? "step" : "pass", result.medianStepMillis(),
+                result.solver() == Solver.FIRST_ORDER
+                        ? String.format(Locale.ROOT, "learning rate %.6g, optimizer %s", result.learningRate(), result.optimizer())
+                        : "solver " + result.solver());
         console.printf(Locale.ROOT, "model written to %s%s%s%n", out,
                 standardization != null ? " (weights on the standardized scale)" : "",
                 plot != null ? "; plot written to " + plot : "");

@@ -35,7 +35,7 @@ public final class ModelFile {
                              String optimizer, double learningRate, int batchSize, long seed, double medianStepMillis) {
         public static FitSummary of(FitResult result) {
             return new FitSummary(result.status().name(), result.reason(), result.epochs(), result.objective(),
-                    result.backend(), result.device(), result.optimizer().toString(), result.learningRate(),
+                    result.backend(), result.device(), result.method(), result.learningRate(),
                     result.batchSize(), result.seed(), result.medianStepMillis());
         }
     }

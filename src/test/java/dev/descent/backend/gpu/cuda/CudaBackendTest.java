@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
+import dev.descent.SolverTest;
 import dev.descent.TestData;
 import dev.descent.backend.Agreement;
 import dev.descent.backend.Backend;
@@ -84,6 +85,16 @@ class CudaBackendTest {
     static Stream<Arguments> oddShapes() {
         return DeviceBackendCases.shapes(new int[][] {{1, 1}, {1, 7}, {2, 1}, {63, 31}, {64, 32}, {65, 33}, {3001, 1},
             {1000, 64}, {513, 65}, {300, 256}, {129, 1000}, {77, 1024}, {33, 1025}, {17, 5000}, {20_000, 3}});
+    }
+
+    /** L-BFGS and OWL-QN on this backend's data-term sums, against the closed forms and Newton's solution (SolverTest). */
+    @Test
+    void quasiNewtonSolversReachTheKnownOptima() {
+        requireCuda();
+        SolverTest.leastSquaresCase("cuda");
+        SolverTest.newtonCase("cuda");
+        SolverTest.lassoCase("cuda");
+        SolverTest.softmaxCase("cuda");
     }
 
     static Stream<Arguments> dataTermCases() {

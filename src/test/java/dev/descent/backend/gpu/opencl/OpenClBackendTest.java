@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.descent.DescentException;
 import dev.descent.InvalidInputException;
 import dev.descent.ModelKind;
+import dev.descent.SolverTest;
 import dev.descent.TestData;
 import dev.descent.backend.Backend;
 import dev.descent.backend.DataTermSumsCases;
@@ -68,6 +69,16 @@ class OpenClBackendTest {
 
     static Stream<Arguments> oddShapes() {
         return DeviceBackendCases.shapes(new int[][] {{1, 1}, {1, 7}, {2, 1}, {3001, 1}, {1000, 64}, {129, 1000}, {17, 5000}});
+    }
+
+    /** L-BFGS and OWL-QN on this backend's data-term sums, against the closed forms and Newton's solution (SolverTest). */
+    @Test
+    void quasiNewtonSolversReachTheKnownOptima() {
+        requireOpenCl();
+        SolverTest.leastSquaresCase("opencl");
+        SolverTest.newtonCase("opencl");
+        SolverTest.lassoCase("opencl");
+        SolverTest.softmaxCase("opencl");
     }
 
     static Stream<Arguments> dataTermCases() {

@@ -1,0 +1,139 @@
+package dev.descent.fit;
+
+import dev.descent.FitStatus;
+import dev.descent.Fitter;
+import dev.descent.backend.Backend;
+import dev.descent.optim.Coordinates;
+import dev.descent.optim.DataTermSums;
+import dev.descent.optim.Lbfgs;
+import dev.descent.optim.Objective;
+import dev.descent.optim.Problem;
+import dev.descent.optim.SmoothFunction;
+import java.util.Arrays;
+
+/**
+ * A fit by L-BFGS (OWL-QN with l1) on the backend's data-term sums, in the optimizer's coordinates
+ * (centred and scaled, as the first-order rules run): each evaluation sets the parameters on the
+ * backend and takes one pass over X; only vectors of the parameters' size cross.
+ */
+public final class QuasiNewtonLoop {
+    /** Below this fraction of its start, a gradient at which no step lowers the objective counts as converged. */
+    static final double STALL_GRADIENT = 1e-2;
+
+    /** The loop's settings: limits and tolerances, and the L-BFGS history. */
+    public record Settings(int maxIterations, double tolerance, double gradientTolerance, int history,
+                           Fitter.EpochListener listener) {
+    }
+
+    private final Backend device;
+    private final Problem problem;
+    private final Settings settings;
+
+    public QuasiNewtonLoop(Backend device, Settings settings) {
+        this.device = device;
+        this.problem = device.problem();
+        this.settings = settings;
+    }
+
+    /** Runs from {@code initial} (original coordinates) until a rule stops it; {@code start} is System.nanoTime at the call to fit. */
+    public FitLoop.Outcome run(double[] initial, long start) {
+        int count = problem.parameterCount();
+        Problem smooth = new Problem(problem.loss(), problem.outputs(), problem.features(), problem.intercept(), problem.l2(),
+                0, problem.optimizer(), problem.featureMean(), problem.featureScale(), problem.lossParameter());
+        DataTermSums sums = new DataTermSums(count);
+        double[] original = new double[count];
+        double[] originalGradient = new double[count];
+        long[] firstPassEnd = {0};
+        SmoothFunction objective = (point, gradient) -> {
+            Coordinates.toOriginal(problem, point, original);
+            if (!problem.intercept()) {
+                Arrays.fill(original, problem.penalizedCount(), count, 0.0);
+            }
+            device.setParameters(original);
+            device.dataTermSums(sums);
+            if (firstPassEnd[0] == 0) {
+                firstPassEnd[0] = System.nanoTime();
+            }
+            double value = Objective.of(smooth, sums, original, originalGradient);
+            Coordinates.transposeToScaled(problem, originalGradient, gradient);
+            if (!problem.intercept()) {
+                Arrays.fill(gradient, problem.penalizedCount(), count, 0.0);
+            }
+            return value;
+        };
+        double[] l1 = null;
+        if (problem.l1() > 0) {
+            // l1 |w_j| = (l1 / s_j) |w'_j| in the optimizer's coordinates; intercepts are not penalized
+            l1 = new double[count];
+            double[] scale = problem.featureScale();
+            for (int c = 0; c < problem.outputs(); c++) {
+                for (int j = 0; j < problem.features(); j++) {
+                    l1[c * problem.features() + j] = problem.l1() / (scale == null ? 1 : scale[j]);
+                }
+            }
+        }
+        double[] theta = new double[count];
+        Coordinates.toScaled(problem, initial, theta);
+        double[] history = new double[Math.min(settings.maxIterations() + 1, 1024)];
+        int[] recorded = {0};
+        Lbfgs.Progress progress = (iteration, value, gradientNorm) -> {
+            if (recorded[0] == history.length) {
+                return !Thread.currentThread().isInterrupted();
+            }
+            history[recorded[0]++] = value;
+            if (settings.listener() != null) {
+                settings.listener().onEpoch(iteration - 1, value, gradientNorm, Double.NaN);
+            }
+            return !Thread.currentThread().isInterrupted();
+        };
+        long begin = System.nanoTime();
+        Lbfgs.Result result = new Lbfgs(settings.history(), settings.maxIterations(), settings.tolerance(),
+                settings.gradientTolerance()).minimize(objective, theta, l1, progress);
+        long end = System.nanoTime();
+        FitStatus status;
+        String reason;
+        switch (result.stop()) {
+            case OBJECTIVE -> {
+                status = FitStatus.CONVERGED;
+                reason = "the objective improved by less than " + StoppingRule.format(settings.tolerance())
+                        + " (relative) in an iteration";
+            }
+            case GRADIENT -> {
+                status = FitStatus.CONVERGED;
+                reason = "the gradient fell to " + StoppingRule.format(settings.gradientTolerance()) + " of its start";
+            }
+            case ITERATIONS -> {
+                status = FitStatus.MAX_EPOCHS;
+                reason = "reached the limit of " + settings.maxIterations() + " iterations before the stopping rule was met";
+            }
+            case LINE_SEARCH -> {
+                boolean small = result.gradientNorm() <= STALL_GRADIENT * result.startGradientNorm();
+                status = small ? FitStatus.CONVERGED : FitStatus.STALLED;
+                reason = small
+                        ? "no step lowered the objective further: it is within its float32 rounding of the optimum"
+                        : "no step along the search direction lowered the objective (gradient at "
+                                + StoppingRule.format(result.gradientNorm() / result.startGradientNorm())
+                                + " of its start); the weights are the best found; try the first-order solver or --standardize";
+            }
+            case INTERRUPTED -> {
+                status = FitStatus.INTERRUPTED;
+                reason = "interrupted after " + result.iterations() + " iterations; returning the best weights so far";
+            }
+            default -> {
+                status = FitStatus.DIVERGED;
+                reason = "the objective or its gradient is not finite at the starting weights";
+            }
+        }
+        double[] parameters = new double[count];
+        Coordinates.toOriginal(problem, result.x(), parameters);
+        if (!problem.intercept()) {
+            Arrays.fill(parameters, problem.penalizedCount(), count, 0.0);
+        }
+        device.setParameters(parameters);
+        double finalObjective = Double.isFinite(result.value()) ? result.value() : device.evaluate(null);
+        double perPass = result.evaluations() == 0 ? Double.NaN : (end - begin) / 1e6 / result.evaluations();
+        return new FitLoop.Outcome(status, reason, result.evaluations(), result.iterations(),
+                Arrays.copyOf(history, recorded[0]), finalObjective, parameters, perPass,
+                firstPassEnd[0] == 0 ? Double.NaN : (firstPassEnd[0] - start) / 1e6);
+    }
+}

@@ -1,0 +1,411 @@
+package dev.descent.optim;
+
+import java.util.Arrays;
+
+/**
+ * Limited-memory BFGS for f(x) + sum_j c_j |x_j| with f smooth: plain L-BFGS with a line search that
+ * satisfies the strong Wolfe conditions when every c_j is 0 (Nocedal and Wright, Algorithms 7.4, 3.5
+ * and 3.6), and orthant-wise L-BFGS otherwise (OWL-QN; Andrew and Gao, 2007), whose iterates keep exact
+ * zeros. Each evaluation of f is one call of the {@link SmoothFunction}; for a fit that is one pass
+ * over the data, and only vectors of the parameters' size are kept here.
+ *
+ * <p>Stopping: the relative decrease of the objective over the last iteration below {@code tolerance},
+ * or the (pseudo-)gradient's largest entry below {@code gradientTolerance} times its value at the start,
+ * or the iteration limit. A line search that cannot decrease the objective (at a point where the
+ * objective's own rounding hides the remaining decrease) ends the run at the best point so far,
+ * never at a worse or non-finite one.
+ */
+public final class Lbfgs {
+    /** Sufficient decrease (Armijo) and curvature constants of the Wolfe conditions: the usual quasi-Newton values. */
+    static final double ARMIJO = 1e-4;
+    static final double CURVATURE = 0.9;
+    /** Evaluations one line search may take before it gives up. */
+    static final int LINE_SEARCH_EVALUATIONS = 25;
+
+    /** How a run ended. */
+    public enum Stop {
+        /** The objective's relative decrease fell below the tolerance. */
+        OBJECTIVE,
+        /** The (pseudo-)gradient fell below the tolerance relative to its start. */
+        GRADIENT,
+        /** The iteration limit. */
+        ITERATIONS,
+        /** No step along the search direction lowered the objective. */
+        LINE_SEARCH,
+        /** The objective or gradient was not finite at the start. */
+        NOT_FINITE,
+        /** The progress callback asked to stop. */
+        INTERRUPTED
+    }
+
+    /** What a run found: the point, its objective (l1 term included), and what it cost. */
+    public record Result(double[] x, double value, int iterations, int evaluations, Stop stop, double gradientNorm,
+                         double startGradientNorm) {
+    }
+
+    /**
+     * Called after each iteration with the objective (l1 term included) and the (pseudo-)gradient's
+     * largest entry; returns false to stop there.
+     */
+    @FunctionalInterface
+    public interface Progress {
+        boolean onIteration(int iteration, double value, double gradientNorm);
+    }
+
+    private final int history;
+    private final int maxIterations;
+    private final double tolerance;
+    private final double gradientTolerance;
+
+    /**
+     * @param history           corrections kept (m); 5-20 is usual
+     * @param maxIterations     iteration limit
+     * @param tolerance         relative objective decrease at which to stop
+     * @param gradientTolerance largest (pseudo-)gradient entry, relative to its start, at which to stop
+     */
+    public Lbfgs(int history, int maxIterations, double tolerance, double gradientTolerance) {
+        if (history < 1) {
+            throw new IllegalArgumentException("the L-BFGS history needs at least one correction, got " + history);
+        }
+        this.history = history;
+        this.maxIterations = maxIterations;
+        this.tolerance = tolerance;
+        this.gradientTolerance = gradientTolerance;
+    }
+
+    /**
+     * Minimizes f(x) + sum_j l1[j] |x_j| from {@code start} ({@code l1} null or all zero: plain L-BFGS).
+     * {@code progress} may be null.
+     */
+    public Result minimize(SmoothFunction f, double[] start, double[] l1, Progress progress) {
+        int n = start.length;
+        boolean orthantWise = l1 != null && Arrays.stream(l1).anyMatch(c -> c > 0);
+        double[] x = start.clone();
+        double[] g = new double[n];
+        double smooth = f.valueAndGradient(x, g);
+        int evaluations = 1;
+        double value = smooth + penalty(l1, x);
+        double[] pg = new double[n];
+        pseudoGradient(x, g, l1, pg);
+        double norm = maxAbs(pg);
+        if (!Double.isFinite(value) || !Double.isFinite(norm)) {
+            return new Result(x, value, 0, evaluations, Stop.NOT_FINITE, norm, norm);
+        }
+        double startNorm = Math.max(norm, Double.MIN_NORMAL);
+        if (norm == 0) {
+            return new Result(x, value, 0, evaluations, Stop.GRADIENT, norm, norm);
+        }
+        double[][] s = new double[history][n];
+        double[][] y = new double[history][n];
+        double[] rho = new double[history];
+        double[] alpha = new double[history];
+        int stored = 0;
+        int newest = -1;
+        double[] d = new double[n];
+        double[] xNew = new double[n];
+        double[] gNew = new double[n];
+        double[] orthant = new double[n];
+        Stop stop = Stop.ITERATIONS;
+        int iteration = 0;
+        while (iteration < maxIterations) {
+            // d = -H pg by the two-loop recursion, H0 = (s'y / y'y) I from the newest correction
+            for (int j = 0; j < n; j++) {
+                d[j] = -pg[j];
+            }
+            for (int k = 0; k < stored; k++) {
+                int i = Math.floorMod(newest - k, history);
+                alpha[i] = rho[i] * dot(s[i], d);
+                axpy(-alpha[i], y[i], d);
+            }
+            if (stored > 0) {
+                double scale = dot(s[newest], y[newest]) / dot(y[newest], y[newest]);
+                for (int j = 0; j < n; j++) {
+                    d[j] *= scale;
+                }
+            }
+            for (int k = stored - 1; k >= 0; k--) {
+                int i = Math.floorMod(newest - k, history);
+                double beta = rho[i] * dot(y[i], d);
+                axpy(alpha[i] - beta, s[i], d);
+            }
+            if (orthantWise) {
+                // keep the direction in the orthant the pseudo-gradient points away from
+                for (int j = 0; j < n; j++) {
+                    if (d[j] * pg[j] >= 0) {
+                        d[j] = 0;
+                    }
+                    orthant[j] = x[j] != 0 ? Math.signum(x[j]) : -Math.signum(pg[j]);
+                }
+            }
+            double slope = dot(d, pg);
+            if (!(slope < 0)) {
+                // not a descent direction (curvature pairs gone stale): restart from steepest descent
+                stored = 0;
+                for (int j = 0; j < n; j++) {
+                    d[j] = -pg[j];
+                }
+                slope = -dot(pg, pg);
+            }
+            double step = iteration == 0 && stored == 0 ? Math.min(1.0, 1.0 / Math.sqrt(-slope)) : 1.0;
+            double newValue;
+            int used;
+            if (orthantWise) {
+                double[] found = backtrack(f, x, value, pg, d, orthant, l1, step, xNew, gNew);
+                newValue = found[0];
+                used = (int) found[1];
+            } else {
+                double[] found = strongWolfe(f, x, value, g, d, slope, step, xNew, gNew);
+                newValue = found[0];
+                used = (int) found[1];
+            }
+            evaluations += used;
+            if (!(newValue < value)) {
+                stop = Stop.LINE_SEARCH;
+                break;
+            }
+            iteration++;
+            // the correction pair, from the smooth gradients (the l1 term has no curvature)
+            double sy = 0;
+            double yy = 0;
+            for (int j = 0; j < n; j++) {
+                double sj = xNew[j] - x[j];
+                double yj = gNew[j] - g[j];
+                sy += sj * yj;
+                yy += yj * yj;
+            }
+            // keep the pair only where it carries positive curvature, else the oldest pair would be lost for nothing
+            if (sy > 1e-12 * yy && yy > 0) {
+                int slot = (newest + 1) % history;
+                for (int j = 0; j < n; j++) {
+                    s[slot][j] = xNew[j] - x[j];
+                    y[slot][j] = gNew[j] - g[j];
+                }
+                rho[slot] = 1 / sy;
+                newest = slot;
+                stored = Math.min(stored + 1, history);
+            }
+            double previous = value;
+            value = newValue;
+            System.arraycopy(xNew, 0, x, 0, n);
+            System.arraycopy(gNew, 0, g, 0, n);
+            pseudoGradient(x, g, l1, pg);
+            norm = maxAbs(pg);
+            if (progress != null && !progress.onIteration(iteration, value, norm)) {
+                stop = Stop.INTERRUPTED;
+                break;
+            }
+            if (norm <= gradientTolerance * startNorm) {
+                stop = Stop.GRADIENT;
+                break;
+            }
+            if (previous - value <= tolerance * Math.max(Math.abs(value), Math.abs(previous))) {
+                stop = Stop.OBJECTIVE;
+                break;
+            }
+        }
+        return new Result(x, value, iteration, evaluations, stop, norm, startNorm);
+    }
+
+    /**
+     * A step along d that satisfies the strong Wolfe conditions (Nocedal and Wright, Algorithms 3.5 and
+     * 3.6, with cubic interpolation), or else the point with the lowest objective it saw. Writes the
+     * point and its gradient into xNew and gNew; returns {objective there, evaluations}.
+     */
+    private double[] strongWolfe(SmoothFunction f, double[] x, double value, double[] g, double[] d, double slope,
+                                 double initial, double[] xNew, double[] gNew) {
+        int n = x.length;
+        double[] trial = new double[n];
+        double[] trialGradient = new double[n];
+        double bestValue = Double.POSITIVE_INFINITY;
+        double previousStep = 0;
+        double previousValue = value;
+        double previousSlope = slope;
+        double step = initial;
+        int evaluations = 0;
+        double low = 0;
+        double lowValue = value;
+        double lowSlope = slope;
+        double high = Double.NaN;
+        double highValue = Double.NaN;
+        double highSlope = Double.NaN;
+        boolean zooming = false;
+        while (evaluations < LINE_SEARCH_EVALUATIONS) {
+            for (int j = 0; j < n; j++) {
+                trial[j] = x[j] + step * d[j];
+            }
+            double trialValue = f.valueAndGradient(trial, trialGradient);
+            evaluations++;
+            double trialSlope = dot(trialGradient, d);
+            boolean finite = Double.isFinite(trialValue) && Double.isFinite(trialSlope);
+            if (finite && trialValue < bestValue) {
+                bestValue = trialValue;
+                System.arraycopy(trial, 0, xNew, 0, n);
+                System.arraycopy(trialGradient, 0, gNew, 0, n);
+            }
+            boolean armijo = finite && trialValue <= value + ARMIJO * step * slope;
+            if (!zooming) {
+                if (!armijo || (evaluations > 1 && trialValue >= previousValue)) {
+                    zooming = true;
+                    low = previousStep;
+                    lowValue = previousValue;
+                    lowSlope = previousSlope;
+                    high = step;
+                    highValue = finite ? trialValue : Double.POSITIVE_INFINITY;
+                    highSlope = finite ? trialSlope : Double.NaN;
+                } else if (Math.abs(trialSlope) <= -CURVATURE * slope) {
+                    return accept(trial, trialGradient, trialValue, evaluations, xNew, gNew);
+                } else if (trialSlope >= 0) {
+                    zooming = true;
+                    low = step;
+                    lowValue = trialValue;
+                    lowSlope = trialSlope;
+                    high = previousStep;
+                    highValue = previousValue;
+                    highSlope = previousSlope;
+                } else {
+                    previousStep = step;
+                    previousValue = trialValue;
+                    previousSlope = trialSlope;
+                    step *= 2;
+                    continue;
+                }
+            } else {
+                if (!armijo || trialValue >= lowValue) {
+                    high = step;
+                    highValue = finite ? trialValue : Double.POSITIVE_INFINITY;
+                    highSlope = finite ? trialSlope : Double.NaN;
+                } else {
+                    if (Math.abs(trialSlope) <= -CURVATURE * slope) {
+                        return accept(trial, trialGradient, trialValue, evaluations, xNew, gNew);
+                    }
+                    if (trialSlope * (high - low) >= 0) {
+                        high = low;
+                        highValue = lowValue;
+                        highSlope = lowSlope;
+                    }
+                    low = step;
+                    lowValue = trialValue;
+                    lowSlope = trialSlope;
+                }
+            }
+            step = interpolate(low, lowValue, lowSlope, high, highValue, highSlope);
+        }
+        return new double[] {bestValue, evaluations};
+    }
+
+    private static double[] accept(double[] trial, double[] gradient, double value, int evaluations, double[] xNew,
+                                   double[] gNew) {
+        System.arraycopy(trial, 0, xNew, 0, trial.length);
+        System.arraycopy(gradient, 0, gNew, 0, gradient.length);
+        return new double[] {value, evaluations};
+    }
+
+    /**
+     * The minimizer of the cubic through both ends' values and slopes, kept inside the middle 80% of
+     * the interval; bisection where the cubic does not help or an end is not finite.
+     */
+    static double interpolate(double a, double fa, double da, double b, double fb, double db) {
+        double width = b - a;
+        double lower = Math.min(a, b) + 0.1 * Math.abs(width);
+        double upper = Math.max(a, b) - 0.1 * Math.abs(width);
+        double middle = (a + b) / 2;
+        if (!Double.isFinite(fb) || !Double.isFinite(db)) {
+            return a + 0.25 * width;
+        }
+        double d1 = da + db - 3 * (fa - fb) / (a - b);
+        double radicand = d1 * d1 - da * db;
+        if (radicand < 0) {
+            return middle;
+        }
+        double d2 = Math.signum(b - a) * Math.sqrt(radicand);
+        double t = b - (b - a) * (db + d2 - d1) / (db - da + 2 * d2);
+        return Double.isFinite(t) ? Math.max(lower, Math.min(upper, t)) : middle;
+    }
+
+    /**
+     * OWL-QN's line search: halve the step until the point projected onto the orthant lowers the
+     * objective enough (Armijo along the projected step). Returns {objective, evaluations}; the
+     * objective is +infinity when no step did.
+     */
+    private double[] backtrack(SmoothFunction f, double[] x, double value, double[] pg, double[] d, double[] orthant,
+                               double[] l1, double initial, double[] xNew, double[] gNew) {
+        int n = x.length;
+        double step = initial;
+        double bestValue = Double.POSITIVE_INFINITY;
+        double[] trial = new double[n];
+        double[] trialGradient = new double[n];
+        for (int evaluations = 1; evaluations <= LINE_SEARCH_EVALUATIONS; evaluations++) {
+            double decrease = 0;
+            for (int j = 0; j < n; j++) {
+                double moved = x[j] + step * d[j];
+                trial[j] = Math.signum(moved) == orthant[j] ? moved : 0;
+                decrease += pg[j] * (trial[j] - x[j]);
+            }
+            double trialValue = f.valueAndGradient(trial, trialGradient) + penalty(l1, trial);
+            if (Double.isFinite(trialValue) && trialValue < bestValue) {
+                bestValue = trialValue;
+                System.arraycopy(trial, 0, xNew, 0, n);
+                System.arraycopy(trialGradient, 0, gNew, 0, n);
+            }
+            if (Double.isFinite(trialValue) && trialValue <= value + ARMIJO * decrease) {
+                return new double[] {trialValue, evaluations};
+            }
+            step /= 2;
+        }
+        return new double[] {bestValue, LINE_SEARCH_EVALUATIONS};
+    }
+
+    /**
+     * The pseudo-gradient of f + sum c_j |x_j|: the gradient where |x_j| is differentiable, and at
+     * x_j = 0 the one-sided derivative that descends, or 0 when neither side descends.
+     */
+    static void pseudoGradient(double[] x, double[] g, double[] l1, double[] out) {
+        for (int j = 0; j < x.length; j++) {
+            double c = l1 == null ? 0 : l1[j];
+            if (c == 0 || x[j] > 0) {
+                out[j] = g[j] + c;
+            } else if (x[j] < 0) {
+                out[j] = g[j] - c;
+            } else if (g[j] + c < 0) {
+                out[j] = g[j] + c;
+            } else if (g[j] - c > 0) {
+                out[j] = g[j] - c;
+            } else {
+                out[j] = 0;
+            }
+        }
+    }
+
+    static double penalty(double[] l1, double[] x) {
+        if (l1 == null) {
+            return 0;
+        }
+        double sum = 0;
+        for (int j = 0; j < x.length; j++) {
+            sum += l1[j] * Math.abs(x[j]);
+        }
+        return sum;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double sum = 0;
+        for (int j = 0; j < a.length; j++) {
+            sum += a[j] * b[j];
+        }
+        return sum;
+    }
+
+    private static void axpy(double a, double[] x, double[] y) {
+        for (int j = 0; j < x.length; j++) {
+            y[j] += a * x[j];
+        }
+    }
+
+    private static double maxAbs(double[] v) {
+        double largest = 0;
+        for (double value : v) {
+            largest = Math.max(largest, Math.abs(value));
+        }
+        return largest;
+    }
+}
