@@ -79,7 +79,8 @@ public final class Fitter {
     private double l1;
     private boolean intercept = true;
     private long seed;
-    private Solver solver = Solver.FIRST_ORDER;
+    /** Null until set: then {@link #solverFor} chooses by the other settings. */
+    private Solver solver;
     private int lbfgsHistory = DEFAULT_LBFGS_HISTORY;
     private boolean toleranceSet;
     private boolean gradientToleranceSet;
@@ -269,7 +270,8 @@ public final class Fitter {
         if (batch > rows) {
             throw new InvalidInputException("batch size " + batchSize + " is larger than the " + rows + " rows of the data");
         }
-        requireSolverFits(batch, rows);
+        Solver chosen = solverFor(batch, rows);
+        requireSolverFits(chosen, batch, rows);
         Loss loss = model.loss();
         double[] classes = Labels.classes(loss, data.labels());
         boolean classIndices = loss.labels() == Loss.Labels.CLASS_INDEX;
@@ -288,7 +290,7 @@ public final class Fitter {
         try (Backend instance = selection.backend()) {
             instance.upload(training, problem);
             double[] initial = initialParameters(problem);
-            if (solver == Solver.FIRST_ORDER) {
+            if (chosen == Solver.FIRST_ORDER) {
                 initialRate = Double.isNaN(learningRate) ? LearningRate.auto(instance, training, problem, batch) : learningRate;
                 double rate = initialRate;
                 instance.setParameters(initial);
@@ -313,12 +315,17 @@ public final class Fitter {
         }
         return new FitResult(toModel(model, problem, classes, outcome.parameters()), outcome.status(), outcome.reason(),
                 outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device,
-                selection.explanation(), outcome.medianStepMillis(), outcome.firstStepMillis(), initialRate, optimizer, solver,
+                selection.explanation(), outcome.medianStepMillis(), outcome.firstStepMillis(), initialRate, optimizer, chosen,
                 batch, seed);
     }
 
+    /** The solver a fit uses: the one set, else the first-order steps. */
+    private Solver solverFor(int batch, int rows) {
+        return solver != null ? solver : Solver.FIRST_ORDER;
+    }
+
     /** Refuses a solver asked for what it cannot do, naming the option. */
-    private void requireSolverFits(int batch, int rows) {
+    private void requireSolverFits(Solver solver, int batch, int rows) {
         if (solver == Solver.FIRST_ORDER) {
             return;
         }
@@ -369,7 +376,7 @@ public final class Fitter {
     /** Every setting, so a log line is enough to repeat the fit. */
     @Override
     public String toString() {
-        return "Fitter{model=" + model + ", solver=" + solver + ", lbfgsHistory=" + lbfgsHistory + ", optimizer=" + optimizer
+        return "Fitter{model=" + model + ", solver=" + (solver == null ? "auto" : solver) + ", lbfgsHistory=" + lbfgsHistory + ", optimizer=" + optimizer
                 + ", learningRate="
                 + (Double.isNaN(learningRate) ? "auto" : learningRate) + ", schedule=" + schedule + ", decay=" + decay
                 + ", batchSize=" + (batchSize == 0 ? "full" : batchSize) + ", maxEpochs=" + maxEpochs + ", tolerance="

@@ -118,6 +118,29 @@ public class SolverTest {
         assertTrue(lbfgs.epochs() <= QUASI_NEWTON_PASSES, "passes " + lbfgs.epochs() + " against " + firstOrder.epochs());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void lbfgsFitsLabelsOfScale1e10(String backend) {
+        hugeLabelsCase(backend);
+    }
+
+    /**
+     * Labels times 1e10: the objective is ~1e20, and its float32 sums cannot resolve the first short
+     * steps; the line search extrapolates on the slope, and the fit explains the data as the unscaled one does.
+     */
+    public static void hugeLabelsCase(String backend) {
+        Dataset base = TestData.random(ModelKind.LINEAR, 200, 3, 3, 22);
+        float[] y = base.labels().clone();
+        for (int i = 0; i < y.length; i++) {
+            y[i] *= 1e10f;
+        }
+        Dataset data = Dataset.rowMajor(base.features(), base.rows(), base.columns(), y);
+        FitResult scaled = Fitter.of(ModelKind.LINEAR).solver(Solver.LBFGS).backend(backend).fit(data);
+        FitResult plain = Fitter.of(ModelKind.LINEAR).solver(Solver.LBFGS).backend(backend).fit(base);
+        assertEquals(Metrics.r2(base.labels(), plain.predict(base)), Metrics.r2(y, scaled.predict(data)), 1e-3,
+                backend + ": " + scaled.status() + ", " + scaled.reason());
+    }
+
     @Test
     void aSolverAskedForWhatItCannotDoNamesTheOption() {
         Dataset data = TestData.random(ModelKind.LINEAR, 50, 3, 0, 1);

@@ -19,6 +19,11 @@ public final class Lbfgs {
     /** Sufficient decrease (Armijo) and curvature constants of the Wolfe conditions: the usual quasi-Newton values. */
     static final double ARMIJO = 1e-4;
     static final double CURVATURE = 0.9;
+    /**
+     * Relative change of the objective below which its evaluations may be rounding alone: the data-term
+     * sums of float32 data carry about this much (FitterTest, BackendAgreementTest).
+     */
+    static final double RESOLUTION = 1e-6;
     /** Evaluations one line search may take before it gives up. */
     static final int LINE_SEARCH_EVALUATIONS = 25;
 
@@ -243,6 +248,16 @@ public final class Lbfgs {
                 System.arraycopy(trialGradient, 0, gNew, 0, n);
             }
             boolean armijo = finite && trialValue <= value + ARMIJO * step * slope;
+            if (!zooming && finite && !armijo && trialSlope <= CURVATURE * slope
+                    && Math.abs(trialValue - value) <= RESOLUTION * Math.abs(value)) {
+                // the objective cannot resolve a step this short (float32 sums of a large objective) while the
+                // slope says the descent goes on: go ten times further instead of shrinking
+                previousStep = step;
+                previousValue = trialValue;
+                previousSlope = trialSlope;
+                step *= 10;
+                continue;
+            }
             if (!zooming) {
                 if (!armijo || (evaluations > 1 && trialValue >= previousValue)) {
                     zooming = true;

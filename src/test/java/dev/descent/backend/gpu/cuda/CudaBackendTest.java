@@ -95,6 +95,7 @@ class CudaBackendTest {
         SolverTest.newtonCase("cuda");
         SolverTest.lassoCase("cuda");
         SolverTest.softmaxCase("cuda");
+        SolverTest.hugeLabelsCase("cuda");
     }
 
     static Stream<Arguments> dataTermCases() {

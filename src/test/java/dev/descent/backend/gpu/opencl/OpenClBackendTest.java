@@ -79,6 +79,7 @@ class OpenClBackendTest {
         SolverTest.newtonCase("opencl");
         SolverTest.lassoCase("opencl");
         SolverTest.softmaxCase("opencl");
+        SolverTest.hugeLabelsCase("opencl");
     }
 
     static Stream<Arguments> dataTermCases() {

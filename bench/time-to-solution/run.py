@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Time to solution: descent's whole command-line run against scikit-learn's fit call, same data, same objective.
+
+For each problem: the reference optimum f* from scikit-learn's LogisticRegression (lbfgs, float64, tol 1e-10),
+then every system's wall time, passes or iterations, and relative gap (f - f*) / f* of the objective
+    f(w, b) = mean_i loss_i + (l2/2) ||w||^2      (scikit-learn: C = 1 / (l2 n))
+evaluated here in float64 from the weights each system returns. descent is timed from the shell
+(JVM start, .npy load, fit, model write), scikit-learn's fit call alone. Needs Debian's python3-sklearn.
+
+    /usr/bin/python3 bench/time-to-solution/run.py [OUT_DIR]
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from sklearn.datasets import load_digits, load_wine
+from sklearn.linear_model import LogisticRegression
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DESCENT = os.path.join(HERE, "..", "..", "descent")
+
+
+def problems():
+    rng = np.random.default_rng(20261123)
+    n, d = 200000, 64
+    x = rng.normal(size=(n, d)).astype(np.float32)
+    truth = rng.normal(size=d) / np.sqrt(d)
+    y = (rng.random(n) < 1 / (1 + np.exp(-(x @ truth) * 3))).astype(np.float32)
+    yield "generated logistic 200,000 x 64", "logistic", x, y, 1e-4
+    digits = load_digits()
+    yield "digits softmax (1,797 x 64, 10 classes)", "softmax", digits.data.astype(np.float32), \
+        digits.target.astype(np.float32), 1.0 / len(digits.target)
+    wine = load_wine()
+    yield "wine softmax (178 x 13, 3 classes, unscaled)", "softmax", wine.data.astype(np.float32), \
+        wine.target.astype(np.float32), 1.0 / len(wine.target)
+
+
+def objective(kind, x, y, coef, intercept, l2):
+    z = x.astype(np.float64) @ np.asarray(coef, dtype=np.float64).T + np.asarray(intercept, dtype=np.float64)
+    if kind == "logistic":
+        z = z.ravel()
+        loss = np.mean(np.logaddexp(0, z) - y * z)
+    else:
+        classes = np.unique(y)
+        zmax = z.max(axis=1, keepdims=True)
+        lse = np.log(np.exp(z - zmax).sum(axis=1)) + zmax.ravel()
+        loss = np.mean(lse - z[np.arange(len(y)), np.searchsorted(classes, y)])
+    return loss + l2 / 2 * np.sum(np.asarray(coef, dtype=np.float64) ** 2)
+
+
+def sklearn_fit(kind, x, y, l2, tol):
+    model = LogisticRegression(C=1 / (l2 * len(y)), tol=tol, max_iter=100000)
+    start = time.perf_counter()
+    model.fit(x, y)
+    seconds = time.perf_counter() - start
+    return seconds, int(np.max(model.n_iter_)), model.coef_, model.intercept_
+
+
+def descent_fit(kind, folder, l2, extra):
+    out = os.path.join(folder, "model.json")
+    command = [DESCENT, "fit", "--train", os.path.join(folder, "x.npy"), "--labels", os.path.join(folder, "y.npy"),
+               "--model", kind, "--l2", repr(l2), "--out", out, "--quiet"] + extra
+    start = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if run.returncode not in (0, 1):
+        raise SystemExit("descent failed: " + run.stderr)
+    model = json.load(open(out))
+    coef = model["weights"] if kind == "softmax" else [model["weights"]]
+    intercept = model["intercept"] if kind == "softmax" else [model["intercept"]]
+    fit = model["fit"]
+    return seconds, fit["epochs"], coef, intercept, fit["status"]
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else None
+    lines = ["| problem | system | wall s | passes (iterations) | relative gap | status |", "|---|---|---|---|---|---|"]
+    for name, kind, x, y, l2 in problems():
+        folder = tempfile.mkdtemp(prefix="descent-tts-")
+        np.save(os.path.join(folder, "x.npy"), x)
+        np.save(os.path.join(folder, "y.npy"), y)
+        _, _, coef, intercept = sklearn_fit(kind, x, y, l2, 1e-10)
+        best = objective(kind, x, y, coef, intercept, l2)
+        seconds, iterations, coef, intercept = sklearn_fit(kind, x, y, l2, 1e-4)
+        gap = (objective(kind, x, y, coef, intercept, l2) - best) / abs(best)
+        lines.append(f"| {name} | scikit-learn lbfgs (defaults), fit call | {seconds:.3f} | ({iterations}) | {gap:.1e} | |")
+        for label, extra in (("descent --solver lbfgs, whole CLI run", ["--solver", "lbfgs"]),
+                             ("descent defaults (first-order), whole CLI run", [])):
+            seconds, passes, coef, intercept, status = descent_fit(kind, folder, l2, extra)
+            gap = (objective(kind, x, y, coef, intercept, l2) - best) / abs(best)
+            lines.append(f"| {name} | {label} | {seconds:.3f} | {passes} | {gap:.1e} | {status} |")
+        print("\n".join(lines[-3:]), flush=True)
+    if out:
+        os.makedirs(out, exist_ok=True)
+        with open(os.path.join(out, "table.md"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
