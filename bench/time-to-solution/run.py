@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Time to solution: descent's whole command-line run against scikit-learn's fit call, same data, same objective.
 
-For each problem: the reference optimum f* from scikit-learn's LogisticRegression (lbfgs, float64, tol 1e-10),
-then every system's wall time, passes or iterations, and relative gap (f - f*) / f* of the objective
+For each problem: every system's wall time, passes or iterations, and relative gap (f - f*) / f* of the
+objective, where f* is the lowest objective any run reached (scikit-learn's LogisticRegression with lbfgs in
+float64 at tol 1e-10 included; on ill-conditioned problems it stops above what descent reaches), of
     f(w, b) = mean_i loss_i + (l2/2) ||w||^2      (scikit-learn: C = 1 / (l2 n))
 evaluated here in float64 from the weights each system returns. descent is timed from the shell
 (JVM start, .npy load, fit, model write), scikit-learn's fit call alone. Needs Debian's python3-sklearn.
@@ -83,16 +84,19 @@ def main():
         folder = tempfile.mkdtemp(prefix="descent-tts-")
         np.save(os.path.join(folder, "x.npy"), x)
         np.save(os.path.join(folder, "y.npy"), y)
+        rows = []
         _, _, coef, intercept = sklearn_fit(kind, x, y, l2, 1e-10)
-        best = objective(kind, x, y, coef, intercept, l2)
+        objectives = [objective(kind, x, y, coef, intercept, l2)]
         seconds, iterations, coef, intercept = sklearn_fit(kind, x, y, l2, 1e-4)
-        gap = (objective(kind, x, y, coef, intercept, l2) - best) / abs(best)
-        lines.append(f"| {name} | scikit-learn lbfgs (defaults), fit call | {seconds:.3f} | ({iterations}) | {gap:.1e} | |")
+        rows.append(("scikit-learn lbfgs (defaults), fit call", seconds, f"({iterations})",
+                     objective(kind, x, y, coef, intercept, l2), ""))
         for label, extra in (("descent --solver lbfgs, whole CLI run", ["--solver", "lbfgs"]),
                              ("descent defaults (first-order), whole CLI run", [])):
             seconds, passes, coef, intercept, status = descent_fit(kind, folder, l2, extra)
-            gap = (objective(kind, x, y, coef, intercept, l2) - best) / abs(best)
-            lines.append(f"| {name} | {label} | {seconds:.3f} | {passes} | {gap:.1e} | {status} |")
+            rows.append((label, seconds, str(passes), objective(kind, x, y, coef, intercept, l2), status))
+        best = min(objectives + [r[3] for r in rows])
+        for label, seconds, passes, value, status in rows:
+            lines.append(f"| {name} | {label} | {seconds:.3f} | {passes} | {(value - best) / abs(best):.1e} | {status} |")
         print("\n".join(lines[-3:]), flush=True)
     if out:
         os.makedirs(out, exist_ok=True)

@@ -103,11 +103,11 @@ final class DemoCommand implements Callable<Integer> {
     private FitResult fit(ModelKind kind, Dataset data) {
         FitResult result = Fitter.of(kind).backend(backend).listener((epoch, objective, gradientNorm, rate) -> {
             if (Integer.bitCount(epoch + 1) == 1) {
-                out.printf(Locale.ROOT, "   epoch %4d  objective %.8f%n", epoch + 1, objective);
+                out.printf(Locale.ROOT, "   iteration %4d  objective %.8f%n", epoch + 1, objective);
             }
         }).fit(data);
-        out.printf(Locale.ROOT, "   %s after %d epochs: %s%n", result.status(), result.epochs(), result.reason());
-        out.printf(Locale.ROOT, "   final objective %.8f on %s, %.3f ms/step%n", result.objective(), result.backend(),
+        out.printf(Locale.ROOT, "   %s: %s%n   %s%n", result.status(), result.reason(), result.progress());
+        out.printf(Locale.ROOT, "   final objective %.8f on %s, %.3f ms a pass%n", result.objective(), result.backend(),
                 result.medianStepMillis());
         return result;
     }

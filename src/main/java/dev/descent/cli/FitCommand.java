@@ -52,10 +52,11 @@ final class FitCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--solver", paramLabel = "first-order|lbfgs|owlqn", description = "How the fit moves: fused first-order "
-            + "steps (--optimizer, --lr, --batch), L-BFGS, or OWL-QN for --l1 (full batch; default: first-order).")
+            + "steps (--optimizer, --lr, --batch), L-BFGS, or OWL-QN for --l1 (full batch). Default: lbfgs (owlqn with --l1), "
+            + "or first-order when --optimizer, --lr or --batch is given.")
     String solver;
 
-    @Option(names = "--optimizer", paramLabel = "NAME", description = "gd, momentum, nesterov, adagrad, rmsprop or adam (default: nesterov).")
+    @Option(names = "--optimizer", paramLabel = "NAME", description = "gd, momentum, nesterov, adagrad, rmsprop or adam: the first-order rule (default: nesterov).")
     String optimizer;
 
     @Option(names = "--lr", defaultValue = "auto", paramLabel = "auto|X", description = "Learning rate (default: ${DEFAULT-VALUE}, 1/L from the data).")

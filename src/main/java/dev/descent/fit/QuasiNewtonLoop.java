@@ -76,15 +76,16 @@ public final class QuasiNewtonLoop {
         Coordinates.toScaled(problem, initial, theta);
         double[] history = new double[Math.min(settings.maxIterations() + 1, 1024)];
         int[] recorded = {0};
+        // an interrupt stops the run after the iteration; the flag is cleared so that the last passes run
+        // undisturbed (Fitter sets it again for the caller)
         Lbfgs.Progress progress = (iteration, value, gradientNorm) -> {
-            if (recorded[0] == history.length) {
-                return !Thread.currentThread().isInterrupted();
+            if (recorded[0] < history.length) {
+                history[recorded[0]++] = value;
             }
-            history[recorded[0]++] = value;
             if (settings.listener() != null) {
                 settings.listener().onEpoch(iteration - 1, value, gradientNorm, Double.NaN);
             }
-            return !Thread.currentThread().isInterrupted();
+            return !Thread.interrupted();
         };
         long begin = System.nanoTime();
         Lbfgs.Result result = new Lbfgs(settings.history(), settings.maxIterations(), settings.tolerance(),

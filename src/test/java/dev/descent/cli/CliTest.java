@@ -81,7 +81,8 @@ class CliTest {
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--l2", "0.01",
                 "--out", model.toString(), "--plot", plot.toString());
         assertEquals(0, fit.code(), fit.err());
-        assertTrue(fit.out().contains("CONVERGED") && fit.out().contains("training accuracy") && fit.out().contains("median step"),
+        assertTrue(fit.out().contains("CONVERGED") && fit.out().contains("training accuracy") && fit.out().contains("median pass")
+                        && fit.out().contains("solver lbfgs"),
                 fit.out());
         byte[] png = Files.readAllBytes(plot);
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG file");
