@@ -10,9 +10,9 @@ import dev.descent.optim.ParameterUpdate;
 import dev.descent.optim.Solver;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The quasi-Newton solvers (L-BFGS, OWL-QN) through Fitter against optima known independently: the
@@ -157,6 +157,26 @@ public class SolverTest {
                 () -> Fitter.of(ModelKind.LINEAR).solver(Solver.LBFGS).learningRate(0.1).fit(data)).getMessage();
         assertTrue(rate.contains("learning rate"), rate);
         assertThrows(InvalidInputException.class, () -> Solver.parse("newton"));
+    }
+
+    /** An interrupt stops L-BFGS after the iteration under way, with the best weights so far, and is handed back. */
+    @Test
+    void anInterruptStopsLbfgsWithTheBestWeightsSoFar() {
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 2000, 10, 0, 12);
+        Thread.currentThread().interrupt();
+        FitResult result;
+        boolean flagAfter;
+        try {
+            result = Fitter.of(ModelKind.LOGISTIC).solver(Solver.LBFGS).backend("cpu").fit(data);
+        } finally {
+            flagAfter = Thread.interrupted();
+        }
+        assertEquals(FitStatus.INTERRUPTED, result.status(), result.reason());
+        assertEquals(1, result.steps(), "one iteration, then the interrupt is seen");
+        assertTrue(result.reason().contains("interrupted after") && result.reason().contains("best"), result.reason());
+        assertTrue(Arrays.stream(result.model().weights()[0]).allMatch(Double::isFinite));
+        assertTrue(result.objective() < Math.log(2), "below the zero model's objective: " + result.objective());
+        assertTrue(flagAfter, "the interrupt flag is handed back to the caller");
     }
 
     @Test

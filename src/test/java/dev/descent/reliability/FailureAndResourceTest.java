@@ -22,6 +22,7 @@ import dev.descent.io.ModelFile;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;
+import dev.descent.optim.Solver;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -288,7 +289,9 @@ class FailureAndResourceTest {
         AtomicReference<FitResult> result = new AtomicReference<>();
         AtomicReference<Boolean> flagAfter = new AtomicReference<>();
         Thread fitting = new Thread(() -> {
-            result.set(Fitter.of(ModelKind.LOGISTIC).backend(backend).batchSize(batch).maxEpochs(10_000_000).tolerance(0)
+            // first-order steps with no stopping rule never end by themselves (L-BFGS stops at float32's floor)
+            result.set(Fitter.of(ModelKind.LOGISTIC).solver(Solver.FIRST_ORDER).backend(backend).batchSize(batch)
+                    .maxEpochs(10_000_000).tolerance(0)
                     .gradientTolerance(0).listener((epoch, objective, norm, rate) -> running.countDown()).fit(data));
             flagAfter.set(Thread.currentThread().isInterrupted());
         });
