@@ -90,8 +90,8 @@ def main():
         seconds, iterations, coef, intercept = sklearn_fit(kind, x, y, l2, 1e-4)
         rows.append(("scikit-learn lbfgs (defaults), fit call", seconds, f"({iterations})",
                      objective(kind, x, y, coef, intercept, l2), ""))
-        for label, extra in (("descent --solver lbfgs, whole CLI run", ["--solver", "lbfgs"]),
-                             ("descent defaults (first-order), whole CLI run", [])):
+        for label, extra in (("descent defaults (lbfgs), whole CLI run", []),
+                             ("descent --solver first-order, whole CLI run", ["--solver", "first-order"])):
             seconds, passes, coef, intercept, status = descent_fit(kind, folder, l2, extra)
             rows.append((label, seconds, str(passes), objective(kind, x, y, coef, intercept, l2), status))
         best = min(objectives + [r[3] for r in rows])

@@ -87,6 +87,8 @@ public final class Fitter {
     private boolean toleranceSet;
     private boolean gradientToleranceSet;
     private boolean optimizerSet;
+    /** A model to start from (warm start), or null for zeros (or {@link #randomInit}). */
+    private LinearModel initialModel;
     private boolean randomInit;
     private boolean precondition = true;
     private String backend = "auto";
@@ -134,6 +136,16 @@ public final class Fitter {
             throw new InvalidInputException("the L-BFGS history must be at least 1, got " + corrections);
         }
         this.lbfgsHistory = corrections;
+        return this;
+    }
+
+    /**
+     * Starts the fit from an earlier model's weights and intercepts instead of zeros: a warm start for
+     * regularization paths and refits. The model must be of this fit's kind, with the data's number of
+     * features and, for a classifier, the same classes (checked by {@link #fit}); null goes back to zeros.
+     */
+    public Fitter initialModel(LinearModel model) {
+        this.initialModel = model;
         return this;
     }
 
@@ -293,7 +305,7 @@ public final class Fitter {
         String device;
         try (Backend instance = selection.backend()) {
             instance.upload(training, problem);
-            double[] initial = initialParameters(problem);
+            double[] initial = initialParameters(problem, classes);
             if (chosen == Solver.FIRST_ORDER) {
                 initialRate = Double.isNaN(learningRate) ? LearningRate.auto(instance, training, problem, batch) : learningRate;
                 double rate = initialRate;
@@ -360,8 +372,17 @@ public final class Fitter {
         }
     }
 
-    private double[] initialParameters(Problem problem) {
+    private double[] initialParameters(Problem problem, double[] classes) {
         double[] parameters = new double[problem.parameterCount()];
+        if (initialModel != null) {
+            requireInitialModelFits(problem, classes);
+            int d = problem.features();
+            for (int c = 0; c < problem.outputs(); c++) {
+                System.arraycopy(initialModel.weights()[c], 0, parameters, c * d, d);
+                parameters[problem.penalizedCount() + c] = problem.intercept() ? initialModel.intercepts()[c] : 0;
+            }
+            return parameters;
+        }
         if (randomInit) {
             SplittableRandom random = new SplittableRandom(seed);
             for (int j = 0; j < problem.penalizedCount(); j++) {
@@ -369,6 +390,28 @@ public final class Fitter {
             }
         }
         return parameters;
+    }
+
+    /** Refuses a starting model that does not fit this problem, naming what differs. */
+    private void requireInitialModelFits(Problem problem, double[] classes) {
+        if (initialModel.kind() != model) {
+            throw new InvalidInputException("the starting model is " + initialModel.kind() + ", but this fit is " + model);
+        }
+        if (initialModel.features() != problem.features()) {
+            throw new InvalidInputException("the starting model has " + initialModel.features() + " features, but the data has "
+                    + problem.features());
+        }
+        if (model != ModelKind.LINEAR && !Arrays.equals(initialModel.classes(), classes)) {
+            throw new InvalidInputException("the starting model's classes " + Arrays.toString(initialModel.classes())
+                    + " are not the data's " + Arrays.toString(classes));
+        }
+        for (double[] row : initialModel.weights()) {
+            for (double w : row) {
+                if (!Double.isFinite(w)) {
+                    throw new InvalidInputException("the starting model has a weight of " + w);
+                }
+            }
+        }
     }
 
     private static LinearModel toModel(ModelKind model, Problem problem, double[] classes, double[] parameters) {
@@ -397,6 +440,7 @@ public final class Fitter {
                 + ", batchSize=" + (batchSize == 0 ? "full" : batchSize) + ", maxEpochs=" + maxEpochs + ", tolerance="
                 + tolerance + ", patience=" + patience + ", gradientTolerance=" + gradientTolerance + ", l2=" + l2
                 + ", l1=" + l1 + ", intercept=" + intercept + ", precondition=" + precondition + ", seed=" + seed
-                + ", randomInit=" + randomInit + ", backend=" + backend + "}";
+                + ", randomInit=" + randomInit + ", initialModel=" + (initialModel == null ? "none" : "given") + ", backend=" + backend
+                + "}";
     }
 }

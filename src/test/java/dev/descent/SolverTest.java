@@ -179,6 +179,25 @@ public class SolverTest {
         assertTrue(flagAfter, "the interrupt flag is handed back to the caller");
     }
 
+    /** A warm start from a converged model needs fewer passes and ends at the same objective; another kind, width or classes is refused. */
+    @Test
+    void aWarmStartFromTheOptimumEndsAtOnceAndAMismatchIsRefused() {
+        Dataset data = TestData.random(ModelKind.SOFTMAX, 800, 6, 3, 14);
+        FitResult cold = Fitter.of(ModelKind.SOFTMAX).l2(1e-3).backend("cpu").fit(data);
+        FitResult warm = Fitter.of(ModelKind.SOFTMAX).l2(1e-3).backend("cpu").initialModel(cold.model()).fit(data);
+        assertEquals(FitStatus.CONVERGED, warm.status(), warm.reason());
+        assertTrue(warm.epochs() < cold.epochs(), "passes from the optimum: " + warm.epochs() + " (cold: " + cold.epochs() + ")");
+        assertEquals(cold.objective(), warm.objective(), 1e-6 * cold.objective());
+        assertThrows(InvalidInputException.class,
+                () -> Fitter.of(ModelKind.LINEAR).initialModel(cold.model()).fit(TestData.random(ModelKind.LINEAR, 50, 6, 0, 1)));
+        assertThrows(InvalidInputException.class,
+                () -> Fitter.of(ModelKind.SOFTMAX).initialModel(cold.model()).fit(TestData.random(ModelKind.SOFTMAX, 50, 5, 3, 1)));
+        String classes = assertThrows(InvalidInputException.class,
+                () -> Fitter.of(ModelKind.SOFTMAX).initialModel(cold.model()).fit(TestData.random(ModelKind.SOFTMAX, 80, 6, 4, 1)))
+                .getMessage();
+        assertTrue(classes.contains("classes"), classes);
+    }
+
     @Test
     void twoFitsGiveTheSameBits() {
         Dataset data = TestData.random(ModelKind.LOGISTIC, 3000, 20, 0, 9);

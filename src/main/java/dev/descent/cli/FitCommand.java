@@ -4,6 +4,7 @@ import dev.descent.FitResult;
 import dev.descent.FitStatus;
 import dev.descent.Fitter;
 import dev.descent.InvalidInputException;
+import dev.descent.LinearModel;
 import dev.descent.Metrics;
 import dev.descent.ModelKind;
 import dev.descent.data.DataFile;
@@ -85,6 +86,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--standardize", description = "Centre and scale the features (stored in the model; weights are then on the standardized scale).")
     boolean standardize;
 
+    @Option(names = "--init", paramLabel = "MODEL.json", description = "Start from this model's weights (a warm start: "
+            + "same model, features and classes, and --standardize as it was fitted).")
+    Path init;
+
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the mini-batch shuffles (default: 0).")
     long seed;
 
@@ -127,6 +132,9 @@ final class FitCommand implements Callable<Integer> {
         Standardization standardization = standardize ? Standardization.learn(table.data()) : null;
         if (standardization != null) {
             standardization.applyInPlace(table.data());
+        }
+        if (init != null) {
+            fitter.initialModel(startingModel(table, standardization != null));
         }
 
         Progress progress = new Progress(!quiet && System.console() != null, maxEpochs);
@@ -190,6 +198,20 @@ final class FitCommand implements Callable<Integer> {
                         + " (use --model softmax for more classes)");
             }
         }
+    }
+
+    /** The model of --init, checked against the data's features and this run's standardization. */
+    private LinearModel startingModel(DataFile.Table table, boolean standardized) {
+        ModelFile.SavedModel saved = ModelFile.read(init);
+        if (!saved.features().equals(table.featureNames())) {
+            throw new InvalidInputException("--init " + init + " was fitted on the features " + saved.features()
+                    + ", but " + train + " has " + table.featureNames());
+        }
+        if ((saved.standardization() != null) != standardized) {
+            throw new InvalidInputException("--init " + init + " was fitted " + (standardized ? "without" : "with")
+                    + " --standardize; fit " + (standardized ? "without" : "with") + " it too, so that its weights apply");
+        }
+        return saved.model();
     }
 
     static double parseNumber(String option, String text) {

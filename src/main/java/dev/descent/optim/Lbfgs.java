@@ -19,11 +19,8 @@ public final class Lbfgs {
     /** Sufficient decrease (Armijo) and curvature constants of the Wolfe conditions: the usual quasi-Newton values. */
     static final double ARMIJO = 1e-4;
     static final double CURVATURE = 0.9;
-    /**
-     * Relative change of the objective below which its evaluations may be rounding alone: the data-term
-     * sums of float32 data carry about this much (FitterTest, BackendAgreementTest).
-     */
-    static final double RESOLUTION = 1e-6;
+    /** A gradient at least this fraction of the reference's is "far from the optimum" for the first step's extrapolation. */
+    static final double GUESS_SCALE = 0.1;
     /** Evaluations one line search may take before it gives up. */
     static final int LINE_SEARCH_EVALUATIONS = 25;
 
@@ -61,6 +58,8 @@ public final class Lbfgs {
     private final int maxIterations;
     private final double tolerance;
     private final double gradientTolerance;
+    /** Relative change of the objective below which two evaluations may differ by rounding alone (0: exact). */
+    private final double resolution;
 
     /**
      * @param history           corrections kept (m); 5-20 is usual
@@ -69,6 +68,16 @@ public final class Lbfgs {
      * @param gradientTolerance largest (pseudo-)gradient entry, relative to its start, at which to stop
      */
     public Lbfgs(int history, int maxIterations, double tolerance, double gradientTolerance) {
+        this(history, maxIterations, tolerance, gradientTolerance, 0);
+    }
+
+    /**
+     * As above, for an objective known only to {@code resolution} relative (float32 data-term sums: about
+     * 1e-7): a line search then stops where the values it compares differ by no more than that, and the
+     * first step, when its guessed length changes the objective by less, goes further instead of shrinking.
+     */
+    public Lbfgs(int history, int maxIterations, double tolerance, double gradientTolerance, double resolution) {
+        this.resolution = resolution;
         if (history < 1) {
             throw new IllegalArgumentException("the L-BFGS history needs at least one correction, got " + history);
         }
@@ -83,6 +92,15 @@ public final class Lbfgs {
      * {@code progress} may be null.
      */
     public Result minimize(SmoothFunction f, double[] start, double[] l1, Progress progress) {
+        return minimize(f, start, l1, Double.NaN, progress);
+    }
+
+    /**
+     * As {@link #minimize(SmoothFunction, double[], double[], Progress)}, with the gradient tolerance relative
+     * to {@code referenceNorm} instead of the gradient at the start (NaN: the start's). A warm start begins
+     * near the optimum, where its own gradient is no scale at all.
+     */
+    public Result minimize(SmoothFunction f, double[] start, double[] l1, double referenceNorm, Progress progress) {
         int n = start.length;
         boolean orthantWise = l1 != null && Arrays.stream(l1).anyMatch(c -> c > 0);
         double[] x = start.clone();
@@ -96,9 +114,9 @@ public final class Lbfgs {
         if (!Double.isFinite(value) || !Double.isFinite(norm)) {
             return new Result(x, value, 0, evaluations, Stop.NOT_FINITE, norm, norm);
         }
-        double startNorm = Math.max(norm, Double.MIN_NORMAL);
-        if (norm == 0) {
-            return new Result(x, value, 0, evaluations, Stop.GRADIENT, norm, norm);
+        double startNorm = Math.max(Double.isNaN(referenceNorm) ? norm : referenceNorm, Double.MIN_NORMAL);
+        if (norm == 0 || norm <= gradientTolerance * startNorm) {
+            return new Result(x, value, 0, evaluations, Stop.GRADIENT, norm, startNorm);
         }
         double[][] s = new double[history][n];
         double[][] y = new double[history][n];
@@ -154,20 +172,27 @@ public final class Lbfgs {
             double step = iteration == 0 && stored == 0 ? Math.min(1.0, 1.0 / Math.sqrt(-slope)) : 1.0;
             double newValue;
             int used;
+            double wolfe = 1;
             if (orthantWise) {
                 double[] found = backtrack(f, x, value, pg, d, orthant, l1, step, xNew, gNew);
                 newValue = found[0];
                 used = (int) found[1];
             } else {
-                double[] found = strongWolfe(f, x, value, g, d, slope, step, xNew, gNew);
+                // only a first step from far away (a gradient on the scale of the reference) may be a guess too short
+                boolean guessedStep = stored == 0 && norm >= GUESS_SCALE * startNorm;
+                double[] found = strongWolfe(f, x, value, g, d, slope, step, guessedStep, xNew, gNew);
                 newValue = found[0];
                 used = (int) found[1];
+                wolfe = found[2];
             }
             evaluations += used;
             if (!(newValue < value)) {
                 stop = Stop.LINE_SEARCH;
                 break;
             }
+            // a step that met no Wolfe condition and lowered the objective by no more than its rounding:
+            // take it, and stop there (the next search would only compare rounding again)
+            boolean roundingOnly = !orthantWise && wolfe == 0 && value - newValue <= resolution * Math.abs(value);
             iteration++;
             // the correction pair, from the smooth gradients (the l1 term has no curvature)
             double sy = 0;
@@ -203,6 +228,10 @@ public final class Lbfgs {
                 stop = Stop.GRADIENT;
                 break;
             }
+            if (roundingOnly) {
+                stop = Stop.LINE_SEARCH;
+                break;
+            }
             if (previous - value <= tolerance * Math.max(Math.abs(value), Math.abs(previous))) {
                 stop = Stop.OBJECTIVE;
                 break;
@@ -217,7 +246,7 @@ public final class Lbfgs {
      * point and its gradient into xNew and gNew; returns {objective there, evaluations}.
      */
     private double[] strongWolfe(SmoothFunction f, double[] x, double value, double[] g, double[] d, double slope,
-                                 double initial, double[] xNew, double[] gNew) {
+                                 double initial, boolean guessedStep, double[] xNew, double[] gNew) {
         int n = x.length;
         double[] trial = new double[n];
         double[] trialGradient = new double[n];
@@ -248,10 +277,12 @@ public final class Lbfgs {
                 System.arraycopy(trialGradient, 0, gNew, 0, n);
             }
             boolean armijo = finite && trialValue <= value + ARMIJO * step * slope;
-            if (!zooming && finite && !armijo && trialSlope <= CURVATURE * slope
-                    && Math.abs(trialValue - value) <= RESOLUTION * Math.abs(value)) {
-                // the objective cannot resolve a step this short (float32 sums of a large objective) while the
-                // slope says the descent goes on: go ten times further instead of shrinking
+            if (guessedStep && !zooming && finite && !armijo && trialSlope <= CURVATURE * slope
+                    && Math.abs(trialValue - value) <= Math.max(resolution, 1e-12) * Math.abs(value)) {
+                // a steepest-descent step of guessed length (no curvature pair yet) that the objective cannot
+                // resolve (float32 sums of a large objective) while the slope says the descent goes on: go ten
+                // times further instead of shrinking. A quasi-Newton step has its own scale, and near the
+                // optimum such a step's change is rounding: there the search must not run off.
                 previousStep = step;
                 previousValue = trialValue;
                 previousSlope = trialSlope;
@@ -285,6 +316,10 @@ public final class Lbfgs {
                     continue;
                 }
             } else {
+                if (resolution > 0 && Math.abs(trialValue - value) <= resolution * Math.abs(value)) {
+                    // the values left to compare are rounding: the best point seen is as good as this search gets
+                    return new double[] {bestValue, evaluations, 0};
+                }
                 if (!armijo || trialValue >= lowValue) {
                     high = step;
                     highValue = finite ? trialValue : Double.POSITIVE_INFINITY;
@@ -305,14 +340,14 @@ public final class Lbfgs {
             }
             step = interpolate(low, lowValue, lowSlope, high, highValue, highSlope);
         }
-        return new double[] {bestValue, evaluations};
+        return new double[] {bestValue, evaluations, 0};
     }
 
     private static double[] accept(double[] trial, double[] gradient, double value, int evaluations, double[] xNew,
                                    double[] gNew) {
         System.arraycopy(trial, 0, xNew, 0, trial.length);
         System.arraycopy(gradient, 0, gNew, 0, gradient.length);
-        return new double[] {value, evaluations};
+        return new double[] {value, evaluations, 1};
     }
 
     /**
@@ -374,7 +409,7 @@ public final class Lbfgs {
      * The pseudo-gradient of f + sum c_j |x_j|: the gradient where |x_j| is differentiable, and at
      * x_j = 0 the one-sided derivative that descends, or 0 when neither side descends.
      */
-    static void pseudoGradient(double[] x, double[] g, double[] l1, double[] out) {
+    public static void pseudoGradient(double[] x, double[] g, double[] l1, double[] out) {
         for (int j = 0; j < x.length; j++) {
             double c = l1 == null ? 0 : l1[j];
             if (c == 0 || x[j] > 0) {

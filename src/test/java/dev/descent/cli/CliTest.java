@@ -46,6 +46,13 @@ class CliTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** The "passes over the data N" of a fit's summary. */
+    static int passes(Run fit) {
+        java.util.regex.Matcher passes = java.util.regex.Pattern.compile("passes over the data (\\d+)").matcher(fit.out());
+        assertTrue(passes.find(), fit.out());
+        return Integer.parseInt(passes.group(1));
+    }
+
     static Path resource(String name) {
         return TestData.dataFile(name);
     }
@@ -71,6 +78,24 @@ class CliTest {
     @BeforeEach
     void writeTrainingData() throws IOException {
         train = writeCsv(folder.resolve("train.csv"), TestData.random(ModelKind.LOGISTIC, 400, 5, 0, 3));
+    }
+
+    /** --init starts from an earlier model: from its optimum the refit takes fewer passes; a mismatch is one line, exit 2. */
+    @Test
+    void initStartsFromAnEarlierModel() {
+        Path first = folder.resolve("first.json");
+        Path second = folder.resolve("second.json");
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--l2", "0.01",
+                "--out", first.toString());
+        assertEquals(0, fit.code(), fit.err());
+        Run warm = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--l2", "0.01",
+                "--init", first.toString(), "--out", second.toString());
+        assertEquals(0, warm.code(), warm.err());
+        assertTrue(passes(warm) < passes(fit), "from the optimum: " + warm.out() + " against " + fit.out());
+        Run mismatch = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--standardize",
+                "--init", first.toString(), "--out", second.toString());
+        assertEquals(2, mismatch.code(), mismatch.out());
+        assertTrue(mismatch.err().contains("--standardize") && mismatch.err().strip().lines().count() == 1, mismatch.err());
     }
 
     @Test
