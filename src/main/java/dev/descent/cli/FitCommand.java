@@ -127,7 +127,9 @@ final class FitCommand implements Callable<Integer> {
             fitter.learningRate(parseNumber("--lr", learningRate));
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(train) : DataFile.Format.parse(format);
+        long loadStart = System.nanoTime();
         DataFile.Table table = DataFile.read(train, dataFormat, DataFile.Request.forFit(label, weights, labels));
+        long loadNanos = System.nanoTime() - loadStart;
         checkLabels(kind, table);
         Standardization standardization = standardize ? Standardization.learn(table.data()) : null;
         if (standardization != null) {
@@ -143,22 +145,26 @@ final class FitCommand implements Callable<Integer> {
                 kind, table.data().rows(), table.data().columns());
         console.flush();
         try (CtrlC stop = CtrlC.interruptsThisThread()) {
+            long fitStart = System.nanoTime();
             try {
                 result = fitter.listener(progress::onEpoch).fit(table.data());
             } finally {
                 progress.close();
             }
-            return finish(result, kind, table, standardization, console);
+            return finish(result, kind, table, standardization, console,
+                    new long[] {loadNanos, System.nanoTime() - fitStart});
         }
     }
 
     /** Writes the model (also after Ctrl-C) and the summary; returns the exit code. */
     private int finish(FitResult result, ModelKind kind, DataFile.Table table, Standardization standardization,
-                       PrintWriter console) throws IOException {
+                       PrintWriter console, long[] loadAndFitNanos) throws IOException {
         // the fit hands an interrupt back on the thread; writing the model must not trip over it
         boolean interrupted = Thread.interrupted() || result.status() == FitStatus.INTERRUPTED;
+        long writeStart = System.nanoTime();
         ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
                 standardization, l2, l1, ModelFile.FitSummary.of(result)));
+        long writeNanos = System.nanoTime() - writeStart;
         if (plot != null) {
             ConvergencePlot.write(result, kind + " on " + train.getFileName() + ": " + result.status(), plot);
         }
@@ -176,6 +182,8 @@ final class FitCommand implements Callable<Integer> {
                 result.solver() == Solver.FIRST_ORDER
                         ? String.format(Locale.ROOT, "learning rate %.6g, optimizer %s", result.learningRate(), result.optimizer())
                         : "solver " + result.solver());
+        console.printf(Locale.ROOT, "time: load %.3f s, fit %.3f s (backend start, upload and first pass %.3f s), write %.3f s%n",
+                loadAndFitNanos[0] / 1e9, loadAndFitNanos[1] / 1e9, result.timeToFirstStepMillis() / 1e3, writeNanos / 1e9);
         console.printf(Locale.ROOT, "model written to %s%s%s%n", out,
                 standardization != null ? " (weights on the standardized scale)" : "",
                 plot != null ? "; plot written to " + plot : "");
