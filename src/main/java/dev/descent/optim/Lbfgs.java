@@ -240,10 +240,20 @@ public final class Lbfgs {
         return new Result(x, value, iteration, evaluations, stop, norm, startNorm);
     }
 
+    /** One evaluation along the search direction: the step, the objective there, and its slope along d. */
+    private record Sample(double step, double value, double slope) {
+        /** An evaluation that failed (non-finite) counts as infinitely high, with no slope to interpolate. */
+        static Sample of(double step, double value, double slope) {
+            boolean finite = Double.isFinite(value) && Double.isFinite(slope);
+            return new Sample(step, finite ? value : Double.POSITIVE_INFINITY, finite ? slope : Double.NaN);
+        }
+    }
+
     /**
      * A step along d that satisfies the strong Wolfe conditions (Nocedal and Wright, Algorithms 3.5 and
      * 3.6, with cubic interpolation), or else the point with the lowest objective it saw. Writes the
-     * point and its gradient into xNew and gNew; returns {objective there, evaluations}.
+     * point and its gradient into xNew and gNew; returns {objective there, evaluations, 1 if the
+     * conditions hold there else 0}.
      */
     private double[] strongWolfe(SmoothFunction f, double[] x, double value, double[] g, double[] d, double slope,
                                  double initial, boolean guessedStep, double[] xNew, double[] gNew) {
@@ -251,94 +261,67 @@ public final class Lbfgs {
         double[] trial = new double[n];
         double[] trialGradient = new double[n];
         double bestValue = Double.POSITIVE_INFINITY;
-        double previousStep = 0;
-        double previousValue = value;
-        double previousSlope = slope;
+        Sample previous = new Sample(0, value, slope);
+        Sample low = previous;
+        Sample high = null;
         double step = initial;
         int evaluations = 0;
-        double low = 0;
-        double lowValue = value;
-        double lowSlope = slope;
-        double high = Double.NaN;
-        double highValue = Double.NaN;
-        double highSlope = Double.NaN;
-        boolean zooming = false;
         while (evaluations < LINE_SEARCH_EVALUATIONS) {
             for (int j = 0; j < n; j++) {
                 trial[j] = x[j] + step * d[j];
             }
-            double trialValue = f.valueAndGradient(trial, trialGradient);
+            Sample sample = Sample.of(step, f.valueAndGradient(trial, trialGradient), dot(trialGradient, d));
             evaluations++;
-            double trialSlope = dot(trialGradient, d);
-            boolean finite = Double.isFinite(trialValue) && Double.isFinite(trialSlope);
-            if (finite && trialValue < bestValue) {
-                bestValue = trialValue;
+            boolean finite = !Double.isNaN(sample.slope());
+            if (finite && sample.value() < bestValue) {
+                bestValue = sample.value();
                 System.arraycopy(trial, 0, xNew, 0, n);
                 System.arraycopy(trialGradient, 0, gNew, 0, n);
             }
-            boolean armijo = finite && trialValue <= value + ARMIJO * step * slope;
-            if (guessedStep && !zooming && finite && !armijo && trialSlope <= CURVATURE * slope
-                    && Math.abs(trialValue - value) <= Math.max(resolution, 1e-12) * Math.abs(value)) {
-                // a steepest-descent step of guessed length (no curvature pair yet) that the objective cannot
-                // resolve (float32 sums of a large objective) while the slope says the descent goes on: go ten
-                // times further instead of shrinking. A quasi-Newton step has its own scale, and near the
-                // optimum such a step's change is rounding: there the search must not run off.
-                previousStep = step;
-                previousValue = trialValue;
-                previousSlope = trialSlope;
-                step *= 10;
-                continue;
-            }
-            if (!zooming) {
-                if (!armijo || (evaluations > 1 && trialValue >= previousValue)) {
-                    zooming = true;
-                    low = previousStep;
-                    lowValue = previousValue;
-                    lowSlope = previousSlope;
-                    high = step;
-                    highValue = finite ? trialValue : Double.POSITIVE_INFINITY;
-                    highSlope = finite ? trialSlope : Double.NaN;
-                } else if (Math.abs(trialSlope) <= -CURVATURE * slope) {
-                    return accept(trial, trialGradient, trialValue, evaluations, xNew, gNew);
-                } else if (trialSlope >= 0) {
-                    zooming = true;
-                    low = step;
-                    lowValue = trialValue;
-                    lowSlope = trialSlope;
-                    high = previousStep;
-                    highValue = previousValue;
-                    highSlope = previousSlope;
+            boolean armijo = finite && sample.value() <= value + ARMIJO * step * slope;
+            boolean curvature = Math.abs(sample.slope()) <= -CURVATURE * slope;
+            if (high == null) {
+                if (guessedStep && finite && !armijo && sample.slope() <= CURVATURE * slope
+                        && Math.abs(sample.value() - value) <= Math.max(resolution, 1e-12) * Math.abs(value)) {
+                    // a steepest-descent step of guessed length (no curvature pair yet) that the objective cannot
+                    // resolve (float32 sums of a large objective) while the slope says the descent goes on: go
+                    // ten times further instead of shrinking. A quasi-Newton step has its own scale, and near
+                    // the optimum such a step's change is rounding: there the search must not run off.
+                    previous = sample;
+                    step *= 10;
+                    continue;
+                }
+                if (!armijo || (evaluations > 1 && sample.value() >= previous.value())) {
+                    low = previous;
+                    high = sample;
+                } else if (curvature) {
+                    return accept(trial, trialGradient, sample.value(), evaluations, xNew, gNew);
+                } else if (sample.slope() >= 0) {
+                    low = sample;
+                    high = previous;
                 } else {
-                    previousStep = step;
-                    previousValue = trialValue;
-                    previousSlope = trialSlope;
+                    previous = sample;
                     step *= 2;
                     continue;
                 }
             } else {
-                if (resolution > 0 && Math.abs(trialValue - value) <= resolution * Math.abs(value)) {
+                if (resolution > 0 && Math.abs(sample.value() - value) <= resolution * Math.abs(value)) {
                     // the values left to compare are rounding: the best point seen is as good as this search gets
                     return new double[] {bestValue, evaluations, 0};
                 }
-                if (!armijo || trialValue >= lowValue) {
-                    high = step;
-                    highValue = finite ? trialValue : Double.POSITIVE_INFINITY;
-                    highSlope = finite ? trialSlope : Double.NaN;
+                if (!armijo || sample.value() >= low.value()) {
+                    high = sample;
                 } else {
-                    if (Math.abs(trialSlope) <= -CURVATURE * slope) {
-                        return accept(trial, trialGradient, trialValue, evaluations, xNew, gNew);
+                    if (curvature) {
+                        return accept(trial, trialGradient, sample.value(), evaluations, xNew, gNew);
                     }
-                    if (trialSlope * (high - low) >= 0) {
+                    if (sample.slope() * (high.step() - low.step()) >= 0) {
                         high = low;
-                        highValue = lowValue;
-                        highSlope = lowSlope;
                     }
-                    low = step;
-                    lowValue = trialValue;
-                    lowSlope = trialSlope;
+                    low = sample;
                 }
             }
-            step = interpolate(low, lowValue, lowSlope, high, highValue, highSlope);
+            step = interpolate(low.step(), low.value(), low.slope(), high.step(), high.value(), high.slope());
         }
         return new double[] {bestValue, evaluations, 0};
     }
