@@ -3,9 +3,6 @@ package dev.descent.io;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.descent.FitResult;
 import dev.descent.LinearModel;
 import dev.descent.ModelKind;
@@ -25,7 +22,10 @@ import java.util.List;
  */
 public final class ModelFile {
     public static final String FORMAT = "descent-model/1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Jackson, for reading only, made on first use: its start costs a fresh JVM ~0.2 s, which writing need not pay. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     private ModelFile() {
     }
@@ -47,60 +47,51 @@ public final class ModelFile {
 
     public static void write(Path file, SavedModel saved) throws IOException {
         LinearModel model = saved.model();
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("model", model.kind().toString());
-        ArrayNode features = root.putArray("features");
-        saved.features().forEach(features::add);
-        root.put("label", saved.label());
-        ArrayNode classes = root.putArray("classes");
-        for (double c : model.classes()) {
-            classes.add(c);
-        }
+        JsonWriter json = new JsonWriter().beginObject(null)
+                .string("format", FORMAT)
+                .string("model", model.kind().toString())
+                .strings("features", saved.features())
+                .string("label", saved.label())
+                .numbers("classes", model.classes());
         if (model.kind() == ModelKind.SOFTMAX) {
-            ArrayNode weights = root.putArray("weights");
-            for (double[] row : model.weights()) {
-                numbers(weights.addArray(), row);
-            }
-            numbers(root.putArray("intercept"), model.intercepts());
+            json.rows("weights", model.weights()).numbers("intercept", model.intercepts());
         } else {
-            numbers(root.putArray("weights"), model.weights()[0]);
-            root.put("intercept", model.intercepts()[0]);
+            json.numbers("weights", model.weights()[0]).number("intercept", model.intercepts()[0]);
         }
         if (saved.standardization() == null) {
-            root.putNull("standardization");
+            json.nullValue("standardization");
         } else {
-            ObjectNode standardization = root.putObject("standardization");
-            numbers(standardization.putArray("mean"), saved.standardization().mean());
-            numbers(standardization.putArray("scale"), saved.standardization().scale());
-            standardization.put("note", "weights apply to (x - mean) / scale");
+            json.beginObject("standardization")
+                    .numbers("mean", saved.standardization().mean())
+                    .numbers("scale", saved.standardization().scale())
+                    .string("note", "weights apply to (x - mean) / scale")
+                    .endObject();
         }
-        ObjectNode objective = root.putObject("objective");
-        objective.put("l2", saved.l2());
-        objective.put("l1", saved.l1());
+        json.beginObject("objective").number("l2", saved.l2()).number("l1", saved.l1()).endObject();
         FitSummary fit = saved.fit();
         if (fit != null) {
-            ObjectNode node = root.putObject("fit");
-            node.put("status", fit.status());
-            node.put("reason", fit.reason());
-            node.put("epochs", fit.epochs());
-            putFinite(node, "objective", fit.objective());
-            node.put("backend", fit.backend());
-            node.put("device", fit.device());
-            node.put("optimizer", fit.optimizer());
-            putFinite(node, "learning_rate", fit.learningRate());
-            node.put("batch_size", fit.batchSize());
-            node.put("seed", fit.seed());
-            putFinite(node, "median_step_ms", fit.medianStepMillis());
+            json.beginObject("fit")
+                    .string("status", fit.status())
+                    .string("reason", fit.reason())
+                    .integer("epochs", fit.epochs())
+                    .number("objective", fit.objective())
+                    .string("backend", fit.backend())
+                    .string("device", fit.device())
+                    .string("optimizer", fit.optimizer())
+                    .number("learning_rate", fit.learningRate())
+                    .integer("batch_size", fit.batchSize())
+                    .integer("seed", fit.seed())
+                    .number("median_step_ms", fit.medianStepMillis())
+                    .endObject();
         }
-        byte[] bytes = JSON.writeValueAsBytes(root);
+        byte[] bytes = json.endObject().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         AtomicFiles.write(file, out -> out.write(bytes));
     }
 
     public static SavedModel read(Path file) {
         JsonNode root;
         try {
-            root = JSON.readTree(Files.readAllBytes(file));
+            root = Json.MAPPER.readTree(Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             throw new DataFormatException(file + ": no such model file");
         } catch (JsonProcessingException e) {
@@ -187,20 +178,6 @@ public final class ModelFile {
         return new SavedModel(new LinearModel(kind, classes, weights, intercepts), List.copyOf(features),
                 root.path("label").asText(null), standardization, objective.path("l2").asDouble(0),
                 objective.path("l1").asDouble(0), summary);
-    }
-
-    private static void numbers(ArrayNode array, double[] values) {
-        for (double v : values) {
-            array.add(v);
-        }
-    }
-
-    private static void putFinite(ObjectNode node, String field, double value) {
-        if (Double.isFinite(value)) {
-            node.put(field, value);
-        } else {
-            node.putNull(field);
-        }
     }
 
     private static String text(Path file, JsonNode root, String field) {
