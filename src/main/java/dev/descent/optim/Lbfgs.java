@@ -128,6 +128,9 @@ public final class Lbfgs {
         double[] xNew = new double[n];
         double[] gNew = new double[n];
         double[] orthant = new double[n];
+        // the next correction pair, swapped into the history when it is kept
+        double[] sNext = new double[n];
+        double[] yNext = new double[n];
         Stop stop = Stop.ITERATIONS;
         int iteration = 0;
         while (iteration < maxIterations) {
@@ -170,46 +173,38 @@ public final class Lbfgs {
                 slope = -dot(pg, pg);
             }
             double step = iteration == 0 && stored == 0 ? Math.min(1.0, 1.0 / Math.sqrt(-slope)) : 1.0;
-            double newValue;
-            int used;
-            double wolfe = 1;
-            if (orthantWise) {
-                double[] found = backtrack(f, x, value, pg, d, orthant, l1, step, xNew, gNew);
-                newValue = found[0];
-                used = (int) found[1];
-            } else {
-                // only a first step from far away (a gradient on the scale of the reference) may be a guess too short
-                boolean guessedStep = stored == 0 && norm >= GUESS_SCALE * startNorm;
-                double[] found = strongWolfe(f, x, value, g, d, slope, step, guessedStep, xNew, gNew);
-                newValue = found[0];
-                used = (int) found[1];
-                wolfe = found[2];
-            }
-            evaluations += used;
+            // only a first step from far away (a gradient on the scale of the reference) may be a guess too short
+            Search search = orthantWise
+                    ? backtrack(f, x, value, pg, d, orthant, l1, step, xNew, gNew)
+                    : strongWolfe(f, x, value, g, d, slope, step, stored == 0 && norm >= GUESS_SCALE * startNorm, xNew, gNew);
+            double newValue = search.value();
+            evaluations += search.evaluations();
             if (!(newValue < value)) {
                 stop = Stop.LINE_SEARCH;
                 break;
             }
             // a step that met no Wolfe condition and lowered the objective by no more than its rounding:
             // take it, and stop there (the next search would only compare rounding again)
-            boolean roundingOnly = !orthantWise && wolfe == 0 && value - newValue <= resolution * Math.abs(value);
+            boolean roundingOnly = !orthantWise && !search.wolfe() && value - newValue <= resolution * Math.abs(value);
             iteration++;
             // the correction pair, from the smooth gradients (the l1 term has no curvature)
             double sy = 0;
             double yy = 0;
             for (int j = 0; j < n; j++) {
-                double sj = xNew[j] - x[j];
-                double yj = gNew[j] - g[j];
-                sy += sj * yj;
-                yy += yj * yj;
+                sNext[j] = xNew[j] - x[j];
+                yNext[j] = gNew[j] - g[j];
+                sy += sNext[j] * yNext[j];
+                yy += yNext[j] * yNext[j];
             }
             // keep the pair only where it carries positive curvature, else the oldest pair would be lost for nothing
             if (sy > 1e-12 * yy && yy > 0) {
                 int slot = (newest + 1) % history;
-                for (int j = 0; j < n; j++) {
-                    s[slot][j] = xNew[j] - x[j];
-                    y[slot][j] = gNew[j] - g[j];
-                }
+                double[] oldS = s[slot];
+                double[] oldY = y[slot];
+                s[slot] = sNext;
+                y[slot] = yNext;
+                sNext = oldS;
+                yNext = oldY;
                 rho[slot] = 1 / sy;
                 newest = slot;
                 stored = Math.min(stored + 1, history);
@@ -240,6 +235,14 @@ public final class Lbfgs {
         return new Result(x, value, iteration, evaluations, stop, norm, startNorm);
     }
 
+    /**
+     * What a line search found: the lowest objective it reached (its point and gradient are in xNew and
+     * gNew; +infinity when no evaluation was finite), the evaluations it took, and whether the point
+     * satisfies the strong Wolfe conditions (false: the best point seen, or an OWL-QN step).
+     */
+    private record Search(double value, int evaluations, boolean wolfe) {
+    }
+
     /** One evaluation along the search direction: the step, the objective there, and its slope along d. */
     private record Sample(double step, double value, double slope) {
         /** An evaluation that failed (non-finite) counts as infinitely high, with no slope to interpolate. */
@@ -252,10 +255,9 @@ public final class Lbfgs {
     /**
      * A step along d that satisfies the strong Wolfe conditions (Nocedal and Wright, Algorithms 3.5 and
      * 3.6, with cubic interpolation), or else the point with the lowest objective it saw. Writes the
-     * point and its gradient into xNew and gNew; returns {objective there, evaluations, 1 if the
-     * conditions hold there else 0}.
+     * point and its gradient into xNew and gNew.
      */
-    private double[] strongWolfe(SmoothFunction f, double[] x, double value, double[] g, double[] d, double slope,
+    private Search strongWolfe(SmoothFunction f, double[] x, double value, double[] g, double[] d, double slope,
                                  double initial, boolean guessedStep, double[] xNew, double[] gNew) {
         int n = x.length;
         double[] trial = new double[n];
@@ -307,7 +309,7 @@ public final class Lbfgs {
             } else {
                 if (resolution > 0 && Math.abs(sample.value() - value) <= resolution * Math.abs(value)) {
                     // the values left to compare are rounding: the best point seen is as good as this search gets
-                    return new double[] {bestValue, evaluations, 0};
+                    return new Search(bestValue, evaluations, false);
                 }
                 if (!armijo || sample.value() >= low.value()) {
                     high = sample;
@@ -323,14 +325,14 @@ public final class Lbfgs {
             }
             step = interpolate(low.step(), low.value(), low.slope(), high.step(), high.value(), high.slope());
         }
-        return new double[] {bestValue, evaluations, 0};
+        return new Search(bestValue, evaluations, false);
     }
 
-    private static double[] accept(double[] trial, double[] gradient, double value, int evaluations, double[] xNew,
+    private static Search accept(double[] trial, double[] gradient, double value, int evaluations, double[] xNew,
                                    double[] gNew) {
         System.arraycopy(trial, 0, xNew, 0, trial.length);
         System.arraycopy(gradient, 0, gNew, 0, gradient.length);
-        return new double[] {value, evaluations, 1};
+        return new Search(value, evaluations, true);
     }
 
     /**
@@ -357,10 +359,9 @@ public final class Lbfgs {
 
     /**
      * OWL-QN's line search: halve the step until the point projected onto the orthant lowers the
-     * objective enough (Armijo along the projected step). Returns {objective, evaluations}; the
-     * objective is +infinity when no step did.
+     * objective enough (Armijo along the projected step), or else take the lowest point it saw.
      */
-    private double[] backtrack(SmoothFunction f, double[] x, double value, double[] pg, double[] d, double[] orthant,
+    private Search backtrack(SmoothFunction f, double[] x, double value, double[] pg, double[] d, double[] orthant,
                                double[] l1, double initial, double[] xNew, double[] gNew) {
         int n = x.length;
         double step = initial;
@@ -381,11 +382,11 @@ public final class Lbfgs {
                 System.arraycopy(trialGradient, 0, gNew, 0, n);
             }
             if (Double.isFinite(trialValue) && trialValue <= value + ARMIJO * decrease) {
-                return new double[] {trialValue, evaluations};
+                return new Search(trialValue, evaluations, false);
             }
             step /= 2;
         }
-        return new double[] {bestValue, LINE_SEARCH_EVALUATIONS};
+        return new Search(bestValue, LINE_SEARCH_EVALUATIONS, false);
     }
 
     /**
