@@ -337,8 +337,8 @@ public final class Fitter {
 
     /**
      * The solver a fit uses: the one set, or by default L-BFGS (OWL-QN with l1) on the full batch, which
-     * reached the best optimum on every problem of bench/results/2026-12-05-time-to-solution in 12-656
-     * passes where the first-order steps stopped 2e-8 to 0.63 above it; and the first-order steps when a
+     * reached the best optimum on every problem of bench/results/2026-12-05-time-to-solution in 6-617
+     * passes where the first-order steps stopped up to 0.63 above it; and the first-order steps when a
      * mini-batch, a learning rate or an update rule was asked for.
      */
     private Solver solverFor(int batch, int rows) {

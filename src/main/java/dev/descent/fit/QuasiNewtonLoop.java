@@ -96,11 +96,10 @@ public final class QuasiNewtonLoop {
         // the gradient's scale: at the zero model, which a warm start's own (already small) gradient is not
         double reference = Double.NaN;
         if (Arrays.stream(initial).anyMatch(v -> v != 0)) {
+            double[] zero = new double[count];
             double[] zeroGradient = new double[count];
-            objective.valueAndGradient(new double[count], zeroGradient);
-            double[] pseudo = new double[count];
-            Lbfgs.pseudoGradient(new double[count], zeroGradient, l1, pseudo);
-            reference = Arrays.stream(pseudo).map(Math::abs).max().orElse(0);
+            objective.valueAndGradient(zero, zeroGradient);
+            reference = Lbfgs.pseudoGradientNorm(zero, zeroGradient, l1);
         }
         Lbfgs.Result result = new Lbfgs(settings.history(), settings.maxIterations(), settings.tolerance(),
                 settings.gradientTolerance(), OBJECTIVE_RESOLUTION).minimize(objective, theta, l1, reference, progress);
@@ -144,8 +143,11 @@ public final class QuasiNewtonLoop {
         if (!problem.intercept()) {
             Arrays.fill(parameters, problem.penalizedCount(), count, 0.0);
         }
-        device.setParameters(parameters);
-        double finalObjective = Double.isFinite(result.value()) ? result.value() : device.evaluate(null);
+        double finalObjective = result.value();
+        if (!Double.isFinite(finalObjective)) {
+            device.setParameters(parameters);
+            finalObjective = device.evaluate(null);
+        }
         double perPass = result.evaluations() == 0 ? Double.NaN : (end - begin) / 1e6 / result.evaluations();
         return new FitLoop.Outcome(status, reason, result.evaluations(), result.iterations(),
                 Arrays.copyOf(history, recorded[0]), finalObjective, parameters, perPass,

@@ -393,7 +393,7 @@ public final class Lbfgs {
      * The pseudo-gradient of f + sum c_j |x_j|: the gradient where |x_j| is differentiable, and at
      * x_j = 0 the one-sided derivative that descends, or 0 when neither side descends.
      */
-    public static void pseudoGradient(double[] x, double[] g, double[] l1, double[] out) {
+    static void pseudoGradient(double[] x, double[] g, double[] l1, double[] out) {
         for (int j = 0; j < x.length; j++) {
             double c = l1 == null ? 0 : l1[j];
             if (c == 0 || x[j] > 0) {
@@ -408,6 +408,13 @@ public final class Lbfgs {
                 out[j] = 0;
             }
         }
+    }
+
+    /** The largest entry of the pseudo-gradient at x: the measure every gradient tolerance here compares. */
+    public static double pseudoGradientNorm(double[] x, double[] g, double[] l1) {
+        double[] pg = new double[x.length];
+        pseudoGradient(x, g, l1, pg);
+        return maxAbs(pg);
     }
 
     static double penalty(double[] l1, double[] x) {

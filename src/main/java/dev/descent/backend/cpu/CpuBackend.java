@@ -157,8 +157,7 @@ public final class CpuBackend implements Backend {
         boolean fullBatch = batchSize == rows;
         // the batch's data term is an estimate of the full one's: divided by S' = batchSize * S / n
         double batchWeightSum = fullBatch ? weightSum : batchSize * weightSum / rows;
-        pass.run(lossCode, outputs, weightsF, interceptsF, !fullBatch, permutationKey, batchStart, batchSize);
-        double lossSum = pass.reducePartials(problem.parameterCount(), gradient);
+        double lossSum = dataPass(permutationKey, batchStart, batchSize, gradient);
         double inverse = 1.0 / batchWeightSum;
         for (int j = 0; j < gradient.length; j++) {
             gradient[j] *= inverse;
@@ -190,10 +189,18 @@ public final class CpuBackend implements Backend {
     public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
         checkUploaded();
         boolean fullBatch = batchSize == rows;
-        pass.run(lossCode, outputs, weightsF, interceptsF, !fullBatch, permutationKey, batchStart, batchSize);
-        double lossSum = pass.reducePartials(problem.parameterCount(), out.gradient());
+        double lossSum = dataPass(permutationKey, batchStart, batchSize, out.gradient());
         out.setTotals(fullBatch ? weightSum
                 : RowPermutation.weightTotal(sampleWeights, rows, permutationKey, batchStart, batchSize), lossSum);
+    }
+
+    /**
+     * One pass of the loss over the batch at the current parameters: the weighted gradient sums into
+     * {@code gradientSums} (not divided by S); returns the weighted loss sum.
+     */
+    private double dataPass(long permutationKey, int batchStart, int batchSize, double[] gradientSums) {
+        pass.run(lossCode, outputs, weightsF, interceptsF, batchSize != rows, permutationKey, batchStart, batchSize);
+        return pass.reducePartials(problem.parameterCount(), gradientSums);
     }
 
     @Override
