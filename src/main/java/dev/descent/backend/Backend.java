@@ -63,6 +63,16 @@ public interface Backend extends DataPasses, FusedSteps, AutoCloseable {
         return Objective.of(problem(), sums, readParameters(), gradientOut);
     }
 
+    /**
+     * Whether the passes over the uploaded data now run the code they will keep running: false while a
+     * backend still runs stand-in code until its fast code is compiled (the cpu backend's scalar twins
+     * of its vector kernels). A benchmark of steady-state steps waits for it; a fit need not, the bits
+     * are the same.
+     */
+    default boolean warmedUp() {
+        return true;
+    }
+
     /** The benchmark's measurements, where the backend has a device clock and memory of its own. */
     default Optional<Instrumentation> instrumentation() {
         return Optional.empty();

@@ -24,12 +24,15 @@ final class StepTimer {
         }
     }
 
+    /** The longest warm-up spent waiting for {@link Backend#warmedUp}: past a cpu backend's kernel warm-up limit. */
+    static final long MAX_WARMUP_NANOS = 60_000_000_000L;
+
     private StepTimer() {
     }
 
     /**
-     * Full-batch steps at learning rate 1e-3: untimed until at least {@code warmupSteps} have run and
-     * {@code warmupSeconds} have passed, then {@code samples} timed samples of {@code stepsPerSample}
+     * Full-batch steps at learning rate 1e-3: untimed until at least {@code warmupSteps} have run,
+     * {@code warmupSeconds} have passed and the backend is {@linkplain Backend#warmedUp warmed up}, then {@code samples} timed samples of {@code stepsPerSample}
      * steps each, the objective read back after each sample. A sample is the backend's own device
      * time of its last step where it reports one, else the wall clock divided by the steps.
      */
@@ -37,7 +40,8 @@ final class StepTimer {
         double sink = 0;
         long warmupNanos = (long) (warmupSeconds * 1e9);
         long start = System.nanoTime();
-        for (int i = 0; i < warmupSteps || System.nanoTime() - start < warmupNanos; i++) {
+        for (int i = 0; i < warmupSteps || System.nanoTime() - start < warmupNanos
+                || !backend.warmedUp() && System.nanoTime() - start < MAX_WARMUP_NANOS; i++) {
             backend.step(0, 0, rows, 1e-3);
             sink += backend.lastObjective();
         }

@@ -29,9 +29,12 @@ import dev.descent.optim.Problem;
  * with n.
  *
  * <p>Scratch space is sized at upload, and the steady-state step allocates nothing. On JDK 17 that
- * also needs {@link VectorProfiles}, run once per process by the first constructor: without it,
+ * also needs {@link VectorProfiles}, run once per process before the first vector code: without it,
  * about half of the processes compiled some kernel with a vector store that did not intrinsify,
  * and allocated on every row or every eight rows.
+ *
+ * <p>A fresh JVM runs each kernel family's {@link ScalarTwins scalar twin}, which gives the same bits,
+ * until trials show the vector code compiled and faster ({@link KernelWarmUp}).
  */
 public final class CpuBackend implements Backend {
     private final int threads;
@@ -89,7 +92,6 @@ public final class CpuBackend implements Backend {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        VectorProfiles.ensurePrimed();
         this.threads = threads;
         this.pool = new WorkerPool(threads, "descent-cpu");
     }
@@ -113,6 +115,9 @@ public final class CpuBackend implements Backend {
     public void upload(Dataset data, Problem problemToSolve) {
         checkOpen();
         this.problem = problemToSolve;
+        if (pass != null) {
+            pass.close();
+        }
         this.pass = new CpuPass(data, problemToSolve, threads, pool);
         this.rows = data.rows();
         this.features = data.columns();
@@ -217,6 +222,17 @@ public final class CpuBackend implements Backend {
         }
     }
 
+    @Override
+    public boolean warmedUp() {
+        return pass == null || pass.settled(lossCode, outputs);
+    }
+
+    /** Whether the loss passes' blocks now run the vector kernels rather than their scalar twins ({@link KernelWarmUp}). */
+    boolean vectorKernelsChosen() {
+        checkUploaded();
+        return pass.vectorChosen(lossCode, outputs);
+    }
+
     private void refreshFloatParameters() {
         int weightCount = problem.penalizedCount();
         for (int j = 0; j < weightCount; j++) {
@@ -256,6 +272,9 @@ public final class CpuBackend implements Backend {
     public void close() {
         if (!closed) {
             closed = true;
+            if (pass != null) {
+                pass.close();
+            }
             pool.close();
         }
     }

@@ -44,6 +44,39 @@ final class CpuPass {
     final double[][] interceptScratch;
     final float[][] laneScratch;
     final int[][] laneRows;
+    /** Per worker, the lane sums of {@link ScalarTwins}' dot products: four vectors' worth. */
+    final float[][] twinScratch;
+
+    /** One block of the current pass, by one kernel family's vector code or its scalar twin. */
+    @FunctionalInterface
+    interface BlockKernel {
+        void run(int worker, int blockIndex);
+    }
+
+    /**
+     * The kernel families, each with its vector code, its twin and its own warm-up (the JIT compiles
+     * each family's vector code on its own), indexed by the family constants below.
+     */
+    private static final int SOFTMAX = 0;
+    private static final int ROWS = 1;
+    private static final int LOGISTIC_ROWS = 2;
+    private static final int NARROW = 3;
+    private static final int NARROW_LOGISTIC = 4;
+    private final BlockKernel[] vectorKernels = {
+        (worker, block) -> SoftmaxKernel.block(this, worker, block),
+        (worker, block) -> RowKernels.singleOutputBlock(this, worker, block),
+        (worker, block) -> RowKernels.logisticBlock(this, worker, block),
+        (worker, block) -> RegisterKernels.narrowBlock(this, worker, block),
+        (worker, block) -> RegisterKernels.narrowLogisticBlock(this, worker, block),
+    };
+    private final BlockKernel[] twinKernels = {
+        (worker, block) -> ScalarTwins.softmaxBlock(this, worker, block),
+        (worker, block) -> ScalarTwins.singleOutputBlock(this, worker, block),
+        (worker, block) -> ScalarTwins.logisticBlock(this, worker, block),
+        (worker, block) -> ScalarTwins.narrowBlock(this, worker, block),
+        (worker, block) -> ScalarTwins.narrowLogisticBlock(this, worker, block),
+    };
+    private final KernelWarmUp[] warmUps = new KernelWarmUp[vectorKernels.length];
 
     private final WorkerPool pool;
     private final WorkerPool.Piece blockWork = this::runBlock;
@@ -62,6 +95,11 @@ final class CpuPass {
 
     /** Plans the passes over {@code data} for {@code problem} and sizes every buffer, so that a pass allocates nothing. */
     CpuPass(Dataset data, Problem problem, int threads, WorkerPool pool) {
+        this(data, problem, threads, pool, KernelWarmUp.configuredChoice());
+    }
+
+    /** As above, with the kernels' code forced ({@code choice} VECTOR or SCALAR) or chosen by a warm-up. */
+    CpuPass(Dataset data, Problem problem, int threads, WorkerPool pool, KernelWarmUp.Choice choice) {
         this.x = data.features();
         this.y = data.labels();
         this.sampleWeights = data.sampleWeights();
@@ -87,6 +125,10 @@ final class CpuPass {
         this.interceptScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
         this.laneScratch = new float[threads][RESIDUAL_SUM_AT + LANES + LINE_SLACK_FLOATS];
         this.laneRows = new int[threads][LANE_GROUP + LINE_SLACK_FLOATS];
+        this.twinScratch = new float[threads][4 * LANES + LINE_SLACK_FLOATS];
+        for (int family = 0; family < warmUps.length; family++) {
+            warmUps[family] = new KernelWarmUp(choice);
+        }
     }
 
     /**
@@ -109,7 +151,42 @@ final class CpuPass {
         if (narrow(passOutputCount)) {
             System.arraycopy(weights, 0, narrowWeights, 0, features);
         }
+        KernelWarmUp warmUp = warmUps[family(code, passOutputCount)];
+        if (warmUp.dueToStart()) {
+            warmUp.start(warmUpPass(code, passOutputCount, weights, intercepts, shuffled));
+        }
         pool.runEach(passBlocks, blockWork);
+    }
+
+    /**
+     * A pass like this one, by the vector code, over a copy of the first {@link KernelWarmUp#WARM_UP_ROWS}
+     * rows (their sample weights too, and shuffled if this pass is, so that the JIT's profile of the
+     * kernel is the real passes'): what {@link KernelWarmUp} runs to get the vector code compiled.
+     * Returns the rows it ran; results are discarded.
+     */
+    private java.util.function.IntSupplier warmUpPass(int code, int outputs, float[] weights, float[] intercepts,
+                                                      boolean shuffled) {
+        int copyRows = Math.min(rows, KernelWarmUp.WARM_UP_ROWS);
+        Dataset copy = Dataset.rowMajor(Arrays.copyOf(x, copyRows * features), copyRows, features,
+                Arrays.copyOf(y, copyRows));
+        if (sampleWeights != null) {
+            copy = copy.withSampleWeights(Arrays.copyOf(sampleWeights, copyRows));
+        }
+        CpuPass vectorPass = new CpuPass(copy, problem, 1, new WorkerPool(1, "descent-cpu-warm-up"),
+                KernelWarmUp.Choice.VECTOR);
+        float[] weightsCopy = weights.clone();
+        float[] interceptsCopy = intercepts.clone();
+        return () -> {
+            vectorPass.run(code, outputs, weightsCopy, interceptsCopy, shuffled, 1, 0, copyRows);
+            return copyRows;
+        };
+    }
+
+    /** Stops the kernels' warm-ups; the pass is not used after this. */
+    void close() {
+        for (KernelWarmUp warmUp : warmUps) {
+            warmUp.close();
+        }
     }
 
     /** Sums the block partials in block order (fixed, so deterministic) into {@code sums}; returns the summed loss. */
@@ -152,27 +229,40 @@ final class CpuPass {
                 && x.length >= NARROW_FLOATS;
     }
 
-    /** The block kernel for the pass: by outputs, row width and loss (each kernel's comment says why). */
+    /** Runs a block by its kernel family's vector code or twin ({@link KernelWarmUp}). */
     private void runBlock(int worker, int blockIndex) {
-        boolean logistic = passCode == LOSS_LOGISTIC;
-        boolean ownKernels = logistic || passCode == LOSS_LINEAR || passCode == PASS_GRAM;
-        if (passOutputs != 1) {
-            SoftmaxKernel.block(this, worker, blockIndex);
+        int family = family(passCode, passOutputs);
+        int blockRows = blockEnd(blockIndex) - blockIndex * rowsPerBlock;
+        warmUps[family].run(vectorKernels[family], twinKernels[family], worker, blockIndex, blockRows);
+    }
+
+    /** The kernel family of a pass of kernel code {@code code}: by outputs, row width and loss (each kernel's comment says why). */
+    private int family(int code, int outputs) {
+        boolean logistic = code == LOSS_LOGISTIC;
+        boolean ownKernels = logistic || code == LOSS_LINEAR || code == PASS_GRAM;
+        if (outputs != 1) {
+            return SOFTMAX;
         } else if (!ownKernels) {
-            RowKernels.singleOutputBlock(this, worker, blockIndex);
-        } else if (narrow(passOutputs)) {
-            if (logistic) {
-                RegisterKernels.narrowLogisticBlock(this, worker, blockIndex);
-            } else {
-                RegisterKernels.narrowBlock(this, worker, blockIndex);
-            }
+            return ROWS;
+        } else if (narrow(outputs)) {
+            return logistic ? NARROW_LOGISTIC : NARROW;
         } else if (logistic && features < ONE_ROW_FROM_FEATURES && LANES % 4 == 0) {
             // logisticBlock fills its LANES lanes from four-row groups; on a machine whose vectors
             // hold fewer than four floats, singleOutputBlock takes these rows through weighted().
-            RowKernels.logisticBlock(this, worker, blockIndex);
+            return LOGISTIC_ROWS;
         } else {
-            RowKernels.singleOutputBlock(this, worker, blockIndex);
+            return ROWS;
         }
+    }
+
+    /** Whether the blocks of passes of kernel code {@code code} with {@code outputs} outputs now run the vector code. */
+    boolean vectorChosen(int code, int outputs) {
+        return warmUps[family(code, outputs)].vectorChosen();
+    }
+
+    /** Whether those blocks run the code they will keep ({@link KernelWarmUp#settled}). */
+    boolean settled(int code, int outputs) {
+        return warmUps[family(code, outputs)].settled();
     }
 
     /**

@@ -23,10 +23,10 @@ import jdk.incubator.vector.VectorSpecies;
  * methods are compiled without the one-kind speculation and nothing traps (22 of 22 processes clean
  * across three versions of this loop, against 2 of 4 the same hour without).
  *
- * <p>Run by the first CpuBackend or StreamingRead constructed in a process, not when the class
- * loads, so that a probe of the backend's availability ({@code descent devices}) does not pay for it:
- * about 0.1 s once, most of it the first use of each operation, which a first step would pay
- * anyway. Results are discarded.
+ * <p>Run before the first vector kernel block of a process ({@link KernelWarmUp}) or the first
+ * StreamingRead, not when the class loads or a backend opens, so that neither a probe of the
+ * backend's availability ({@code descent devices}) nor a fit done by the scalar twins pays for it:
+ * about 0.1 s once, most of it the first use of each operation. Results are discarded.
  */
 final class VectorProfiles {
     /** Rounds of the mixed loop: each shared method is profiled thousands of times with every kind (1,000 and 3,000 both measured clean). */

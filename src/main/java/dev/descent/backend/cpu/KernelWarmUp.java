@@ -1,0 +1,151 @@
+package dev.descent.backend.cpu;
+
+import java.util.function.IntSupplier;
+
+/**
+ * Chooses between one kernel family's vector code and its {@link ScalarTwins scalar twin}, which give
+ * the same bits, so the choice changes only the time a pass takes.
+ *
+ * <p>Until C2 has compiled a Vector API kernel its vectors are boxed: a block of the register kernels
+ * then takes 20-70 ms where its twin takes under 1 ms, and C2 needs several hundred thousand rows of
+ * such calls before it compiles the kernel (bench/results/2026-12-05-first-pass). So the twin runs
+ * the real blocks while a thread of its own runs the vector code over a copy of the first rows, again
+ * and again, to get it compiled; the first of those runs that is no slower per row than the fastest
+ * twin block seen switches the family to the vector code for good. Trial blocks taken from the real
+ * pass were tried first and held up every pass by a boxed block (same run). A JVM whose vector code
+ * is already compiled switches after one warm-up run. Timing decides only speed, never bits: see
+ * ScalarTwinsTest.
+ */
+final class KernelWarmUp implements AutoCloseable {
+    /** Which code runs a family's blocks: chosen by warming up, or forced (tests and benchmarks compare the two). */
+    enum Choice { WARM_UP, VECTOR, SCALAR }
+
+    /** The system property that forces a choice for every cpu backend of the process: vector, scalar or warm-up (the default). */
+    static final String CHOICE_PROPERTY = "descent.cpu.kernels";
+
+    /**
+     * The choice {@link #CHOICE_PROPERTY} asks for. A warm-up needs twins that follow the vector code's
+     * lane swaps, written for four and eight lanes; other widths run the vector code from the start.
+     */
+    static Choice configuredChoice() {
+        String value = System.getProperty(CHOICE_PROPERTY, "warm-up");
+        return switch (value) {
+            case "vector" -> Choice.VECTOR;
+            case "scalar" -> Choice.SCALAR;
+            case "warm-up" -> CpuTuning.LANES == 4 || CpuTuning.LANES == 8 ? Choice.WARM_UP : Choice.VECTOR;
+            default -> throw new IllegalArgumentException(
+                    CHOICE_PROPERTY + " must be vector, scalar or warm-up, got \"" + value + "\"");
+        };
+    }
+
+    /** Rows of the copy the warm-up runs: a few blocks' worth of calls a second, in L2. */
+    static final int WARM_UP_ROWS = 512;
+
+    /**
+     * How long the twins run a family before its warm-up starts, about what a warm-up costs: on 2
+     * cores it takes about 2 s and halves the twins' speed meanwhile (200,000 x 64 logistic: twin
+     * passes 8 ms alone, 16-25 ms beside it, vector passes 2 ms after it;
+     * bench/results/2026-12-05-first-pass). Waiting that long first, as in renting skis before buying,
+     * a fit never spends much more than twice the better of the two choices; the short fits of
+     * quasi-Newton solvers end on the twins without sharing their cores.
+     */
+    static final long WARM_UP_DELAY_NANOS = 1_000_000_000L;
+
+    /** How long a warm-up tries: about 2 s on a loaded 2-core machine; a vector code still slower after this stays unused. */
+    static final long WARM_UP_LIMIT_NANOS = 30_000_000_000L;
+
+    private final Choice choice;
+    private volatile boolean vectorFaster;
+    private volatile boolean closed;
+    /** Set when the warm-up thread has stopped, switched or not. */
+    private volatile boolean warmUpEnded;
+    /**
+     * The fastest twin block so far, in nanoseconds per row. Workers update it without a lock: a lost
+     * update leaves a slower figure, which can only switch a family to its vector code one run early.
+     */
+    private volatile double fastestTwinNanosPerRow = Double.POSITIVE_INFINITY;
+    private Thread warmer;
+    /** When the family's first pass started (0: none yet); read and written by the passes' calling thread. */
+    private long firstPassNanos;
+
+    KernelWarmUp(Choice choice) {
+        this.choice = choice;
+    }
+
+    /**
+     * Called by the passes' calling thread before each pass of the family: whether it is time to
+     * {@link #start} the warm-up ({@link #WARM_UP_DELAY_NANOS} after the family's first pass).
+     */
+    boolean dueToStart() {
+        if (choice != Choice.WARM_UP || warmer != null || vectorFaster) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (firstPassNanos == 0) {
+            firstPassNanos = now;
+        }
+        return now - firstPassNanos >= WARM_UP_DELAY_NANOS;
+    }
+
+    /**
+     * Starts the thread that warms the vector code up: {@code vectorPass} runs the family's vector code
+     * over a copy of the first rows and returns the rows it ran. Called by the passes' calling thread,
+     * once.
+     */
+    void start(IntSupplier vectorPass) {
+        warmer = new Thread(() -> warmUp(vectorPass), "descent-cpu-warm-up");
+        warmer.setDaemon(true);
+        warmer.start();
+    }
+
+    private void warmUp(IntSupplier vectorPass) {
+        long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
+        try {
+            while (!closed && !vectorFaster && System.nanoTime() < deadline) {
+                long start = System.nanoTime();
+                int rows = vectorPass.getAsInt();
+                double nanosPerRow = (double) (System.nanoTime() - start) / rows;
+                if (nanosPerRow <= fastestTwinNanosPerRow) {
+                    vectorFaster = true;
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // Vector code that cannot run here (no jdk.incubator.vector, no intrinsics) leaves the
+            // family on its twin, which gives the same results; nothing is lost but speed.
+            closed = true;
+        } finally {
+            warmUpEnded = true;
+        }
+    }
+
+    /** Runs block {@code blockIndex} of {@code rows} rows by the family's vector code or its twin. */
+    void run(CpuPass.BlockKernel vector, CpuPass.BlockKernel twin, int worker, int blockIndex, int rows) {
+        if (vectorChosen()) {
+            VectorProfiles.ensurePrimed();
+            vector.run(worker, blockIndex);
+            return;
+        }
+        long start = System.nanoTime();
+        twin.run(worker, blockIndex);
+        double nanosPerRow = (double) (System.nanoTime() - start) / rows;
+        if (nanosPerRow < fastestTwinNanosPerRow) {
+            fastestTwinNanosPerRow = nanosPerRow;
+        }
+    }
+
+    /** Whether the family's blocks now go to the vector code. */
+    boolean vectorChosen() {
+        return choice == Choice.VECTOR || vectorFaster;
+    }
+
+    /** Whether the family's blocks now run the code they will keep: the vector code, or the twin for good. */
+    boolean settled() {
+        return choice != Choice.WARM_UP || vectorFaster || warmUpEnded;
+    }
+
+    /** Stops the warm-up, if one runs; the family keeps the code it has chosen. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+}
