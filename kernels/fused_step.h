@@ -106,12 +106,13 @@ DESCENT_INLINE void descent_fused_block(DESCENT_GLOBAL const float *x, DESCENT_G
                 out[c * d + j] += acc;
             }
         }
-        if (t < k) {
+        /* Class c's intercept sum by thread c mod LOCAL: every class, however many there are. */
+        for (int c = t; c < k; c += LOCAL) {
             float acc = 0.0f;
             for (int r = 0; r < count; r++) {
-                acc += resid[r * k + t];
+                acc += resid[r * k + c];
             }
-            out[k * d + t] += acc;
+            out[k * d + c] += acc;
         }
         DESCENT_BARRIER();
     }

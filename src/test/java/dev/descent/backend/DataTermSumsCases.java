@@ -78,21 +78,49 @@ public final class DataTermSumsCases {
         long key = RowPermutation.epochKey(seed, 3);
         int start = rows / 2;
         int size = Math.min(BATCH, rows - start);
-        try (Backend reference = new ReferenceBackend(); Backend tested = device.get()) {
-            DataTermSums expected = new DataTermSums(problem.parameterCount());
-            DataTermSums actual = new DataTermSums(problem.parameterCount());
-            for (Backend backend : List.of(reference, tested)) {
-                backend.upload(data, problem);
-                backend.setParameters(point);
+        assertSame("batch of " + size, batchSums(ReferenceBackend::new, data, problem, point, key, start, size),
+                batchSums(device, data, problem, point, key, start, size));
+    }
+
+    /**
+     * Softmax class counts past a GPU block's 64 threads: a block's intercept sums were once added by
+     * threads t < k only, so classes 64 and up kept a zero intercept gradient.
+     */
+    public static final int[] MANY_CLASSES = {65, 100, 1000};
+
+    /** Each of {@link #MANY_CLASSES} x variant ({@link DeviceBackendCases#problem}). */
+    public static Stream<Arguments> manyClassCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (int classes : MANY_CLASSES) {
+            for (int variant = 0; variant < 3; variant++) {
+                cases.add(Arguments.of(classes, variant));
             }
-            reference.dataTermSums(key, start, size, expected);
-            tested.dataTermSums(key, start, size, actual);
-            assertSame("batch of " + size, expected, actual);
         }
+        return cases.stream();
+    }
+
+    /** Softmax with many classes: the sums over all rows and over a mini-batch against the reference's. */
+    public static void manyClassesMatchTheReference(Supplier<Backend> device, int classes, int variant) {
+        int rows = 300;
+        int columns = 20;
+        long seed = classes * 17L + variant;
+        Dataset data = data(Loss.SOFTMAX, variant, rows, columns, seed, classes);
+        Problem problem = DeviceBackendCases.problem(Loss.SOFTMAX, OptimizerKind.GD, columns, variant, classes);
+        double[] point = DeviceBackendCases.start(problem, seed);
+        assertSame(classes + " classes, all rows", sums(ReferenceBackend::new, data, problem, point),
+                sums(device, data, problem, point));
+        long key = RowPermutation.epochKey(seed, 1);
+        assertSame(classes + " classes, a batch of " + BATCH,
+                batchSums(ReferenceBackend::new, data, problem, point, key, BATCH, BATCH),
+                batchSums(device, data, problem, point, key, BATCH, BATCH));
     }
 
     private static Dataset data(Loss kind, int variant, int rows, int columns, long seed) {
-        Dataset data = TestData.random(kind, rows, columns, 3, seed);
+        return data(kind, variant, rows, columns, seed, 3);
+    }
+
+    private static Dataset data(Loss kind, int variant, int rows, int columns, long seed, int classes) {
+        Dataset data = TestData.random(kind, rows, columns, classes, seed);
         return variant == 1 ? data.withSampleWeights(TestData.weights(rows, seed)) : data;
     }
 
@@ -110,6 +138,17 @@ public final class DataTermSumsCases {
             backend.setParameters(point);
             DataTermSums sums = new DataTermSums(problem.parameterCount());
             backend.dataTermSums(sums);
+            return sums;
+        }
+    }
+
+    private static DataTermSums batchSums(Supplier<Backend> device, Dataset data, Problem problem, double[] point,
+                                          long key, int start, int size) {
+        try (Backend backend = device.get()) {
+            backend.upload(data, problem);
+            backend.setParameters(point);
+            DataTermSums sums = new DataTermSums(problem.parameterCount());
+            backend.dataTermSums(key, start, size, sums);
             return sums;
         }
     }

@@ -46,6 +46,12 @@ class DataTermSumsTest {
         DataTermSumsCases.batchSumsMatchTheReference(() -> new CpuBackend(2), kind, variant, rows, columns);
     }
 
+    @ParameterizedTest(name = "cpu softmax, {0} classes, variant={1}")
+    @MethodSource("dev.descent.backend.DataTermSumsCases#manyClassCases")
+    void cpuManyClassesMatchTheReference(int classes, int variant) {
+        DataTermSumsCases.manyClassesMatchTheReference(() -> new CpuBackend(2), classes, variant);
+    }
+
     /** A hand-computed case: two rows of linear least squares, so S, L and G are known exactly. */
     @Test
     void referenceSumsOfTwoRowsByHand() {

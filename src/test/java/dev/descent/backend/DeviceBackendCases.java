@@ -75,7 +75,11 @@ public final class DeviceBackendCases {
 
     /** {@link #problem(ModelKind, OptimizerKind, int, int)} for any loss of the table, with {@link #lossParameter}. */
     public static Problem problem(Loss kind, OptimizerKind optimizer, int columns, int variant) {
-        int outputs = kind.pointwise() ? 1 : 3;
+        return problem(kind, optimizer, columns, variant, kind.pointwise() ? 1 : 3);
+    }
+
+    /** {@link #problem(Loss, OptimizerKind, int, int)} with {@code outputs} outputs (classes, for softmax). */
+    public static Problem problem(Loss kind, OptimizerKind optimizer, int columns, int variant, int outputs) {
         double[] mean = null;
         double[] scale = null;
         if (variant == 1) {

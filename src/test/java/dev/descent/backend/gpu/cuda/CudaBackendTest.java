@@ -109,6 +109,13 @@ class CudaBackendTest {
         DataTermSumsCases.halvesAddUpToTheWhole(CudaBackendTest::open, kind, variant, rows, columns);
     }
 
+    @ParameterizedTest(name = "softmax, {0} classes, variant={1}")
+    @MethodSource("dev.descent.backend.DataTermSumsCases#manyClassCases")
+    void manyClassesMatchTheReference(int classes, int variant) {
+        requireCuda();
+        DataTermSumsCases.manyClassesMatchTheReference(CudaBackendTest::open, classes, variant);
+    }
+
     @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
     @MethodSource("dataTermCases")
     void dataTermSumsOfABatchMatchTheReference(Loss kind, int variant, int rows, int columns) {

@@ -93,6 +93,13 @@ class OpenClBackendTest {
         DataTermSumsCases.halvesAddUpToTheWhole(OpenClBackendTest::open, kind, variant, rows, columns);
     }
 
+    @ParameterizedTest(name = "softmax, {0} classes, variant={1}")
+    @MethodSource("dev.descent.backend.DataTermSumsCases#manyClassCases")
+    void manyClassesMatchTheReference(int classes, int variant) {
+        requireOpenCl();
+        DataTermSumsCases.manyClassesMatchTheReference(OpenClBackendTest::open, classes, variant);
+    }
+
     @ParameterizedTest(name = "{0} variant={1} {2}x{3}")
     @MethodSource("dataTermCases")
     void dataTermSumsOfABatchMatchTheReference(Loss kind, int variant, int rows, int columns) {
