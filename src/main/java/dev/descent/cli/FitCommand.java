@@ -28,8 +28,10 @@ import picocli.CommandLine;
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fits a model to a data file and writes it as JSON.",
             "Ctrl-C stops the fit at the next step and still writes the model, with the best weights so far.",
-            "Exit codes: 0 converged, 1 did not converge or diverged (the model is still written, with its status),"
-                + " 2 bad usage or bad input, 130 interrupted (the model is still written)."})
+            "Exit codes: 0 converged, or stopped by the epoch or iteration limit or a stalled line search (a warning on"
+                + " stderr says how far from converged; with --strict these exit 1); 1 diverged (the model is still written,"
+                + " with the best weights seen and its status); 2 bad usage or bad input; 130 interrupted (the model is"
+                + " still written)."})
 final class FitCommand implements Callable<Integer> {
     /** A progress bar appears only on fits that last longer than this. */
     static final long PROGRESS_AFTER_MILLIS = 1000;
@@ -98,6 +100,10 @@ final class FitCommand implements Callable<Integer> {
 
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a PNG of the objective per epoch (log scale).")
     Path plot;
+
+    @Option(names = "--strict", description = "Exit 1, not 0, when the fit stops before converging (epoch or"
+            + " iteration limit, stalled line search); the model is still written.")
+    boolean strict;
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
@@ -191,7 +197,37 @@ final class FitCommand implements Callable<Integer> {
         if (interrupted) {
             return Main.EXIT_INTERRUPTED;
         }
-        return result.status() == FitStatus.CONVERGED ? 0 : Main.EXIT_NOT_CONVERGED;
+        return switch (result.status()) {
+            case CONVERGED -> 0;
+            case MAX_EPOCHS, STALLED -> {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("descent: warning: " + notConvergedWarning(result));
+                err.flush();
+                yield strict ? Main.EXIT_NOT_CONVERGED : 0;
+            }
+            default -> Main.EXIT_NOT_CONVERGED;
+        };
+    }
+
+    /** One line for a fit that stopped before converging: how far from it, and what to change. */
+    String notConvergedWarning(FitResult result) {
+        double[] history = result.objectiveHistory();
+        String distance = "";
+        if (history.length >= 2) {
+            double last = history[history.length - 1];
+            double change = Math.abs(history[history.length - 2] - last) / Math.max(Math.abs(last), Double.MIN_NORMAL);
+            distance = String.format(Locale.ROOT, " (the objective still changed by %.2g relative in the last %s)",
+                    change, result.solver() == Solver.FIRST_ORDER ? "epoch" : "iteration");
+        }
+        if (result.status() == FitStatus.STALLED) {
+            return "the fit stalled before converging: " + result.reason() + distance + ".";
+        }
+        String advice = result.solver() == Solver.FIRST_ORDER
+                ? "raise --max-epochs (now " + maxEpochs + "), loosen --tol, or use --solver lbfgs"
+                        + (l1 > 0 ? " (owlqn with --l1)" : "") + " for fewer passes"
+                : "raise --max-epochs (now " + maxEpochs + ", the iteration limit) or loosen --tol";
+        return "the fit stopped at its limit before converging" + distance + "; the weights are usable but not"
+                + " optimal: " + advice + ".";
     }
 
     /** Labels a logistic fit cannot take, named by file, line and column before the fit starts. */

@@ -14,7 +14,11 @@ import picocli.CommandLine;
         description = "Fits linear, logistic and softmax models by gradient descent on the CPU and GPUs.",
         subcommands = {FitCommand.class, PredictCommand.class, DevicesCommand.class, BenchCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
-    /** Exit code of a fit that did not converge or diverged. */
+    /**
+     * Exit code of a fit whose result must not be used (it diverged), and under {@code --strict} of one
+     * that stopped before converging. A fit stopped by its limit otherwise exits 0 with a warning,
+     * as scikit-learn and Spark warn and return the model.
+     */
     public static final int EXIT_NOT_CONVERGED = 1;
     /** Exit code of bad usage or bad input. */
     public static final int EXIT_BAD_INPUT = 2;

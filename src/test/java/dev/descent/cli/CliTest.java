@@ -156,12 +156,46 @@ class CliTest {
     }
 
     @Test
-    void notConvergedExitsOneAndStillWritesTheModel() {
+    void aFitStoppedByItsLimitExitsZeroWithAWarningAndStillWritesTheModel() {
         Path model = folder.resolve("model.json");
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--max-epochs", "2",
                 "--out", model.toString());
-        assertEquals(Main.EXIT_NOT_CONVERGED, fit.code());
+        assertEquals(0, fit.code(), fit.err());
         assertEquals("MAX_EPOCHS", ModelFile.read(model).fit().status());
+        String warning = fit.err().lines().filter(line -> line.startsWith("descent: warning:")).findFirst().orElse("");
+        assertTrue(warning.contains("before converging") && warning.contains("relative in the last iteration")
+                && warning.contains("--max-epochs (now 2"), "one line that says how far and what to change: " + fit.err());
+        assertEquals(1, fit.err().lines().filter(line -> line.startsWith("descent: warning:")).count(), fit.err());
+    }
+
+    @Test
+    void strictMakesAFitStoppedByItsLimitExitOne() {
+        Path model = folder.resolve("model.json");
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--max-epochs", "2",
+                "--strict", "--out", model.toString());
+        assertEquals(Main.EXIT_NOT_CONVERGED, fit.code(), fit.err());
+        assertEquals("MAX_EPOCHS", ModelFile.read(model).fit().status());
+        Run converged = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--strict",
+                "--out", model.toString());
+        assertEquals(0, converged.code(), converged.err());
+        assertTrue(converged.err().lines().noneMatch(line -> line.startsWith("descent: warning:")), converged.err());
+    }
+
+    @Test
+    void aFirstOrderFitAtItsLimitIsToldAboutTheQuasiNewtonSolver() {
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--max-epochs", "3",
+                "--optimizer", "gd", "--out", folder.resolve("model.json").toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.err().contains("in the last epoch") && fit.err().contains("--solver lbfgs"), fit.err());
+    }
+
+    @Test
+    void aDivergedFitExitsOne() {
+        Path model = folder.resolve("model.json");
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "linear", "--lr", "1e6",
+                "--out", model.toString());
+        assertEquals(Main.EXIT_NOT_CONVERGED, fit.code(), fit.err() + fit.out());
+        assertEquals("DIVERGED", ModelFile.read(model).fit().status());
     }
 
     @Test
