@@ -255,7 +255,7 @@ final class FitCommand implements Callable<Integer> {
             throw new InvalidInputException("--init " + init + " was fitted " + (standardized ? "without" : "with")
                     + " --standardize; fit " + (standardized ? "without" : "with") + " it too, so that its weights apply");
         }
-        return saved.model();
+        return saved.fitted();
     }
 
     static double parseNumber(String option, String text) {

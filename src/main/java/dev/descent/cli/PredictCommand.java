@@ -1,6 +1,7 @@
 package dev.descent.cli;
 
 import dev.descent.Metrics;
+import dev.descent.LinearModel;
 import dev.descent.ModelKind;
 import dev.descent.data.DataFile;
 import dev.descent.data.Dataset;
@@ -56,11 +57,10 @@ final class PredictCommand implements Callable<Integer> {
         DataFile.Table table = DataFile.read(data, dataFormat,
                 DataFile.Request.forPredict(saved.label(), labels, saved.features()));
         Dataset rows = table.data();
-        if (saved.standardization() != null) {
-            saved.standardization().applyInPlace(rows);
-        }
-        double[] predicted = saved.model().predict(rows);
-        double[][] probabilities = proba ? saved.model().predictProba(rows) : null;
+        // model() predicts from raw features (a standardization folded in), as a Java caller's does
+        LinearModel predictor = saved.model();
+        double[] predicted = predictor.predict(rows);
+        double[][] probabilities = proba ? predictor.predictProba(rows) : null;
         if (out != null) {
             AtomicFiles.write(out, stream -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);

@@ -1,5 +1,7 @@
 package dev.descent.data;
 
+import dev.descent.LinearModel;
+
 /**
  * Per-feature centring and scaling learned on training data: x' = (x - mean) / scale, scale 1 where
  * a feature is constant. Stored in the model file so that predict applies the same transformation.
@@ -33,6 +35,28 @@ public record Standardization(double[] mean, double[] scale) {
             scale[j] = deviation > 0 ? deviation : 1;
         }
         return new Standardization(mean, scale);
+    }
+
+    /**
+     * The model that gives {@code standardized}'s outputs on raw features: with x' = (x - mean) / scale,
+     * w . x' + b = (w / scale) . x + (b - sum_j w_j mean_j / scale_j), for each class. In double, so its
+     * outputs on raw features are at least as precise as the standardized model's on float32 x'.
+     */
+    public LinearModel foldInto(LinearModel standardized) {
+        double[][] weights = standardized.weights();
+        if (weights[0].length != mean.length) {
+            throw new DataFormatException("the standardization has " + mean.length + " features but the model has "
+                    + weights[0].length);
+        }
+        double[][] raw = new double[weights.length][mean.length];
+        double[] intercepts = standardized.intercepts().clone();
+        for (int c = 0; c < weights.length; c++) {
+            for (int j = 0; j < mean.length; j++) {
+                raw[c][j] = weights[c][j] / scale[j];
+                intercepts[c] -= raw[c][j] * mean[j];
+            }
+        }
+        return new LinearModel(standardized.kind(), standardized.classes(), raw, intercepts);
     }
 
     /** Transforms the features of {@code data} in place (the caller owns them) and returns it. */

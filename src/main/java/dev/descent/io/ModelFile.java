@@ -40,13 +40,26 @@ public final class ModelFile {
         }
     }
 
-    /** A model as stored: what predict needs, and how it was made. */
-    public record SavedModel(LinearModel model, List<String> features, String label, Standardization standardization,
+    /**
+     * A model as stored: what predict needs, and how it was made.
+     *
+     * @param fitted          the model as fitted and stored: with a standardization, its weights apply to the
+     *                        standardized features (x - mean) / scale, not to the data as read
+     * @param standardization the centring and scaling the fit used, or null
+     */
+    public record SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
                              double l2, double l1, FitSummary fit) {
+        /**
+         * The model on the features as the data files hold them, whatever was stored: the
+         * standardization, if any, folded into the weights and intercepts. Predict and score with this one.
+         */
+        public LinearModel model() {
+            return standardization == null ? fitted : standardization.foldInto(fitted);
+        }
     }
 
     public static void write(Path file, SavedModel saved) throws IOException {
-        LinearModel model = saved.model();
+        LinearModel model = saved.fitted();
         JsonWriter json = new JsonWriter().beginObject(null)
                 .string("format", FORMAT)
                 .string("model", model.kind().toString())

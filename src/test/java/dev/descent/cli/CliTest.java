@@ -155,6 +155,49 @@ class CliTest {
         assertTrue(plain.err().startsWith("accuracy 0.") && !plain.err().startsWith("accuracy 0.5"), plain.err());
     }
 
+    /**
+     * A standardized model read back in Java predicts from raw features as CLI predict does: the
+     * stored weights apply to standardized features, and ModelFile.SavedModel.model() folds the
+     * standardization in (it once returned the stored weights, and scored 0.787 instead of 0.971).
+     */
+    @Test
+    void javaAndCliPredictAgreeOnAStandardizedModel() throws IOException {
+        Dataset plain = TestData.random(ModelKind.LOGISTIC, 400, 5, 2, 23);
+        float[] x = plain.features().clone();
+        for (int i = 0; i < x.length; i++) {
+            int j = i % 5;
+            x[i] = x[i] * 10 * (j + 1) + 100 * j;
+        }
+        Dataset raw = Dataset.rowMajor(x, 400, 5, plain.labels().clone());
+        Path csv = writeCsv(folder.resolve("offset.csv"), raw);
+        Path model = folder.resolve("standardized.json");
+        Run fit = run("fit", "--train", csv.toString(), "--label", "target", "--model", "logistic", "--standardize",
+                "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        Path predictions = folder.resolve("proba.csv");
+        Run predict = run("predict", "--model", model.toString(), "--data", csv.toString(), "--proba",
+                "--out", predictions.toString());
+        assertEquals(0, predict.code(), predict.err());
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        Dataset read = DataFile.read(csv, DataFile.Format.CSV, DataFile.Request.forFit("target", null, null)).data();
+        double[][] java = saved.model().predictProba(read);
+        List<String> lines = Files.readAllLines(predictions);
+        for (int i = 0; i < read.rows(); i++) {
+            String[] cli = lines.get(i).split(",");
+            for (int c = 0; c < cli.length; c++) {
+                assertEquals(Double.parseDouble(cli[c]), java[i][c], 0.0, "row " + i + ", class " + c);
+            }
+        }
+        double score = saved.model().score(read);
+        String report = predict.out() + predict.err();
+        assertTrue(report.contains(String.format(Locale.ROOT, "accuracy %.6f", score)), report + " vs " + score);
+        Dataset standardized = saved.standardization().applyInPlace(
+                Dataset.rowMajor(read.features().clone(), read.rows(), read.columns(), read.labels()));
+        assertEquals(saved.fitted().score(standardized), score, 0.01, "the stored model on standardized features");
+        assertTrue(score > saved.fitted().score(read) + 0.1,
+                "model() on raw features against the stored weights misapplied to them: " + score);
+    }
+
     @Test
     void aFitStoppedByItsLimitExitsZeroWithAWarningAndStillWritesTheModel() {
         Path model = folder.resolve("model.json");

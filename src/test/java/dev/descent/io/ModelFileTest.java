@@ -32,13 +32,22 @@ class ModelFileTest {
         ModelFile.SavedModel read = ModelFile.read(file);
         assertEquals(names, read.features());
         assertEquals("the label", read.label());
-        assertArrayEquals(model.classes(), read.model().classes(), 0.0);
+        assertArrayEquals(model.classes(), read.fitted().classes(), 0.0);
         for (int c = 0; c < 3; c++) {
-            assertArrayEquals(weights[c], read.model().weights()[c], 0.0, "weights bit for bit, class " + c);
+            assertArrayEquals(weights[c], read.fitted().weights()[c], 0.0, "weights bit for bit, class " + c);
         }
-        assertArrayEquals(model.intercepts(), read.model().intercepts(), 0.0);
+        assertArrayEquals(model.intercepts(), read.fitted().intercepts(), 0.0);
         assertArrayEquals(standardization.mean(), read.standardization().mean(), 0.0);
         assertArrayEquals(standardization.scale(), read.standardization().scale(), 0.0);
+        double[][] raw = read.model().weights();
+        for (int c = 0; c < 3; c++) {
+            double intercept = model.intercepts()[c];
+            for (int j = 0; j < 3; j++) {
+                assertEquals(weights[c][j] / standardization.scale()[j], raw[c][j], 0.0, "model() on raw features, class " + c);
+                intercept -= raw[c][j] * standardization.mean()[j];
+            }
+            assertEquals(intercept, read.model().intercepts()[c], 0.0, "model()'s folded intercept, class " + c);
+        }
         assertEquals(1e-4, read.l2(), 0.0);
         assertEquals("why \"quoted\"", read.fit().reason());
         assertTrue(Double.isNaN(read.fit().learningRate()), "a NaN is written as null and read back as NaN");
