@@ -109,9 +109,13 @@ final class BenchCommand implements Callable<Integer> {
                 "p10..p90 ms", "rows/s", "X GB/s", "of read GB/s", "first step", "step clock");
         for (String shape : shapes) {
             Dataset data = BenchmarkData.generate(kind, shape, classes, seed);
-            double hostBandwidth;
-            try (StreamingRead read = new StreamingRead(data.features(), Runtime.getRuntime().availableProcessors())) {
-                hostBandwidth = read.bytesPerSecond(7, warmupSeconds);
+            // Without jdk.incubator.vector (a JVM started without the launcher) there is no read to
+            // compare with: the "of read" column shows NaN.
+            double hostBandwidth = Double.NaN;
+            if (StreamingRead.available()) {
+                try (StreamingRead read = new StreamingRead(data.features(), Runtime.getRuntime().availableProcessors())) {
+                    hostBandwidth = read.bytesPerSecond(7, warmupSeconds);
+                }
             }
             for (BackendProvider provider : chosen) {
                 Result result = time(provider, kind, shape, data, hostBandwidth);

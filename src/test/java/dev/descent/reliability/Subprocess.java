@@ -11,10 +11,15 @@ final class Subprocess {
     }
 
     static ProcessBuilder java(List<String> jvmOptions, String mainClass, String... args) {
+        List<String> options = new ArrayList<>(List.of("--add-modules", "jdk.incubator.vector"));
+        options.addAll(jvmOptions);
+        return javaWithOptions(options, mainClass, args);
+    }
+
+    /** As {@link #java}, without {@code --add-modules jdk.incubator.vector}: only {@code jvmOptions}. */
+    static ProcessBuilder javaWithOptions(List<String> jvmOptions, String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-modules");
-        command.add("jdk.incubator.vector");
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(classPath());

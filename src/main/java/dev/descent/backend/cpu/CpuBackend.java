@@ -65,7 +65,7 @@ public final class CpuBackend implements Backend {
     private double objectiveSum;
     private boolean closed;
 
-    /** Available wherever the JVM runs with jdk.incubator.vector. */
+    /** Available on every JVM: without jdk.incubator.vector it runs scalar code ({@link VectorSupport}). */
     public static final class Provider implements BackendProvider {
         @Override
         public String name() {
@@ -97,8 +97,10 @@ public final class CpuBackend implements Backend {
     }
 
     private static String describe(int threads) {
-        return threads + (threads == 1 ? " thread, " : " threads, ") + CpuTuning.SPECIES.vectorBitSize()
-                + "-bit float32 vectors, " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap";
+        return threads + (threads == 1 ? " thread, " : " threads, ")
+                + (VectorSupport.AVAILABLE ? CpuTuning.SPECIES.vectorBitSize() + "-bit float32 vectors, "
+                        : "scalar float32 (no jdk.incubator.vector), ")
+                + (Runtime.getRuntime().maxMemory() >> 20) + " MiB Java heap";
     }
 
     @Override

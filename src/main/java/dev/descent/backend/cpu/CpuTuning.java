@@ -12,14 +12,22 @@ final class CpuTuning {
     private CpuTuning() {
     }
 
+    /** In a method of its own, so that this class loads without jdk.incubator.vector. */
+    private static VectorSpecies<Float> species() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    }
+
     /**
      * 256-bit vectors even where 512 are available: Zen 4 runs 512 bits as two halves, and the
      * per-row horizontal sum is half as long (faster at both benchmark shapes, 2026-11-23-wide-rows).
      */
-    static final VectorSpecies<Float> SPECIES =
-            FloatVector.SPECIES_PREFERRED.vectorBitSize() > 256 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> SPECIES = VectorSupport.AVAILABLE ? species() : null;
 
-    static final int LANES = SPECIES.length();
+    /**
+     * Floats per vector. Without the Vector API ({@link VectorSupport}) the scalar twins run alone and
+     * take eight lanes, so their results are the bits of a 256-bit machine's kernels.
+     */
+    static final int LANES = VectorSupport.AVAILABLE ? SPECIES.length() : 8;
 
     /**
      * Rows summed in float32 before the fold into double: the fold costs under 1% of a chunk's work,

@@ -25,10 +25,15 @@ final class KernelWarmUp implements AutoCloseable {
 
     /**
      * The choice {@link #CHOICE_PROPERTY} asks for. A warm-up needs twins that follow the vector code's
-     * lane swaps, written for four and eight lanes; other widths run the vector code from the start.
+     * lane swaps, written for four and eight lanes; other widths run the vector code from the start. A
+     * JVM without the Vector API runs the twins, whatever was asked ({@link VectorSupport}).
      */
     static Choice configuredChoice() {
         String value = System.getProperty(CHOICE_PROPERTY, "warm-up");
+        if (!VectorSupport.AVAILABLE) {
+            VectorSupport.warnOnceIfMissing();
+            return Choice.SCALAR;
+        }
         return switch (value) {
             case "vector" -> Choice.VECTOR;
             case "scalar" -> Choice.SCALAR;

@@ -1,6 +1,7 @@
 package dev.descent.backend.cpu;
 
 import static dev.descent.backend.cpu.CpuTuning.*;
+import static dev.descent.backend.cpu.LaneScratch.*;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -8,49 +9,21 @@ import jdk.incubator.vector.VectorOperators;
 
 /**
  * The logistic loss and residual on float32 vectors, with exp and log1p written from adds, FMAs and one
- * division (the same bits before and after the JIT compiles them), and the layout of the per-worker
- * scratch array they read and write.
+ * division (the same bits before and after the JIT compiles them). The scratch they read and write is
+ * laid out by {@link LaneScratch}.
  */
 final class LaneMath {
     private LaneMath() {
     }
 
-    /**
-     * Where {@link #logisticLanes} finds its lanes in the per-worker {@link CpuPass#laneScratch}: after the
-     * first NARROW_FLOATS, where the register kernels store their gradient at the end of a chunk,
-     * the group's z (then residuals), labels and sample weights, LANE_GROUP each, then one vector
-     * each of running loss and residual sums for the chunk.
-     */
-    static final int Z_AT = NARROW_FLOATS;
-
-    static final int LABEL_AT = Z_AT + LANE_GROUP;
-
-    static final int WEIGHT_AT = LABEL_AT + LANE_GROUP;
-
-    static final int LOSS_AT = WEIGHT_AT + LANE_GROUP;
-
-    static final int RESIDUAL_SUM_AT = LOSS_AT + LANES;
-
     /** 1.5 * 2^23: added to a float of magnitude below 2^22, it rounds that float to an integer and leaves the integer in the low bits. */
     static final float ROUNDING_SHIFTER = 12582912f;
 
-    static final int ROUNDING_SHIFTER_BITS = Float.floatToRawIntBits(ROUNDING_SHIFTER);
+    /** The bits of {@link #ROUNDING_SHIFTER}, a constant so that code without vectors can use it without loading this class. */
+    static final int ROUNDING_SHIFTER_BITS = 0x4B400000;
 
     /** Below this exp is taken at the bound: e^-80 = 2e-35 changes no loss or residual that float32 can hold beside 1. */
     static final float EXP_LOWER_BOUND = -80f;
-
-    /** Puts row {@code row}'s z (without the bias), label and sample weight in lane {@code lane} of {@link #logisticLanes}' input. */
-    static void stageLogisticRow(float[] lanes, int[] rows, int lane, int row, double z, float[] labels, float[] s) {
-        stageRow(lanes, rows, lane, row, labels, s);
-        lanes[Z_AT + lane] = (float) z;
-    }
-
-    /** Records row {@code row} in lane {@code lane} and puts its label and sample weight in {@link #logisticLanes}' input. */
-    static void stageRow(float[] lanes, int[] rows, int lane, int row, float[] labels, float[] s) {
-        rows[lane] = row;
-        lanes[LABEL_AT + lane] = labels[row];
-        lanes[WEIGHT_AT + lane] = s == null ? 1f : s[row];
-    }
 
     /**
      * The logistic loss and residual of LANES rows in float32, on one vector, the rows from
@@ -123,14 +96,5 @@ final class LaneMath {
         residual.intoArray(lanes, Z_AT + first);
         residual.add(FloatVector.fromArray(SPECIES, lanes, RESIDUAL_SUM_AT)).intoArray(lanes, RESIDUAL_SUM_AT);
         loss.add(FloatVector.fromArray(SPECIES, lanes, LOSS_AT)).intoArray(lanes, LOSS_AT);
-    }
-
-    /** A chunk's sums that {@link #logisticLanes} kept lane by lane at {@code at}, summed in double in lane order. */
-    static double laneSum(float[] lanes, int at) {
-        double sum = 0;
-        for (int lane = 0; lane < LANES; lane++) {
-            sum += lanes[at + lane];
-        }
-        return sum;
     }
 }

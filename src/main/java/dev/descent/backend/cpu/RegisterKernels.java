@@ -2,6 +2,7 @@ package dev.descent.backend.cpu;
 
 import static dev.descent.backend.cpu.CpuTuning.*;
 import static dev.descent.backend.cpu.LaneMath.*;
+import static dev.descent.backend.cpu.LaneScratch.*;
 import static dev.descent.backend.cpu.RowLoss.*;
 import static dev.descent.backend.cpu.VectorOps.*;
 

@@ -1,7 +1,10 @@
 package dev.descent.backend.cpu;
 
 import static dev.descent.backend.cpu.CpuTuning.*;
-import static dev.descent.backend.cpu.LaneMath.*;
+import static dev.descent.backend.cpu.LaneMath.EXP_LOWER_BOUND;
+import static dev.descent.backend.cpu.LaneMath.ROUNDING_SHIFTER;
+import static dev.descent.backend.cpu.LaneMath.ROUNDING_SHIFTER_BITS;
+import static dev.descent.backend.cpu.LaneScratch.*;
 import static dev.descent.backend.cpu.RowLoss.*;
 
 import dev.descent.loss.Loss;
@@ -143,8 +146,8 @@ final class ScalarTwins {
                     }
                 }
             }
-            lossSum += LaneMath.laneSum(lanes, LOSS_AT);
-            interceptSum += LaneMath.laneSum(lanes, RESIDUAL_SUM_AT);
+            lossSum += LaneScratch.laneSum(lanes, LOSS_AT);
+            interceptSum += LaneScratch.laneSum(lanes, RESIDUAL_SUM_AT);
             for (; position < chunkEnd; position++) {
                 interceptSum += arrayRow(p, worker, LOSS_LOGISTIC, p.rowAt(position), p.passWeights, bias, acc, loss);
                 lossSum += loss[0];
@@ -247,8 +250,8 @@ final class ScalarTwins {
                             lanes[Z_AT + first], lanes[Z_AT + first + 1], lanes[Z_AT + first + 2], lanes[Z_AT + first + 3], d);
                 }
             }
-            lossSum += LaneMath.laneSum(lanes, LOSS_AT);
-            interceptSum += LaneMath.laneSum(lanes, RESIDUAL_SUM_AT);
+            lossSum += LaneScratch.laneSum(lanes, LOSS_AT);
+            interceptSum += LaneScratch.laneSum(lanes, RESIDUAL_SUM_AT);
             for (; position < chunkEnd; position++) {
                 interceptSum += arrayRow(p, worker, LOSS_LOGISTIC, p.rowAt(position), w, bias, acc, loss);
                 lossSum += loss[0];

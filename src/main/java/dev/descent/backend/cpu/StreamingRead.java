@@ -24,6 +24,11 @@ public final class StreamingRead implements AutoCloseable {
     private final WorkerPool.Piece work = this::addPiece;
     private final int pieces;
 
+    /** Whether this JVM can run it: it needs jdk.incubator.vector ({@link VectorSupport}). */
+    public static boolean available() {
+        return VectorSupport.AVAILABLE;
+    }
+
     public StreamingRead(float[] x, int threads) {
         VectorProfiles.ensurePrimed();
         this.x = x;

@@ -26,10 +26,16 @@ class LaneMathTest {
 
     private static final int LANES = CpuTuning.SPECIES.length();
 
+    /** The shifter's bits are written as a literal (so that the scalar twins need not load LaneMath): they must be its bits. */
+    @Test
+    void theRoundingShiftersBitsAreItsBits() {
+        assertEquals(Float.floatToRawIntBits(LaneMath.ROUNDING_SHIFTER), LaneMath.ROUNDING_SHIFTER_BITS);
+    }
+
     @Test
     void lossAndResidualMatchDoubleOverTheRangeOfZ() {
-        float[] lanes = new float[LaneMath.RESIDUAL_SUM_AT + LANES];
-        int zAt = LaneMath.Z_AT;
+        float[] lanes = new float[LaneScratch.RESIDUAL_SUM_AT + LANES];
+        int zAt = LaneScratch.Z_AT;
         double worstLoss = 0;
         double worstResidual = 0;
         String worstLossAt = "";
@@ -48,8 +54,8 @@ class LaneMathTest {
                 float weight = (lane % 3 == 0) ? 0.5f : 1f;
                 lanes[zAt + first + lane] = z;
                 firstZ = lane == 0 ? z : firstZ;
-                lanes[LaneMath.LABEL_AT + first + lane] = label;
-                lanes[LaneMath.WEIGHT_AT + first + lane] = weight;
+                lanes[LaneScratch.LABEL_AT + first + lane] = label;
+                lanes[LaneScratch.WEIGHT_AT + first + lane] = weight;
                 double e = Math.exp(-Math.abs((double) z));
                 double loss = Math.max(z, 0) - label * (double) z + Math.log1p(e);
                 expected += weight * loss;
@@ -57,9 +63,9 @@ class LaneMathTest {
                 // sigmoid(z) - y without cancellation, as the float code does, but in double.
                 expectedResidual[lane] = weight * (label == 1 ? -(z >= 0 ? e / (1 + e) : 1 / (1 + e)) : sigmoid);
             }
-            java.util.Arrays.fill(lanes, LaneMath.LOSS_AT, LaneMath.RESIDUAL_SUM_AT + LANES, 0f);
+            java.util.Arrays.fill(lanes, LaneScratch.LOSS_AT, LaneScratch.RESIDUAL_SUM_AT + LANES, 0f);
             LaneMath.logisticLanes(lanes, first, 0f);
-            double actual = LaneMath.laneSum(lanes, LaneMath.LOSS_AT);
+            double actual = LaneScratch.laneSum(lanes, LaneScratch.LOSS_AT);
             double lossError = Math.abs(actual - expected) / Math.max(Math.abs(expected), ABSOLUTE);
             if (lossError > worstLoss) {
                 worstLoss = lossError;
@@ -73,7 +79,7 @@ class LaneMathTest {
                     worstResidualAt = "expected " + expectedResidual[lane];
                 }
                 // The running residual sums (the intercept's gradient) start at zero, so they hold the residuals.
-                assertEquals(lanes[zAt + first + lane], lanes[LaneMath.RESIDUAL_SUM_AT + lane], 0f);
+                assertEquals(lanes[zAt + first + lane], lanes[LaneScratch.RESIDUAL_SUM_AT + lane], 0f);
             }
         }
         assertTrue(worstLoss <= RELATIVE, "loss off by " + worstLoss + " relative (" + worstLossAt + ")");
@@ -82,12 +88,12 @@ class LaneMathTest {
 
     @Test
     void aWellClassifiedRowKeepsItsTinyResidual() {
-        float[] lanes = new float[LaneMath.RESIDUAL_SUM_AT + LANES];
-        int zAt = LaneMath.Z_AT;
+        float[] lanes = new float[LaneScratch.RESIDUAL_SUM_AT + LANES];
+        int zAt = LaneScratch.Z_AT;
         for (int lane = 0; lane < LANES; lane++) {
             lanes[zAt + lane] = 30f;             // sigmoid(30) - 1 = -9.4e-14: 1 - sigmoid in float32 would be 0
-            lanes[LaneMath.LABEL_AT + lane] = 1f;
-            lanes[LaneMath.WEIGHT_AT + lane] = 1f;
+            lanes[LaneScratch.LABEL_AT + lane] = 1f;
+            lanes[LaneScratch.WEIGHT_AT + lane] = 1f;
         }
         LaneMath.logisticLanes(lanes, 0, 0f);
         double expected = -Math.exp(-30) / (1 + Math.exp(-30));
