@@ -46,6 +46,8 @@ final class CpuPass {
     final int[][] laneRows;
     /** Per worker, the lane sums of {@link ScalarTwins}' dot products: four vectors' worth. */
     final float[][] twinScratch;
+    /** Per worker, a softmax tile's outputs, then its coefficients ({@link SoftmaxKernel}), SOFTMAX_ROW_TILE * k each. */
+    final float[][] softmaxScratch;
 
     /** One block of the current pass, by one kernel family's vector code or its scalar twin. */
     @FunctionalInterface
@@ -63,14 +65,14 @@ final class CpuPass {
     private static final int NARROW = 3;
     private static final int NARROW_LOGISTIC = 4;
     private final BlockKernel[] vectorKernels = {
-        (worker, block) -> SoftmaxKernel.block(this, worker, block),
+        (worker, block) -> SoftmaxBlock.run(this, worker, block, false),
         (worker, block) -> RowKernels.singleOutputBlock(this, worker, block),
         (worker, block) -> RowKernels.logisticBlock(this, worker, block),
         (worker, block) -> RegisterKernels.narrowBlock(this, worker, block),
         (worker, block) -> RegisterKernels.narrowLogisticBlock(this, worker, block),
     };
     private final BlockKernel[] twinKernels = {
-        (worker, block) -> ScalarTwins.softmaxBlock(this, worker, block),
+        (worker, block) -> SoftmaxBlock.run(this, worker, block, true),
         (worker, block) -> ScalarTwins.singleOutputBlock(this, worker, block),
         (worker, block) -> ScalarTwins.logisticBlock(this, worker, block),
         (worker, block) -> ScalarTwins.narrowBlock(this, worker, block),
@@ -125,7 +127,8 @@ final class CpuPass {
         this.interceptScratch = new double[threads][outputs + LINE_SLACK_DOUBLES];
         this.laneScratch = new float[threads][RESIDUAL_SUM_AT + LANES + LINE_SLACK_FLOATS];
         this.laneRows = new int[threads][LANE_GROUP + LINE_SLACK_FLOATS];
-        this.twinScratch = new float[threads][4 * LANES + LINE_SLACK_FLOATS];
+        this.twinScratch = new float[threads][Math.max(4, 2 * SOFTMAX_ROW_TILE) * LANES + LINE_SLACK_FLOATS];
+        this.softmaxScratch = new float[threads][2 * SOFTMAX_ROW_TILE * outputs + LINE_SLACK_FLOATS];
         for (int family = 0; family < warmUps.length; family++) {
             warmUps[family] = new KernelWarmUp(choice);
         }

@@ -60,6 +60,12 @@ final class CpuTuning {
      */
     static final int LANE_GROUP = 2 * LANES;
 
+    /**
+     * Rows per tile of the softmax kernel: four rows' x vectors, two classes' W vectors and their eight
+     * sums fill fourteen of AVX2's sixteen vector registers (bench/results/2026-12-05-softmax-tiles).
+     */
+    static final int SOFTMAX_ROW_TILE = 4;
+
     /** X bytes per block of a short pass: many blocks to share between the cores. */
     static final int BLOCK_BYTES = 1 << 18;
 

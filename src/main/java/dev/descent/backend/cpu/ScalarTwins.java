@@ -264,55 +264,77 @@ final class ScalarTwins {
         p.partialLoss[blockIndex] = lossSum;
     }
 
-    /** {@link SoftmaxKernel#block}'s twin. */
-    static void softmaxBlock(CpuPass p, int worker, int blockIndex) {
-        final int d = p.features;
-        final int k = p.passOutputs;
-        final float[] x = p.x;
-        final float[] labels = p.y;
-        final float[] s = p.sampleWeights;
-        final double[] partialGradient = p.partialGradient;
-        final float[] w = p.passWeights;
-        final float[] b = p.passIntercepts;
-        final float[] acc = p.chunkGradient[worker];
-        final float[] sums = p.twinScratch[worker];
-        final double[] z = p.outputScratch[worker];
-        final double[] residuals = p.residualScratch[worker];
-        final double[] interceptSums = p.interceptScratch[worker];
-        final int width = p.problem.parameterCount();
-        final int base = blockIndex * width;
-        final int end = p.blockEnd(blockIndex);
-        Arrays.fill(partialGradient, base, base + width, 0.0);
-        Arrays.fill(interceptSums, 0, k, 0.0);
-        double lossSum = 0;
-        for (int chunk = blockIndex * p.rowsPerBlock; chunk < end; chunk += ROWS_PER_CHUNK) {
-            int chunkEnd = Math.min(end, chunk + ROWS_PER_CHUNK);
-            Arrays.fill(acc, 0, k * d, 0f);
-            for (int position = chunk; position < chunkEnd; position++) {
-                int i = p.rowAt(position);
-                int offset = i * d;
-                for (int c = 0; c < k; c++) {
-                    z[c] = dot(x, offset, w, c * d, d, sums) + b[c];
-                }
-                double sampleWeight = s == null ? 1.0 : s[i];
-                int labelIndex = (int) labels[i];
-                double loss = Loss.softmax(z, k, labelIndex, residuals);
-                residuals[labelIndex] -= 1;
-                lossSum += sampleWeight * loss;
-                for (int c = 0; c < k; c++) {
-                    double coefficient = sampleWeight * residuals[c];
-                    axpy(acc, c * d, x, offset, (float) coefficient, d);
-                    interceptSums[c] += coefficient;
+    /** {@link SoftmaxKernel#outputs}' twin; sums[0 .. 2 SOFTMAX_ROW_TILE LANES) is scratch (the eight vector sums). */
+    static void softmaxOutputs(float[] x, int d, int k, float[] w, int[] rows, float[] out, float[] sums) {
+        final int upper = d - d % LANES;
+        for (int first = 0; first < k; first += 2) {
+            int second = Math.min(first + 1, k - 1);
+            int wa = first * d;
+            int wb = second * d;
+            Arrays.fill(sums, 0, 2 * SOFTMAX_ROW_TILE * LANES, 0f);
+            for (int j = 0; j < upper; j += LANES) {
+                for (int r = 0; r < SOFTMAX_ROW_TILE; r++) {
+                    int o = rows[r] * d + j;
+                    int a = 2 * r * LANES;
+                    int b = a + LANES;
+                    for (int l = 0; l < LANES; l++) {
+                        sums[a + l] = Math.fma(x[o + l], w[wa + j + l], sums[a + l]);
+                        sums[b + l] = Math.fma(x[o + l], w[wb + j + l], sums[b + l]);
+                    }
                 }
             }
-            for (int j = 0; j < k * d; j++) {
-                partialGradient[base + j] += acc[j];
+            for (int r = 0; r < SOFTMAX_ROW_TILE; r++) {
+                int o = rows[r] * d;
+                float za = 0f;
+                float zb = 0f;
+                for (int l = 0; l < LANES; l++) {
+                    za += sums[2 * r * LANES + l];
+                    zb += sums[(2 * r + 1) * LANES + l];
+                }
+                for (int j = upper; j < d; j++) {
+                    za = Math.fma(x[o + j], w[wa + j], za);
+                    zb = Math.fma(x[o + j], w[wb + j], zb);
+                }
+                out[r * k + first] = za;
+                out[r * k + second] = zb;
             }
         }
-        for (int c = 0; c < k; c++) {
-            partialGradient[base + k * d + c] = interceptSums[c];
+    }
+
+    /** {@link SoftmaxKernel#gradient}'s twin: lane by lane its FMAs are the tail loop's, so every column goes that way. */
+    static void softmaxGradient(float[] x, int d, int k, int[] rows, float[] coefficients, int at, float[] acc) {
+        final int o0 = rows[0] * d;
+        final int o1 = rows[1] * d;
+        final int o2 = rows[2] * d;
+        final int o3 = rows[3] * d;
+        for (int first = 0; first < k; first += 2) {
+            int second = Math.min(first + 1, k - 1);
+            boolean repeated = second == first;
+            float ca0 = coefficients[at + first];
+            float ca1 = coefficients[at + k + first];
+            float ca2 = coefficients[at + 2 * k + first];
+            float ca3 = coefficients[at + 3 * k + first];
+            float cb0 = repeated ? 0f : coefficients[at + second];
+            float cb1 = repeated ? 0f : coefficients[at + k + second];
+            float cb2 = repeated ? 0f : coefficients[at + 2 * k + second];
+            float cb3 = repeated ? 0f : coefficients[at + 3 * k + second];
+            int ga = first * d;
+            int gb = second * d;
+            for (int j = 0; j < d; j++) {
+                float g = acc[ga + j];
+                g = Math.fma(x[o0 + j], ca0, g);
+                g = Math.fma(x[o1 + j], ca1, g);
+                g = Math.fma(x[o2 + j], ca2, g);
+                g = Math.fma(x[o3 + j], ca3, g);
+                acc[ga + j] = g;
+                float h = acc[gb + j];
+                h = Math.fma(x[o0 + j], cb0, h);
+                h = Math.fma(x[o1 + j], cb1, h);
+                h = Math.fma(x[o2 + j], cb2, h);
+                h = Math.fma(x[o3 + j], cb3, h);
+                acc[gb + j] = h;
+            }
         }
-        p.partialLoss[blockIndex] = lossSum;
     }
 
     /** {@link CpuPass#arrayRow}'s twin. */

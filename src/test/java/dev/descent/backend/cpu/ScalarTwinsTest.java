@@ -32,6 +32,8 @@ class ScalarTwinsTest {
     static final int ROWS = 1_001;
     /** Passes per case, so that the vector code runs past its first (interpreted) calls too. */
     static final int PASSES = 3;
+    /** Softmax class counts: the smallest, an odd one (the kernel pairs its last class with itself) and ten. */
+    static final int[] SOFTMAX_CLASSES = {2, 3, 10};
     /** The pass code of the Gram pass (X^T S X v), which the register and row kernels also run. */
     static final int GRAM = -1;
 
@@ -43,10 +45,13 @@ class ScalarTwinsTest {
         }
         codes.add(GRAM);
         for (int code : codes) {
-            for (int columns : COLUMNS) {
-                for (boolean weights : new boolean[] {false, true}) {
-                    for (boolean shuffled : new boolean[] {false, true}) {
-                        cases.add(Arguments.of(code, columns, weights, shuffled));
+            int[] outputCounts = code == Loss.SOFTMAX.kernelCode() ? SOFTMAX_CLASSES : new int[] {1};
+            for (int outputs : outputCounts) {
+                for (int columns : COLUMNS) {
+                    for (boolean weights : new boolean[] {false, true}) {
+                        for (boolean shuffled : new boolean[] {false, true}) {
+                            cases.add(Arguments.of(code, outputs, columns, weights, shuffled));
+                        }
                     }
                 }
             }
@@ -54,12 +59,11 @@ class ScalarTwinsTest {
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "code={0} d={1} sampleWeights={2} shuffled={3}")
+    @ParameterizedTest(name = "code={0} k={1} d={2} sampleWeights={3} shuffled={4}")
     @MethodSource("cases")
-    void twinGivesTheVectorKernelsBits(int code, int columns, boolean weights, boolean shuffled) {
+    void twinGivesTheVectorKernelsBits(int code, int outputs, int columns, boolean weights, boolean shuffled) {
         Loss loss = code == GRAM ? Loss.LINEAR : Loss.ofKernelCode(code);
         int passCode = code == GRAM ? RowLoss.PASS_GRAM : code;
-        int outputs = loss == Loss.SOFTMAX ? 5 : 1;
         Dataset data = TestData.random(loss, ROWS, columns, outputs, 11L * columns + code);
         if (weights) {
             data = data.withSampleWeights(TestData.weights(ROWS, columns));
