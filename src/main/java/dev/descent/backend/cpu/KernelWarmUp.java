@@ -47,14 +47,26 @@ final class KernelWarmUp implements AutoCloseable {
     static final int WARM_UP_ROWS = 512;
 
     /**
-     * How long the twins run a family before its warm-up starts, about what a warm-up costs: on 2
-     * cores it takes about 2 s and halves the twins' speed meanwhile (200,000 x 64 logistic: twin
-     * passes 8 ms alone, 16-25 ms beside it, vector passes 2 ms after it;
-     * bench/results/2026-12-05-first-pass). Waiting that long first, as in renting skis before buying,
-     * a fit never spends much more than twice the better of the two choices; the short fits of
-     * quasi-Newton solvers end on the twins without sharing their cores.
+     * What a warm-up costs, in core-nanoseconds: about 2 s of one core, during which the twins on a
+     * 2-core machine run at half speed (200,000 x 64 logistic: twin passes 8 ms alone, 16-25 ms beside
+     * it, vector passes 2 ms after it; bench/results/2026-12-05-first-pass).
      */
-    static final long WARM_UP_DELAY_NANOS = 1_000_000_000L;
+    static final long WARM_UP_CORE_NANOS = 2_000_000_000L;
+
+    /**
+     * How long the twins run a family before its warm-up starts: what the warm-up costs the fit, its core
+     * time shared over the cores (1 s on 2 cores). Waiting that long first, as in renting skis before
+     * buying, a fit never spends much more than twice the better of the two choices, and the short fits
+     * of quasi-Newton solvers end on the twins without sharing their cores.
+     */
+    static final long WARM_UP_DELAY_NANOS = WARM_UP_CORE_NANOS / Runtime.getRuntime().availableProcessors();
+
+    /**
+     * A pass after the first that takes this fraction of the delay or more starts the warm-up at once: a
+     * fit has ten passes or more (quasi-Newton at its fastest), so its twins would outlast the delay anyway
+     * (60,000 x 784 x 10 softmax: twin passes of about 0.1 s, 111 passes; bench/results/2026-12-05-softmax-tiles).
+     */
+    static final int HEAVY_PASS_FRACTION = 10;
 
     /** How long a warm-up tries: about 2 s on a loaded 2-core machine; a vector code still slower after this stays unused. */
     static final long WARM_UP_LIMIT_NANOS = 30_000_000_000L;
@@ -70,8 +82,10 @@ final class KernelWarmUp implements AutoCloseable {
      */
     private volatile double fastestTwinNanosPerRow = Double.POSITIVE_INFINITY;
     private Thread warmer;
-    /** When the family's first pass started (0: none yet); read and written by the passes' calling thread. */
+    /** When the family's first and latest passes started, and how many started; the passes' calling thread's. */
     private long firstPassNanos;
+    private long lastPassNanos;
+    private int passes;
 
     KernelWarmUp(Choice choice) {
         this.choice = choice;
@@ -79,17 +93,21 @@ final class KernelWarmUp implements AutoCloseable {
 
     /**
      * Called by the passes' calling thread before each pass of the family: whether it is time to
-     * {@link #start} the warm-up ({@link #WARM_UP_DELAY_NANOS} after the family's first pass).
+     * {@link #start} the warm-up ({@link #WARM_UP_DELAY_NANOS} after the family's first pass, or after a
+     * heavy pass, {@link #HEAVY_PASS_FRACTION}).
      */
     boolean dueToStart() {
         if (choice != Choice.WARM_UP || warmer != null || vectorFaster) {
             return false;
         }
         long now = System.nanoTime();
-        if (firstPassNanos == 0) {
+        if (passes++ == 0) {
             firstPassNanos = now;
         }
-        return now - firstPassNanos >= WARM_UP_DELAY_NANOS;
+        // the pass before this one, when it was not the first (which runs interpreted code, slower)
+        boolean heavyPass = passes > 2 && now - lastPassNanos >= WARM_UP_DELAY_NANOS / HEAVY_PASS_FRACTION;
+        lastPassNanos = now;
+        return heavyPass || now - firstPassNanos >= WARM_UP_DELAY_NANOS;
     }
 
     /**
