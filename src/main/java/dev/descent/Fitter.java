@@ -92,6 +92,7 @@ public final class Fitter {
     private boolean randomInit;
     private boolean precondition = true;
     private String backend = "auto";
+    private int threads;
     private EpochListener listener;
 
     private Fitter(ModelKind model) {
@@ -261,6 +262,15 @@ public final class Fitter {
         return this;
     }
 
+    /** At most this many threads for the cpu backend's passes (default 0: every core), for programs that share the machine. */
+    public Fitter threads(int count) {
+        if (count < 0) {
+            throw new InvalidInputException("threads must be 0 (every core) or more, got " + count);
+        }
+        this.threads = count;
+        return this;
+    }
+
     public Fitter listener(EpochListener value) {
         this.listener = value;
         return this;
@@ -298,7 +308,7 @@ public final class Fitter {
                 : new double[2][];
         Problem problem = new Problem(model, outputs, data.columns(), intercept, l2, l1, optimizer, moments[0], moments[1]);
 
-        Backends.Selection selection = Backends.open(backend);
+        Backends.Selection selection = Backends.open(backend, threads);
         FitLoop.Outcome outcome;
         double initialRate;
         String backendName;

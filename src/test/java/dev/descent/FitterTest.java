@@ -113,6 +113,19 @@ class FitterTest {
         }
     }
 
+    /** threads(n) caps the cpu backend's threads, and the weights do not depend on how many there are. */
+    @Test
+    void threadsCapTheCpuBackendWithoutChangingABit() {
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 5_000, 40, 2, 31);
+        FitResult one = Fitter.of(ModelKind.LOGISTIC).backend("cpu").threads(1).l2(1e-3).fit(data);
+        FitResult all = Fitter.of(ModelKind.LOGISTIC).backend("cpu").l2(1e-3).fit(data);
+        assertTrue(one.device().startsWith("1 thread,"), one.device());
+        assertTrue(all.device().startsWith(Runtime.getRuntime().availableProcessors() + " thread"), all.device());
+        assertTrue(Arrays.equals(one.model().weights()[0], all.model().weights()[0]), "same weights, 1 thread or all");
+        assertEquals(one.model().intercepts()[0], all.model().intercepts()[0], 0.0);
+        org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class, () -> Fitter.of(ModelKind.LOGISTIC).threads(-1));
+    }
+
     @Test
     void defaultsReachLeastSquaresOnTheirOwn() {
         Dataset data = TestData.random(ModelKind.LINEAR, 2000, 20, 0, 42);

@@ -15,6 +15,14 @@ public interface BackendProvider {
     /** A fresh instance; call only when {@link #availability()} says it is available. */
     Backend create();
 
+    /**
+     * A fresh instance that uses at most {@code threads} CPU threads for its passes (a backend whose passes
+     * run on a device, or on one thread, ignores it).
+     */
+    default Backend create(int threads) {
+        return create();
+    }
+
     /** An instance on a chosen device, from a name such as "opencl:1" (the part after the colon). */
     default Backend create(String selector) {
         throw new dev.descent.InvalidInputException("backend " + name() + " has no device choice; use plain " + name());

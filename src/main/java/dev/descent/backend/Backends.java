@@ -38,6 +38,17 @@ public final class Backends {
      * while one is inside it (see {@link ExclusiveBackend}).
      */
     public static Selection open(String name) {
+        return open(name, 0);
+    }
+
+    /**
+     * As {@link #open(String)}, with the cpu backend's threads capped at {@code threads} (0: every core),
+     * for programs that share the machine.
+     */
+    public static Selection open(String name, int threads) {
+        if (threads < 0) {
+            throw new InvalidInputException("threads must be 0 (every core) or more, got " + threads);
+        }
         String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
         if (wanted.equals("auto")) {
             List<String> passedOver = new ArrayList<>();
@@ -52,7 +63,7 @@ public final class Backends {
                 if (availability.available()) {
                     String why = "auto chose " + provider.name() + " (" + availability.device() + ")"
                             + (passedOver.isEmpty() ? "" : "; passed over " + String.join(", ", passedOver));
-                    return new Selection(new ExclusiveBackend(provider.create()), why);
+                    return new Selection(new ExclusiveBackend(create(provider, threads)), why);
                 }
                 passedOver.add(provider.name() + ": " + availability.reason());
             }
@@ -66,7 +77,7 @@ public final class Backends {
                 if (!availability.available()) {
                     throw new InvalidInputException("backend " + providerName + " is unavailable: " + availability.reason());
                 }
-                Backend backend = new ExclusiveBackend(colon < 0 ? provider.create() : provider.create(wanted.substring(colon + 1)));
+                Backend backend = new ExclusiveBackend(colon < 0 ? create(provider, threads) : provider.create(wanted.substring(colon + 1)));
                 return new Selection(backend, "requested " + wanted + " (" + backend.device() + ")");
             }
         }
@@ -74,6 +85,10 @@ public final class Backends {
         names.add("auto");
         PROVIDERS.forEach(p -> names.add(p.name()));
         throw new InvalidInputException("unknown backend '" + name + "': expected one of " + String.join(", ", names));
+    }
+
+    private static Backend create(BackendProvider provider, int threads) {
+        return threads == 0 ? provider.create() : provider.create(threads);
     }
 
     /** The providers on the class path, in {@link #AUTO_ORDER}; two with one name is a packaging error. */

@@ -101,6 +101,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a PNG of the objective per epoch (log scale).")
     Path plot;
 
+    @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
+            description = "Threads for the cpu backend's passes (default: 0, every core).")
+    int threads;
+
     @Option(names = "--strict", description = "Exit 1, not 0, when the fit stops before converging (epoch or"
             + " iteration limit, stalled line search); the model is still written.")
     boolean strict;
@@ -119,7 +123,7 @@ final class FitCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         ModelKind kind = ModelKind.parse(model);
         Fitter fitter = Fitter.of(kind).maxEpochs(maxEpochs).l2(l2).l1(l1).intercept(!noIntercept)
-                .seed(seed).backend(backend).batchSize(batch);
+                .seed(seed).backend(backend).threads(threads).batchSize(batch);
         if (tolerance != null) {
             fitter.tolerance(tolerance);
         }

@@ -212,6 +212,18 @@ class CliTest {
     }
 
     @Test
+    void threadsCapsTheCpuBackend() {
+        Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--backend", "cpu",
+                "--threads", "1", "--out", folder.resolve("model.json").toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertTrue(fit.out().contains("backend cpu (1 thread,"), fit.out());
+        Run negative = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic",
+                "--threads", "-2", "--out", folder.resolve("model.json").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, negative.code());
+        assertTrue(negative.err().contains("threads must be 0"), negative.err());
+    }
+
+    @Test
     void strictMakesAFitStoppedByItsLimitExitOne() {
         Path model = folder.resolve("model.json");
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--max-epochs", "2",

@@ -86,6 +86,11 @@ public final class CpuBackend implements Backend {
         public Backend create() {
             return new CpuBackend(Runtime.getRuntime().availableProcessors());
         }
+
+        @Override
+        public Backend create(int threads) {
+            return new CpuBackend(threads);
+        }
     }
 
     public CpuBackend(int threads) {
