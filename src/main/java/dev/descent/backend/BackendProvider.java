@@ -9,6 +9,14 @@ public interface BackendProvider {
     /** Whether it can run on this machine, on what, or why not. Cheap after the first call. */
     Availability availability();
 
+    /**
+     * Why {@code auto} should pass it over without even probing it in this process (probing it could
+     * harm the process), or null; naming it still opens it.
+     */
+    default String autoProbeRisk() {
+        return null;
+    }
+
     /** Whether {@code auto} may pick it (the reference backend is for checking, not for speed). */
     boolean eligibleForAuto();
 

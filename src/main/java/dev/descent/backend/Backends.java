@@ -53,6 +53,11 @@ public final class Backends {
         if (wanted.equals("auto")) {
             List<String> passedOver = new ArrayList<>();
             for (BackendProvider provider : PROVIDERS) {
+                String risk = provider.autoProbeRisk();
+                if (risk != null) {
+                    passedOver.add(provider.name() + ": " + risk);
+                    continue;
+                }
                 Availability availability = provider.availability();
                 if (availability.available() && !provider.eligibleForAuto()) {
                     if (!provider.name().equals("reference")) {

@@ -95,6 +95,11 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
         }
 
         @Override
+        public String autoProbeRisk() {
+            return SignalChaining.autoProbeRisk();
+        }
+
+        @Override
         public boolean eligibleForAuto() {
             return OpenClDevices.discover().devices().stream().anyMatch(OpenClDevices.Device::gpu);
         }
