@@ -45,6 +45,9 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COLUMN", description = "CSV label column (default: the last column).")
     String label;
 
+    @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...")
+    boolean noHeader;
+
     @Option(names = "--labels", paramLabel = "FILE", description = "For .npy data: the .npy file of labels.")
     Path labels;
 
@@ -138,7 +141,8 @@ final class FitCommand implements Callable<Integer> {
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(train) : DataFile.Format.parse(format);
         long loadStart = System.nanoTime();
-        DataFile.Table table = DataFile.read(train, dataFormat, DataFile.Request.forFit(label, weights, labels));
+        DataFile.Request request = DataFile.Request.forFit(label, weights, labels);
+        DataFile.Table table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request);
         long loadNanos = System.nanoTime() - loadStart;
         checkLabels(kind, table);
         Standardization standardization = standardize ? Standardization.learn(table.data()) : null;

@@ -38,6 +38,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--labels", paramLabel = "FILE", description = "For .npy data: labels, to print the metric.")
     Path labels;
 
+    @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...,"
+            + " as in a model fitted with --no-header.")
+    boolean noHeader;
+
     @Option(names = "--proba", description = "Write class probabilities instead of labels (classifiers only).")
     boolean proba;
 
@@ -55,7 +59,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(data) : DataFile.Format.parse(format);
         DataFile.Table table = DataFile.read(data, dataFormat,
-                DataFile.Request.forPredict(saved.label(), labels, saved.features()));
+                noHeader ? DataFile.Request.forPredict(saved.label(), labels, saved.features()).withoutHeader()
+                        : DataFile.Request.forPredict(saved.label(), labels, saved.features()));
         Dataset rows = table.data();
         // model() predicts from raw features (a standardization folded in), as a Java caller's does
         LinearModel predictor = saved.model();

@@ -30,7 +30,20 @@ final class CsvReader {
             if (!nextNonBlank(lines)) {
                 throw DataFormatException.in(file, "the file is empty; a CSV file needs a header row");
             }
-            List<String> header = headerNames(lines);
+            NumberParser parser = new NumberParser();
+            List<String> header;
+            if (request.header()) {
+                if (allNumbers(lines, parser)) {
+                    throw DataFormatException.at(file, lines.lineNumber, 0, null, "the first row is all numbers, so the"
+                            + " file seems to have no header row; add one, or pass --no-header to read it as data");
+                }
+                header = headerNames(lines);
+            } else {
+                header = new ArrayList<>();
+                for (int c = 1; c <= countFields(lines.buffer(), lines.start, lines.end); c++) {
+                    header.add("column" + c);
+                }
+            }
             int columns = header.size();
             Map<String, Integer> byName = new HashMap<>();
             for (int c = 0; c < columns; c++) {
@@ -87,9 +100,10 @@ final class CsvReader {
             FloatColumns y = new FloatColumns();
             FloatColumns weights = new FloatColumns();
             IntColumns lineNumbers = new IntColumns();
-            NumberParser parser = new NumberParser();
             float[] row = new float[d];
-            while (nextNonBlank(lines)) {
+            // without a header the first row, already read, is data
+            boolean more = !request.header() || nextNonBlank(lines);
+            for (; more; more = nextNonBlank(lines)) {
                 byte[] bytes = lines.buffer();
                 int field = 0;
                 int fieldStart = lines.start;
@@ -194,6 +208,21 @@ final class CsvReader {
             }
         }
         return false;
+    }
+
+    /** Whether every field of the current line is a number: a data row where a header row was expected. */
+    private static boolean allNumbers(LineSource lines, NumberParser parser) {
+        byte[] bytes = lines.buffer();
+        int fieldStart = lines.start;
+        for (int i = lines.start; i <= lines.end; i++) {
+            if (i == lines.end || bytes[i] == ',') {
+                if (!parser.parse(bytes, fieldStart, i)) {
+                    return false;
+                }
+                fieldStart = i + 1;
+            }
+        }
+        return true;
     }
 
     private static List<String> headerNames(LineSource lines) {

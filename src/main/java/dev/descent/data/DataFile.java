@@ -61,13 +61,25 @@ public final class DataFile {
      * @param labelsFile    NPY: the .npy holding the labels, or null
      * @param features      the feature columns to take, in this order (predict: the model's), or null for all
      */
-    public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features) {
+    /**
+     * What to read from a data file.
+     *
+     * @param header whether a CSV file starts with a header row (the default); without one its columns are
+     *               named column1, column2, ... in order
+     */
+    public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features,
+                          boolean header) {
         public static Request forFit(String label, String weights, Path labelsFile) {
-            return new Request(label, true, weights, labelsFile, null);
+            return new Request(label, true, weights, labelsFile, null, true);
         }
 
         public static Request forPredict(String label, Path labelsFile, List<String> features) {
-            return new Request(label, false, null, labelsFile, features);
+            return new Request(label, false, null, labelsFile, features, true);
+        }
+
+        /** This request for a CSV file without a header row. */
+        public Request withoutHeader() {
+            return new Request(label, labelRequired, weights, labelsFile, features, false);
         }
     }
 
@@ -97,6 +109,9 @@ public final class DataFile {
         }
         if (request.weights() != null && format != Format.CSV) {
             throw new InvalidInputException("--weights names a column, so it needs CSV data; " + file + " is " + format);
+        }
+        if (!request.header() && format != Format.CSV) {
+            throw new InvalidInputException("--no-header is for CSV data; " + file + " is " + format);
         }
         if (request.labelsFile() != null && format != Format.NPY) {
             throw new InvalidInputException("--labels is for .npy data; " + file + " is " + format

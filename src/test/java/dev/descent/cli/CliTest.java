@@ -212,6 +212,23 @@ class CliTest {
     }
 
     @Test
+    void aCsvWithoutAHeaderIsRefusedOrFittedAndPredictedWithNoHeader() throws IOException {
+        Path csv = folder.resolve("bare.csv");
+        String text = Files.readString(train);
+        Files.writeString(csv, text.substring(text.indexOf('\n') + 1));
+        Path model = folder.resolve("bare.json");
+        Run refused = run("fit", "--train", csv.toString(), "--model", "logistic", "--out", model.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, refused.code());
+        assertTrue(refused.err().contains("bare.csv:1") && refused.err().contains("--no-header"), refused.err());
+        Run fit = run("fit", "--train", csv.toString(), "--model", "logistic", "--no-header", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        assertEquals("column6", ModelFile.read(model).label());
+        Run predict = run("predict", "--model", model.toString(), "--data", csv.toString(), "--no-header");
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(Files.readAllLines(csv).size(), predict.out().lines().count(), "one prediction per row, the first too");
+    }
+
+    @Test
     void threadsCapsTheCpuBackend() {
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--backend", "cpu",
                 "--threads", "1", "--out", folder.resolve("model.json").toString());

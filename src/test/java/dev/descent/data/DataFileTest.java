@@ -54,6 +54,26 @@ class DataFileTest {
         assertNull(table.data().labels());
     }
 
+    /** A CSV without a header lost its first row as column names, without a word: now it is refused, or read as data. */
+    @Test
+    void aCsvWithoutAHeaderIsNamedOrReadWithNoHeader(@org.junit.jupiter.api.io.TempDir Path folder) throws java.io.IOException {
+        Path csv = folder.resolve("no_header.csv");
+        java.nio.file.Files.writeString(csv, "\n1.5,2,0\n-1,4e2,1\n3,0.25,1\n");
+        rejects(() -> DataFile.read(csv, DataFile.Format.CSV, DataFile.Request.forFit(null, null, null)),
+                "no_header.csv:2", "all numbers", "--no-header");
+        DataFile.Table table = DataFile.read(csv, DataFile.Format.CSV, DataFile.Request.forFit(null, null, null).withoutHeader());
+        assertEquals(List.of("column1", "column2"), table.featureNames());
+        assertEquals("column3", table.labelName());
+        assertArrayEquals(new float[] {1.5f, 2, -1, 400, 3, 0.25f}, table.data().features());
+        assertArrayEquals(new float[] {0, 1, 1}, table.data().labels());
+        assertArrayEquals(new int[] {2, 3, 4}, table.lines(), "errors still name the file's lines");
+        DataFile.Table named = DataFile.read(csv, DataFile.Format.CSV,
+                DataFile.Request.forPredict(null, null, List.of("column2", "column1")).withoutHeader());
+        assertArrayEquals(new float[] {2, 1.5f, 400, -1, 0.25f, 3}, named.data().features());
+        assertThrows(dev.descent.InvalidInputException.class, () -> DataFile.read(resource("small.svm"),
+                DataFile.Format.LIBSVM, DataFile.Request.forFit(null, null, null).withoutHeader()));
+    }
+
     @Test
     void csvErrorsNameFileLineAndColumn() {
         rejects(() -> fit("non_numeric.csv", null, null, null), "non_numeric.csv:3, column 2 (b)", "'x7' is not a number");
