@@ -8,21 +8,49 @@
 #                       that draw PNGs (the runtime has no java.desktop); no benchmark
 #     tests:            the CUDA tests only
 #
-# RESULTS_DIR (default ./results) receives machine.txt, junit/ (XML reports), tests.txt, and for the
-# benchmark descent-<model>.json/.txt (cuda, the cublas baseline where cuBLAS 12 loads, cpu; step by step), descent-<model>-graph.json/.txt (32 steps per
-# read: graph replay), torch.txt and summary.txt (step times side by side, ratios, bandwidth).
+# A lent GPU machine returns at most 8 files and gives a command at most 10 minutes, so RESULTS_DIR
+# (default ./results) receives three files, rewritten after every stage (a run cut short still
+# returns what it finished):
+#   results.tar.gz     everything: machine.txt, tests.txt, junit/ (XML reports), descent-<model>.json/.txt
+#                      (cuda, the cublas baseline where cuBLAS 12 loads, cpu; step by step),
+#                      descent-<model>-graph.json/.txt (32 steps per read: graph replay), torch.txt, summary.txt
+#   tests-summary.txt  the machine and the test run's totals and failures
+#   summary.txt        step times side by side, ratios, bandwidth
+# The defaults fit about 5 minutes in all; for a longer run raise them:
+#   DESCENT_BENCH_SHAPES (10000x64,1000000x64,1000000x256), DESCENT_BENCH_STEPS (20),
+#   DESCENT_BENCH_WARMUP_SECONDS (0.5), DESCENT_CUDA_CYCLES (open/close cycles of the leak test, 200),
+#   DESCENT_STAGE_SECONDS (the most any one stage may take, 150)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 results="$(mkdir -p "${1:-$here/results}" && cd "${1:-$here/results}" && pwd)"
 mode="${2:-native}"
+work="$(mktemp -d)"
 java="$here/runtime/bin/java"
 [[ -x "$java" ]] || java="$(command -v java)"
 # Signal chaining, as the ./descent launcher does (a driver's compiler may replace the JVM's handlers).
 jsig="$(dirname "$(dirname "$(readlink -f "$java")")")/lib/libjsig.so"
 [[ -f "$jsig" ]] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
-shapes="${DESCENT_BENCH_SHAPES:-10000x64,1000000x64,1000000x256,4000000x256}"
-jvm=(--add-modules jdk.incubator.vector -Xmx48g -XX:+UseParallelGC)
+shapes="${DESCENT_BENCH_SHAPES:-10000x64,1000000x64,1000000x256}"
+steps="${DESCENT_BENCH_STEPS:-20}"
+warmup_seconds="${DESCENT_BENCH_WARMUP_SECONDS:-0.5}"
+stage_seconds="${DESCENT_STAGE_SECONDS:-150}"
+jvm=(--add-modules jdk.incubator.vector -Xmx48g -XX:+UseParallelGC -Ddescent.test.cudaCycles="${DESCENT_CUDA_CYCLES:-200}"
+  -Ddescent.cpu.kernels=vector)
 cd "$here"
+
+# Packs the work folder into RESULTS_DIR's three files; run after every stage and on exit.
+pack() {
+  tar czf "$results/results.tar.gz.part" -C "$work" . && mv "$results/results.tar.gz.part" "$results/results.tar.gz"
+  {
+    cat "$work/machine.txt" 2>/dev/null
+    echo "--- tests ($mode): totals, then the first failures"
+    grep -E "(tests|containers) (successful|failed|aborted|skipped|found)" "$work/tests.txt" 2>/dev/null
+    grep -E "MethodSource|=> " "$work/tests.txt" 2>/dev/null | head -60
+  } > "$results/tests-summary.txt"
+  [[ -f "$work/summary.txt" ]] && cp "$work/summary.txt" "$results/summary.txt"
+  return 0
+}
+trap pack EXIT
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -31,16 +59,19 @@ cd "$here"
   "$java" -version 2>&1 | head -1
   nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm,clocks.max.memory --format=csv 2>&1 || echo "nvidia-smi: not found"
   echo "cpu: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-} | tee "$results/machine.txt"
+  echo "settings: shapes $shapes, steps $steps, warm-up ${warmup_seconds} s, stage limit ${stage_seconds} s, cuda cycles ${DESCENT_CUDA_CYCLES:-200}"
+} | tee "$work/machine.txt"
+pack
 
 status=0
 case "$mode" in
   all) selection=(--scan-class-path test-classes --exclude-tag desktop) ;;
   *) export DESCENT_REQUIRE_CUDA=1; selection=(--select-package dev.descent.backend.gpu.cuda) ;;
 esac
-"$java" "${jvm[@]}" -jar junit-console.jar execute --class-path "descent.jar:test-classes" "${selection[@]}" \
-  --reports-dir "$results/junit" --details=tree --disable-banner 2>&1 | tee "$results/tests.txt"
+timeout "$stage_seconds" "$java" "${jvm[@]}" -jar junit-console.jar execute --class-path "descent.jar:test-classes" \
+  "${selection[@]}" --reports-dir "$work/junit" --details=tree --disable-banner 2>&1 | tee "$work/tests.txt"
 status=${PIPESTATUS[0]}
+pack
 [[ "$mode" == native ]] || exit "$status"
 
 # the cublas baseline needs CUDA 12's libcublas.so.12; a CUDA 13 machine may have one inside PyTorch's wheels
@@ -49,21 +80,25 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libcublas.so.12'; then
     found="$(find "$dir" -name 'libcublas.so.12' 2>/dev/null | head -1)"
     if [[ -n "$found" ]]; then
       export LD_LIBRARY_PATH="$(dirname "$found")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-      echo "cublas baseline: using $found" | tee -a "$results/machine.txt"
+      echo "cublas baseline: using $found" | tee -a "$work/machine.txt"
       break
     fi
   done
 fi
 
 for model in linear logistic; do
-  "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda,cublas,cpu --model "$model" --shape "$shapes" --steps 50 --warmup 10 \
-    --json "$results/descent-$model.json" 2>&1 | tee "$results/descent-$model.txt"
-  "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda --model "$model" --shape "$shapes" --steps 20 --warmup 2 \
-    --read-every 32 --json "$results/descent-$model-graph.json" 2>&1 | tee "$results/descent-$model-graph.txt"
+  timeout "$stage_seconds" "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda,cublas,cpu --model "$model" --shape "$shapes" \
+    --steps "$steps" --warmup 10 --warmup-seconds "$warmup_seconds" --json "$work/descent-$model.json" 2>&1 | tee "$work/descent-$model.txt"
+  pack
+  timeout "$stage_seconds" "$java" "${jvm[@]}" -jar descent.jar bench --backends cuda --model "$model" --shape "$shapes" \
+    --steps "$steps" --warmup 2 --warmup-seconds "$warmup_seconds" --read-every 32 --json "$work/descent-$model-graph.json" 2>&1 \
+    | tee "$work/descent-$model-graph.txt"
+  pack
 done
-python3 torch_step.py --shapes "$shapes" --models linear,logistic --steps 50 2>&1 | tee "$results/torch.txt"
+timeout "$stage_seconds" python3 torch_step.py --shapes "$shapes" --models linear,logistic --steps "$steps" 2>&1 | tee "$work/torch.txt"
+pack
 
-python3 - "$results" <<'PY' | tee "$results/summary.txt"
+python3 - "$work" <<'PY' | tee "$work/summary.txt"
 import json, pathlib, re, sys
 out = pathlib.Path(sys.argv[1])
 torch = {}
@@ -75,6 +110,9 @@ for line in (out / "torch.txt").read_text().splitlines():
 print("descent cuda step time against PyTorch's faster variant (manual or autograd) on the same GPU; ratio > 1: descent faster")
 print(f"{'model':9} {'shape':13} {'descent ms':>11} {'graph ms':>9} {'cublas ms':>9} {'torch ms':>9} {'ratio':>6} {'graph ratio':>11} {'X GB/s':>8} {'read GB/s':>9} {'of read':>7} {'first step ms':>13}")
 for model in ("linear", "logistic"):
+    if not (out / f"descent-{model}.json").exists() or not (out / f"descent-{model}-graph.json").exists():
+        print(f"{model:9} no benchmark results (the stage failed or ran out of time: see descent-{model}*.txt)")
+        continue
     rows = json.loads((out / f"descent-{model}.json").read_text())["results"]
     plain = {r["shape"]: r for r in rows if r["backend"] == "cuda"}
     baseline = {r["shape"]: r for r in rows if r["backend"] == "cublas" and r["available"]}

@@ -36,8 +36,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * GPU machine) they fail instead, so a GPU run cannot pass on skipped tests.
  */
 class CudaBackendTest {
-    /** Open and close cycles of the leak test. */
-    static final int CYCLES = 1_000;
+    /**
+     * Open and close cycles of the leak test: 1,000, or the system property descent.test.cudaCycles (the
+     * GPU bundle's short run takes 200, to fit a lent machine's minutes).
+     */
+    static final int CYCLES = Integer.getInteger("descent.test.cudaCycles", 1_000);
     /** Device memory the cycles may leave behind: allocator granularity, not a leak per cycle (1,000 x 64 KiB). */
     static final long LEAK_BOUND_BYTES = 64L << 20;
     /** Threads the cycles may leave behind (the driver's own helper threads start once per process). */
@@ -223,9 +226,9 @@ class CudaBackendTest {
         }
     }
 
-    /** Fresh data, upload, steps, close, 1,000 times: device memory and threads come back (measured, bounded). */
+    /** Fresh data, upload, steps, close, {@link #CYCLES} times: device memory and threads come back (measured, bounded). */
     @Test
-    void openingAndClosingAThousandTimesLeaksNoDeviceMemoryOrThreads() {
+    void openingAndClosingRepeatedlyLeaksNoDeviceMemoryOrThreads() {
         requireCuda();
         CUdevice device = new CUdevice();
         JCudaDriver.cuDeviceGet(device, 0);
