@@ -42,7 +42,7 @@ with zipfile.ZipFile(sys.argv[1]) as source, zipfile.ZipFile(sys.argv[2], "w", z
 PY
 # the modules descent and its tests use, plus the Vector API; not java.desktop (14 MiB), which only
 # the PNG charts need: the bundle runs no --plot, and its full-suite mode skips the tests tagged "desktop"
-"$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.incubator.vector \
+"$jdk/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.management,java.naming,java.sql,java.xml,jdk.unsupported,jdk.incubator.vector \
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/runtime" 2>&1 | grep -v "compress" || true
 # Debian's JDK ships its native libraries with symbols; the runtime needs none of them
 find "$out/runtime" -name '*.so' -exec strip --strip-unneeded {} +

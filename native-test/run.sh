@@ -19,7 +19,7 @@
 # The defaults fit about 5 minutes in all; for a longer run raise them:
 #   DESCENT_BENCH_SHAPES (10000x64,1000000x64,1000000x256), DESCENT_BENCH_STEPS (20),
 #   DESCENT_BENCH_WARMUP_SECONDS (0.5), DESCENT_CUDA_CYCLES (open/close cycles of the leak test, 200),
-#   DESCENT_STAGE_SECONDS (the most any one stage may take, 150)
+#   DESCENT_STAGE_SECONDS (the most any one stage may take, 150; 3600 for all)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 results="$(mkdir -p "${1:-$here/results}" && cd "${1:-$here/results}" && pwd)"
@@ -33,7 +33,8 @@ jsig="$(dirname "$(dirname "$(readlink -f "$java")")")/lib/libjsig.so"
 shapes="${DESCENT_BENCH_SHAPES:-10000x64,1000000x64,1000000x256}"
 steps="${DESCENT_BENCH_STEPS:-20}"
 warmup_seconds="${DESCENT_BENCH_WARMUP_SECONDS:-0.5}"
-stage_seconds="${DESCENT_STAGE_SECONDS:-150}"
+# the whole suite (all) takes minutes of its own; the GPU run's stages get 150 s each
+stage_seconds="${DESCENT_STAGE_SECONDS:-$([[ "$mode" == all ]] && echo 3600 || echo 150)}"
 jvm=(--add-modules jdk.incubator.vector -Xmx48g -XX:+UseParallelGC -Ddescent.test.cudaCycles="${DESCENT_CUDA_CYCLES:-200}"
   -Ddescent.cpu.kernels=vector)
 cd "$here"
