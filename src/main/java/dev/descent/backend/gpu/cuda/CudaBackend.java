@@ -77,8 +77,10 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int REDUCE_COLUMNS = 32;
     static final int REDUCE_STRIPES = 8;
     static final int UPDATE_THREADS = 256;
-    /** stream_read's threads per block; blocks are 4 per SM. */
+    /** stream_read's threads per block. */
     static final int STREAM_THREADS = 256;
+    /** stream_read's blocks per SM: 2,048 threads, an H100 SM's most, each with four loads in flight. */
+    static final int STREAM_BLOCKS_PER_SM = 8;
 
     private final CudaDevices.Device device;
     /** The `cublas` baseline: two cuBLAS GEMV per step in place of fused_step (cublas_baseline.cu). */
@@ -597,7 +599,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         if (count4 == 0) {
             return Double.NaN;
         }
-        int blocks = 4 * device.multiprocessors();
+        // 2,048 threads fill an SM of every architecture descent builds for (sm_75 takes 1,024: the rest wait)
+        int blocks = STREAM_BLOCKS_PER_SM * device.multiprocessors();
         CUdeviceptr out = scratch((long) blocks * STREAM_THREADS);
         try {
             Pointer kernelParameters = Pointer.to(Pointer.to(x), Pointer.to(new long[] {count4}), Pointer.to(out));
