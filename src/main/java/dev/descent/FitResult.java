@@ -21,6 +21,7 @@ import java.util.Locale;
  * @param device                what it ran on
  * @param backendChoice         why that backend was chosen (and why others were not)
  * @param medianStepMillis      median wall time of one step (per epoch, divided by its steps)
+ * @param uploadMillis          from the call to fit to the end of the upload (preconditioning moments, backend start, upload)
  * @param timeToFirstStepMillis from the call to fit to the end of the first step (backend start, upload, learning rate)
  * @param learningRate          the initial learning rate used (resolved when it was auto); NaN for a quasi-Newton solver
  * @param optimizer             the update rule and its hyperparameters (for the first-order solver)
@@ -30,7 +31,7 @@ import java.util.Locale;
  */
 public record FitResult(LinearModel model, FitStatus status, String reason, int epochs, long steps,
                         double[] objectiveHistory, double objective, String backend, String device,
-                        String backendChoice, double medianStepMillis, double timeToFirstStepMillis,
+                        String backendChoice, double medianStepMillis, double uploadMillis, double timeToFirstStepMillis,
                         double learningRate, Optimizer optimizer, Solver solver, int batchSize, long seed) {
 
     /** How the steps were chosen, in words: the first-order rule with its settings, or the quasi-Newton solver. */

@@ -313,8 +313,10 @@ public final class Fitter {
         double initialRate;
         String backendName;
         String device;
+        double uploadMillis;
         try (Backend instance = selection.backend()) {
             instance.upload(training, problem);
+            uploadMillis = (System.nanoTime() - start) / 1e6;
             double[] initial = initialParameters(problem, classes);
             if (chosen == Solver.FIRST_ORDER) {
                 initialRate = Double.isNaN(learningRate) ? LearningRate.auto(instance, training, problem, batch) : learningRate;
@@ -341,7 +343,8 @@ public final class Fitter {
         }
         return new FitResult(toModel(model, problem, classes, outcome.parameters()), outcome.status(), outcome.reason(),
                 outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device,
-                selection.explanation(), outcome.medianStepMillis(), outcome.firstStepMillis(), initialRate, optimizer, chosen,
+                selection.explanation(), outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), initialRate,
+                optimizer, chosen,
                 batch, seed);
     }
 

@@ -196,8 +196,10 @@ final class FitCommand implements Callable<Integer> {
                 result.solver() == Solver.FIRST_ORDER
                         ? String.format(Locale.ROOT, "learning rate %.6g, optimizer %s", result.learningRate(), result.optimizer())
                         : "solver " + result.solver());
-        console.printf(Locale.ROOT, "time: load %.3f s, fit %.3f s (backend start, upload and first pass %.3f s), write %.3f s%n",
-                loadAndFitNanos[0] / 1e9, loadAndFitNanos[1] / 1e9, result.timeToFirstStepMillis() / 1e3, writeNanos / 1e9);
+        console.printf(Locale.ROOT, "time: load %.3f s, upload %.3f s (with the backend's start), fit %.3f s (first pass"
+                        + " done at %.3f s), write %.3f s%n", loadAndFitNanos[0] / 1e9, result.uploadMillis() / 1e3,
+                loadAndFitNanos[1] / 1e9 - result.uploadMillis() / 1e3,
+                (result.timeToFirstStepMillis() - result.uploadMillis()) / 1e3, writeNanos / 1e9);
         console.printf(Locale.ROOT, "model written to %s%s%s%n", out,
                 standardization != null ? " (weights on the standardized scale)" : "",
                 plot != null ? "; plot written to " + plot : "");

@@ -88,7 +88,8 @@ class CliTest {
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--l2", "0.01",
                 "--out", first.toString());
         assertEquals(0, fit.code(), fit.err());
-        assertTrue(fit.out().contains("time: load") && fit.out().contains(", write "), "the summary's times: " + fit.out());
+        assertTrue(fit.out().contains("time: load") && fit.out().contains(", upload ") && fit.out().contains(", write "),
+                "the summary's times: " + fit.out());
         Run warm = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--l2", "0.01",
                 "--init", first.toString(), "--out", second.toString());
         assertEquals(0, warm.code(), warm.err());
