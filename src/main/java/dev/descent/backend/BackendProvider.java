@@ -10,10 +10,10 @@ public interface BackendProvider {
     Availability availability();
 
     /**
-     * Why {@code auto} should pass it over without even probing it in this process (probing it could
-     * harm the process), or null; naming it still opens it.
+     * Why {@code auto} passes it over without even probing it (a probe that could only cost time or harm
+     * the process), or null; naming it still opens it.
      */
-    default String autoProbeRisk() {
+    default String autoSkipReason() {
         return null;
     }
 

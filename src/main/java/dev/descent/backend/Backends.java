@@ -53,9 +53,9 @@ public final class Backends {
         if (wanted.equals("auto")) {
             List<String> passedOver = new ArrayList<>();
             for (BackendProvider provider : PROVIDERS) {
-                String risk = provider.autoProbeRisk();
-                if (risk != null) {
-                    passedOver.add(provider.name() + ": " + risk);
+                String skip = provider.autoSkipReason();
+                if (skip != null) {
+                    passedOver.add(provider.name() + ": " + skip);
                     continue;
                 }
                 Availability availability = provider.availability();

@@ -95,8 +95,8 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
         }
 
         @Override
-        public String autoProbeRisk() {
-            return SignalChaining.autoProbeRisk();
+        public String autoSkipReason() {
+            return OpenClDevices.autoSkipReason(OpenClDevices.installedDrivers());
         }
 
         @Override

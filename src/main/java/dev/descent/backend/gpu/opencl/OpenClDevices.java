@@ -9,9 +9,13 @@ import static org.jocl.CL.CL_DEVICE_TYPE_ALL;
 import static org.jocl.CL.CL_DEVICE_TYPE_GPU;
 import static org.jocl.CL.CL_PLATFORM_NAME;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -113,5 +117,49 @@ final class OpenClDevices {
         long[] value = new long[1];
         CL.clGetDeviceInfo(device, parameter, Sizeof.cl_long, Pointer.to(value), null);
         return value[0];
+    }
+    /**
+     * Why {@code auto} passes OpenCL over without loading its drivers, or null: every installed driver
+     * (ICD) is PoCL, whose devices are CPUs, which auto never chooses over the cpu backend. Loading it
+     * would cost a fresh JVM about 0.1 s (0.72-0.76 s against 0.61 s for a 20,000 x 64 logistic whole
+     * run) and, in a JVM without libjsig, let its LLVM take the JVM's signal handlers: such a JVM died
+     * with SIGSEGV a few fits later (bench/results/2026-12-05-time-to-solution-2).
+     */
+    static String autoSkipReason(List<String> drivers) {
+        if (drivers.isEmpty() || !drivers.stream().allMatch(driver -> driver.toLowerCase(Locale.ROOT).contains("pocl"))) {
+            return null;
+        }
+        return "not loaded: its only driver is PoCL, whose devices are CPUs (auto prefers the cpu backend); --backend"
+                + " opencl uses it";
+    }
+
+    /**
+     * The driver libraries the OpenCL ICD loader would load: one per line of the {@code .icd} files in
+     * {@code OCL_ICD_VENDORS} (a folder or one file) or {@code /etc/OpenCL/vendors}.
+     */
+    static List<String> installedDrivers() {
+        String vendors = System.getenv("OCL_ICD_VENDORS");
+        Path place = Path.of(vendors == null || vendors.isBlank() ? "/etc/OpenCL/vendors" : vendors);
+        List<String> drivers = new ArrayList<>();
+        try {
+            List<Path> files = new ArrayList<>();
+            if (Files.isDirectory(place)) {
+                try (Stream<Path> listed = Files.list(place)) {
+                    listed.filter(file -> file.toString().endsWith(".icd")).forEach(files::add);
+                }
+            } else if (Files.isRegularFile(place)) {
+                files.add(place);
+            }
+            for (Path file : files) {
+                for (String line : Files.readAllLines(file)) {
+                    if (!line.isBlank()) {
+                        drivers.add(line.trim());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return drivers;
     }
 }

@@ -3,11 +3,7 @@ package dev.descent.backend.gpu.opencl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 
 /**
  * Whether a native library that replaces the JVM's signal handlers is loaded without the JVM's
@@ -61,64 +57,6 @@ public final class SignalChaining {
         return library + " (loaded by the OpenCL driver to compile kernels) replaces the JVM's signal handlers, and"
                 + " libjsig is not loaded to chain them: the JVM can crash later (\"Segmentation fault\", no error report)."
                 + " Start the JVM with LD_PRELOAD=" + javaHome + "/lib/libjsig.so, as the ./descent launcher does.";
-    }
-
-    /**
-     * Why {@code auto} should not load the OpenCL drivers in this process, or null: libjsig is not
-     * loaded, and every installed driver (ICD) is PoCL, whose devices are CPUs, which auto never picks
-     * over the cpu backend. Loading PoCL would gain nothing and let its LLVM take the JVM's signal
-     * handlers: a JVM embedding descent without libjsig died with SIGSEGV a few fits after auto's probe
-     * (bench/results/2026-12-05-time-to-solution-2). Null where /proc/self/maps cannot be read.
-     */
-    public static String autoProbeRisk() {
-        String maps;
-        try {
-            maps = Files.readString(MAPS);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-        return autoProbeRisk(maps, installedDrivers(), System.getProperty("java.home"));
-    }
-
-    /** {@link #autoProbeRisk()} for given /proc/self/maps contents and driver libraries. Visible for tests. */
-    static String autoProbeRisk(String maps, List<String> drivers, String javaHome) {
-        if (maps.contains("/libjsig.so") || drivers.isEmpty()
-                || !drivers.stream().allMatch(driver -> driver.toLowerCase(Locale.ROOT).contains("pocl"))) {
-            return null;
-        }
-        return "not probed: its only driver is PoCL (CPU devices, which auto does not choose), and loading it without"
-                + " libjsig lets its LLVM take the JVM's signal handlers (a crash later); --backend opencl uses it, with"
-                + " LD_PRELOAD=" + javaHome + "/lib/libjsig.so";
-    }
-
-    /**
-     * The driver libraries the OpenCL ICD loader would load: one per line of the {@code .icd} files in
-     * {@code OCL_ICD_VENDORS} (a folder or one file) or {@code /etc/OpenCL/vendors}.
-     */
-    static List<String> installedDrivers() {
-        String vendors = System.getenv("OCL_ICD_VENDORS");
-        Path place = Path.of(vendors == null || vendors.isBlank() ? "/etc/OpenCL/vendors" : vendors);
-        List<String> drivers = new ArrayList<>();
-        try {
-            List<Path> files = new ArrayList<>();
-            if (Files.isDirectory(place)) {
-                try (Stream<Path> listed = Files.list(place)) {
-                    listed.filter(file -> file.toString().endsWith(".icd")).forEach(files::add);
-                }
-            } else if (Files.isRegularFile(place)) {
-                files.add(place);
-            }
-            for (Path file : files) {
-                for (String line : Files.readAllLines(file)) {
-                    if (!line.isBlank()) {
-                        drivers.add(line.trim());
-                    }
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-        return drivers;
     }
 
     /** Logs {@link #unchainedWarning()} once per process (java.lang.System.Logger, level WARNING), if there is one. */

@@ -30,14 +30,4 @@ class SignalChainingTest {
         String warning = SignalChaining.unchainedWarning(JVM + LLVM.strip(), "/j");
         assertTrue(warning != null && warning.startsWith("/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1 "), warning);
     }
-
-    @Test
-    void autoDoesNotProbeAPoclOnlyInstallWithoutJsig() {
-        String risk = SignalChaining.autoProbeRisk(JVM, java.util.List.of("libpocl.so.2.10.0"), "/j");
-        assertTrue(risk != null && risk.contains("PoCL") && risk.contains("LD_PRELOAD=/j/lib/libjsig.so"), risk);
-        assertNull(SignalChaining.autoProbeRisk(JSIG + JVM, java.util.List.of("libpocl.so.2.10.0"), "/j"), "with libjsig");
-        assertNull(SignalChaining.autoProbeRisk(JVM, java.util.List.of("libpocl.so.2", "libnvidia-opencl.so.1"), "/j"),
-                "a GPU driver beside PoCL");
-        assertNull(SignalChaining.autoProbeRisk(JVM, java.util.List.of(), "/j"), "no driver at all");
-    }
 }
