@@ -124,6 +124,9 @@ final class FitCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
+        // outputs are checked before the data is read, so that a typo fails at once, not after the fit
+        Main.requireWritable("--out", out);
+        Main.requireWritable("--plot", plot);
         ModelKind kind = ModelKind.parse(model);
         Fitter fitter = Fitter.of(kind).maxEpochs(maxEpochs).l2(l2).l1(l1).intercept(!noIntercept)
                 .seed(seed).backend(backend).threads(threads).batchSize(batch);

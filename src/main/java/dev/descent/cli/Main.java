@@ -61,4 +61,12 @@ public final class Main implements Runnable {
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
+
+    /** Refuses, with one line naming the option, an output path that cannot be written (null: no output asked for). */
+    static void requireWritable(String option, java.nio.file.Path file) {
+        String reason = file == null ? null : dev.descent.io.AtomicFiles.unwritableReason(file);
+        if (reason != null) {
+            throw new dev.descent.InvalidInputException(option + " " + file + ": " + reason);
+        }
+    }
 }

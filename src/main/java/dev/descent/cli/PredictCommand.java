@@ -53,6 +53,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        Main.requireWritable("--out", out);
         ModelFile.SavedModel saved = ModelFile.read(model);
         if (proba && saved.model().kind() == ModelKind.LINEAR) {
             throw new dev.descent.InvalidInputException("--proba needs a logistic or softmax model; " + model + " is linear");

@@ -25,6 +25,32 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /**
+     * Why {@link #write} could not write {@code target}, as far as can be seen before writing (the target
+     * is a directory; the nearest existing ancestor is a file, or a directory this process cannot write
+     * in), or null. Commands check their outputs with it before any long work.
+     */
+    public static String unwritableReason(Path target) {
+        Path absolute = target.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return absolute + " is a directory";
+        }
+        Path existing = absolute.getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return "no folder of " + absolute + " exists";
+        }
+        if (!Files.isDirectory(existing)) {
+            return existing + " is a file, not a folder";
+        }
+        if (!Files.isWritable(existing)) {
+            return "this process cannot write in " + existing;
+        }
+        return null;
+    }
+
     public static void write(Path target, Writer writer) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();

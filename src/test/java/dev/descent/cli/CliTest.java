@@ -229,6 +229,29 @@ class CliTest {
         assertEquals(Files.readAllLines(csv).size(), predict.out().lines().count(), "one prediction per row, the first too");
     }
 
+    /** A bad --out or --plot fails at once, before the data is read (here the data does not even exist). */
+    @Test
+    void outputsAreCheckedBeforeTheData() throws IOException {
+        Path file = Files.writeString(folder.resolve("a-file"), "x");
+        String missing = folder.resolve("missing.csv").toString();
+        for (String[] output : new String[][] {{"--out", folder.toString()}, {"--out", file.resolve("m.json").toString()},
+            {"--plot", file.resolve("p.png").toString()}}) {
+            List<String> args = new java.util.ArrayList<>(List.of("fit", "--train", missing, "--model", "linear"));
+            if (output[0].equals("--plot")) {
+                args.addAll(List.of("--out", folder.resolve("m.json").toString()));
+            }
+            args.addAll(List.of(output));
+            Run fit = run(args.toArray(new String[0]));
+            assertEquals(Main.EXIT_BAD_INPUT, fit.code());
+            assertTrue(fit.err().startsWith("descent: " + output[0] + " ") || fit.err().contains(output[0] + " " + output[1]),
+                    output[0] + ": " + fit.err());
+            assertFalse(fit.err().contains("missing.csv"), "the output is named before the data is read: " + fit.err());
+        }
+        Run predict = run("predict", "--model", missing, "--data", missing, "--out", folder.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, predict.code());
+        assertTrue(predict.err().contains("--out") && predict.err().contains("is a directory"), predict.err());
+    }
+
     @Test
     void threadsCapsTheCpuBackend() {
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--backend", "cpu",
