@@ -112,7 +112,7 @@ final class FitCommand implements Callable<Integer> {
             + " iteration limit, stalled line search); the model is still written.")
     boolean strict;
 
-    @Option(names = "--quiet", description = "No progress bar.")
+    @Option(names = "--quiet", description = "Print nothing but warnings and errors: no progress bar, no summary.")
     boolean quiet;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL.json", description = "Where to write the model.")
@@ -123,7 +123,8 @@ final class FitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter console = spec.commandLine().getOut();
+        // --quiet: warnings and errors only (they go to stderr)
+        PrintWriter console = quiet ? new PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getOut();
         // outputs are checked before the data is read, so that a typo fails at once, not after the fit
         Main.requireWritable("--out", out);
         Main.requireWritable("--plot", plot);
@@ -186,6 +187,28 @@ final class FitCommand implements Callable<Integer> {
             ConvergencePlot.write(result, kind + " on " + train.getFileName() + ": " + result.status(), plot);
         }
 
+        if (!quiet) {
+            summarize(result, kind, table, standardization, console, loadAndFitNanos, writeNanos);
+        }
+        console.flush();
+        if (interrupted) {
+            return Main.EXIT_INTERRUPTED;
+        }
+        return switch (result.status()) {
+            case CONVERGED -> 0;
+            case MAX_EPOCHS, STALLED -> {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("descent: warning: " + notConvergedWarning(result));
+                err.flush();
+                yield strict ? Main.EXIT_NOT_CONVERGED : 0;
+            }
+            default -> Main.EXIT_NOT_CONVERGED;
+        };
+    }
+
+    /** The summary: status, progress and the training metric, backend, times, where the model went (skipped with --quiet, metric pass and all). */
+    private void summarize(FitResult result, ModelKind kind, DataFile.Table table, Standardization standardization,
+                           PrintWriter console, long[] loadAndFitNanos, long writeNanos) {
         double[] predicted = result.model().predict(table.data());
         String metric = kind == ModelKind.LINEAR
                 ? String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g", Metrics.r2(table.data().labels(), predicted),
@@ -206,20 +229,6 @@ final class FitCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "model written to %s%s%s%n", out,
                 standardization != null ? " (weights on the standardized scale)" : "",
                 plot != null ? "; plot written to " + plot : "");
-        console.flush();
-        if (interrupted) {
-            return Main.EXIT_INTERRUPTED;
-        }
-        return switch (result.status()) {
-            case CONVERGED -> 0;
-            case MAX_EPOCHS, STALLED -> {
-                PrintWriter err = spec.commandLine().getErr();
-                err.println("descent: warning: " + notConvergedWarning(result));
-                err.flush();
-                yield strict ? Main.EXIT_NOT_CONVERGED : 0;
-            }
-            default -> Main.EXIT_NOT_CONVERGED;
-        };
     }
 
     /** One line for a fit that stopped before converging: how far from it, and what to change. */

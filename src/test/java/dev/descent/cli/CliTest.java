@@ -253,6 +253,19 @@ class CliTest {
     }
 
     @Test
+    void quietPrintsNothingButWarnings() {
+        Run quiet = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--quiet",
+                "--out", folder.resolve("quiet.json").toString());
+        assertEquals(0, quiet.code(), quiet.err());
+        assertEquals("", quiet.out());
+        assertTrue(ModelFile.read(folder.resolve("quiet.json")).fit().status().equals("CONVERGED"));
+        Run limited = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--quiet",
+                "--max-epochs", "2", "--out", folder.resolve("quiet.json").toString());
+        assertEquals("", limited.out());
+        assertTrue(limited.err().contains("descent: warning:"), "warnings still reach stderr: " + limited.err());
+    }
+
+    @Test
     void threadsCapsTheCpuBackend() {
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--backend", "cpu",
                 "--threads", "1", "--out", folder.resolve("model.json").toString());

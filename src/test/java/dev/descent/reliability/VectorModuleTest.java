@@ -48,7 +48,7 @@ class VectorModuleTest {
             Path model = folder.resolve("model" + run + ".json");
             List<String> options = run == 0 ? List.of() : List.of("--add-modules", "jdk.incubator.vector");
             Process fit = Subprocess.javaWithOptions(options, Main.class.getName(), "fit", "--train", csv.toString(),
-                    "--label", "target", "--model", "logistic", "--l2", "1e-3", "--backend", "cpu", "--quiet",
+                    "--label", "target", "--model", "logistic", "--l2", "1e-3", "--backend", "cpu",
                     "--out", model.toString()).redirectErrorStream(true).start();
             String output = new String(fit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(fit.waitFor(120, TimeUnit.SECONDS));
