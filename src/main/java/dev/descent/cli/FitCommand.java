@@ -188,7 +188,15 @@ final class FitCommand implements Callable<Integer> {
         }
 
         if (!quiet) {
-            summarize(result, kind, table, standardization, console, loadAndFitNanos, writeNanos);
+            try {
+                summarize(result, kind, table, standardization, console, loadAndFitNanos, writeNanos);
+            } catch (OutOfMemoryError e) {
+                // the model is written: say so, rather than let the fit look failed for want of the metric's arrays
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("descent: warning: the model is written to " + out + ", but the training metric needs more"
+                        + " memory than this JVM has (raise it with DESCENT_JAVA_OPTS=-Xmx..., or pass --quiet)");
+                err.flush();
+            }
         }
         console.flush();
         if (interrupted) {

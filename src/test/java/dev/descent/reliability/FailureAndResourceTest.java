@@ -146,6 +146,39 @@ class FailureAndResourceTest {
         }
     }
 
+    /**
+     * A fit whose data fits a 32 MiB heap but whose training metric does not (400,000 rows x 2 features,
+     * 10 classes: the probabilities alone are 32 MB): the model is written and the run says so and exits 0,
+     * instead of ending "out of memory: this data does not fit" with exit 2 after writing it.
+     */
+    @Test
+    void aMetricTooLargeForTheHeapAfterTheModelIsWrittenIsAWarning() throws Exception {
+        Path x = folder.resolve("x.npy");
+        Path y = folder.resolve("y.npy");
+        float[] features = new float[800_000];
+        float[] labels = new float[400_000];
+        for (int i = 0; i < labels.length; i++) {
+            features[2 * i] = (i % 13) / 13f;
+            features[2 * i + 1] = (i % 7) / 7f;
+            labels[i] = i % 10;
+        }
+        try (var out = Files.newOutputStream(x)) {
+            out.write(NpyBytes.header(400_000, 2));
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(4 * features.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            buffer.asFloatBuffer().put(features);
+            out.write(buffer.array());
+        }
+        Files.write(y, NpyBytes.float32Column(labels));
+        Path model = folder.resolve("m.json");
+        Process fit = Subprocess.java(List.of("-Xmx32m"), Main.class.getName(), "fit", "--train", x.toString(), "--labels",
+                y.toString(), "--model", "softmax", "--max-epochs", "5", "--out", model.toString()).redirectErrorStream(true).start();
+        String output = new String(fit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(fit.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, fit.exitValue(), output);
+        assertTrue(output.contains("the model is written to") && !output.contains("does not fit"), output);
+        ModelFile.read(model);
+    }
+
     private static void writeNpy(Path file, int rows, int columns) throws IOException {
         try (var out = Files.newOutputStream(file)) {
             out.write(NpyBytes.header(rows, columns));
