@@ -63,6 +63,10 @@ final class PredictCommand implements Callable<Integer> {
                 noHeader ? DataFile.Request.forPredict(saved.label(), labels, saved.features()).withoutHeader()
                         : DataFile.Request.forPredict(saved.label(), labels, saved.features()));
         Dataset rows = table.data();
+        if (table.warning() != null) {
+            spec.commandLine().getErr().println("descent: warning: " + table.warning());
+            spec.commandLine().getErr().flush();
+        }
         // model() predicts from raw features (a standardization folded in), as a Java caller's does
         LinearModel predictor = saved.model();
         double[] predicted = predictor.predict(rows);

@@ -90,9 +90,15 @@ public final class DataFile {
      * @param file        the file read (for labels from a second .npy, that file)
      * @param lines       the 1-based line of each row (text formats), or null (.npy: rows are indices)
      * @param labelColumn the 1-based column of the label in a text line, or 0
+     * @param warning     something the reader noticed that is not an error but the user should know, or null
      */
     public record Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines,
-                        int labelColumn) {
+                        int labelColumn, String warning) {
+
+        /** A table read without anything to warn about. */
+        public Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines, int labelColumn) {
+            this(data, featureNames, labelName, file, lines, labelColumn, null);
+        }
 
         /** A problem with row i's label, located as precisely as the format allows. */
         public DataFormatException labelError(int row, String problem) {

@@ -134,7 +134,11 @@ final class LibsvmReader {
             }
             start = ends[row];
         }
-        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), FeatureNames.numbered(d), "label", file, lineNumbers.toArray(), 1);
+        String warning = largest < d ? String.format(java.util.Locale.ROOT, "%s: its largest feature index is %,d but the"
+                + " model has %,d features; features %,d..%,d never appear in it and are taken as 0", file, largest, d,
+                largest + 1, d) : null;
+        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), FeatureNames.numbered(d), "label", file,
+                lineNumbers.toArray(), 1, warning);
     }
 
     private static int skipSpaces(byte[] b, int i, int end) {

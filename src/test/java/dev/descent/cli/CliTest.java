@@ -308,7 +308,7 @@ class CliTest {
     }
 
     @Test
-    void otherFormatsFitFromTheShell() {
+    void otherFormatsFitFromTheShell() throws IOException {
         Run npy = run("fit", "--train", resource("x_f8.npy").toString(), "--labels", resource("y_i8.npy").toString(),
                 "--model", "logistic", "--l2", "0.1", "--out", folder.resolve("a.json").toString());
         assertEquals(0, npy.code(), npy.err() + npy.out());
@@ -318,6 +318,15 @@ class CliTest {
         Run predict = run("predict", "--model", folder.resolve("b.json").toString(), "--data", resource("small.svm").toString());
         assertEquals(3, predict.out().lines().count());
         assertTrue(predict.err().startsWith("R^2"), predict.err());
+        // a LIBSVM file narrower than the model: its missing features are zeros, and predict says so
+        Path narrow = folder.resolve("narrow.svm");
+        Files.writeString(narrow, "1 1:0.5\n-1 2:1\n");
+        Run zeroFilled = run("predict", "--model", folder.resolve("b.json").toString(), "--data", narrow.toString());
+        assertEquals(0, zeroFilled.code(), zeroFilled.err());
+        assertEquals(2, zeroFilled.out().lines().count());
+        assertTrue(zeroFilled.err().contains("descent: warning:") && zeroFilled.err().contains("largest feature index is 2")
+                && zeroFilled.err().contains("features 3..3"), zeroFilled.err());
+        assertTrue(predict.err().lines().noneMatch(line -> line.startsWith("descent: warning:")), "a file as wide as the model: " + predict.err());
     }
 
     @Test
