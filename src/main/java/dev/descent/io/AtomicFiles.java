@@ -55,10 +55,15 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
         Files.createDirectories(directory);
-        Path temporary = Files.createTempFile(directory, "." + absolute.getFileName(), ".partial");
+        // CREATE_NEW, not Files.createTempFile, which makes the file (and so the target) mode 0600
+        // whatever the umask: created plainly, the file gets the permissions the user's umask gives. A name
+        // taken by another writer is refused by CREATE_NEW, never shared.
+        Path temporary = directory.resolve("." + absolute.getFileName() + "."
+                + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".partial");
+        // opened before the try: a name another writer holds throws here, and its file is not ours to delete
+        FileChannel opened = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel channel = opened) {
                 OutputStream out = Channels.newOutputStream(channel);
                 writer.write(out);
                 out.flush();

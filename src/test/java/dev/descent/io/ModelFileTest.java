@@ -53,4 +53,16 @@ class ModelFileTest {
         assertTrue(Double.isNaN(read.fit().learningRate()), "a NaN is written as null and read back as NaN");
         assertTrue(Files.readString(file).contains("\"format\" : \"descent-model/1\""), "the indented layout");
     }
+
+    /** A written file gets the permissions the umask gives a new file, as a plainly created one does (not 0600). */
+    @Test
+    void writtenFilesHonourTheUmask() throws IOException {
+        Path plain = Files.createFile(folder.resolve("plain"));
+        Path written = folder.resolve("written.json");
+        AtomicFiles.write(written, out -> out.write('x'));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(written));
+        try (var listing = Files.list(folder)) {
+            assertEquals(2, listing.count(), "no temporary file left behind");
+        }
+    }
 }
