@@ -110,8 +110,14 @@ public final class DataFile {
     }
 
     public static Table read(Path file, Format format, Request request) {
-        if (!Files.isRegularFile(file)) {
+        if (Files.isDirectory(file)) {
+            throw new DataFormatException(file + ": is a directory, not a data file");
+        }
+        if (!Files.exists(file)) {
             throw new DataFormatException(file + ": no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file + ": not a regular file (a pipe or a device); descent reads data from files");
         }
         if (request.weights() != null && format != Format.CSV) {
             throw new InvalidInputException("--weights names a column, so it needs CSV data; " + file + " is " + format);

@@ -75,6 +75,17 @@ class DataFileTest {
     }
 
     @Test
+    void aDirectoryOrAPipeIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path folder) throws Exception {
+        DataFile.Request request = DataFile.Request.forFit(null, null, null);
+        rejects(() -> DataFile.read(folder, DataFile.Format.CSV, request), "is a directory");
+        rejects(() -> DataFile.read(folder.resolve("absent.csv"), DataFile.Format.CSV, request), "no such file");
+        Path fifo = folder.resolve("fifo.csv");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo (coreutils) makes the pipe");
+        rejects(() -> DataFile.read(fifo, DataFile.Format.CSV, request), "not a regular file");
+    }
+
+    @Test
     void csvErrorsNameFileLineAndColumn() {
         rejects(() -> fit("non_numeric.csv", null, null, null), "non_numeric.csv:3, column 2 (b)", "'x7' is not a number");
         rejects(() -> fit("ragged.csv", null, null, null), "ragged.csv:3", "2 fields", "header has 3");
