@@ -36,6 +36,88 @@ public final class Metrics {
         return total == 0 ? (residual == 0 ? 1.0 : 0.0) : 1 - residual / total;
     }
 
+    /**
+     * Area under the ROC curve of a binary classifier: the probability that a random row of class
+     * {@code positive} scores above a random row of the other class, ties counting one half (the
+     * Mann-Whitney statistic, as scikit-learn's roc_auc_score). NaN when either class is absent.
+     */
+    public static double rocAuc(float[] truth, double[] scores, double positive) {
+        requireSameLength(truth.length, scores.length);
+        Integer[] order = new Integer[truth.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
+        double rankSum = 0;
+        long positives = 0;
+        for (int start = 0; start < order.length; ) {
+            int end = start;
+            while (end < order.length && scores[order[end]] == scores[order[start]]) {
+                end++;
+            }
+            double averageRank = (start + 1 + end) / 2.0;
+            for (int k = start; k < end; k++) {
+                if (truth[order[k]] == positive) {
+                    rankSum += averageRank;
+                    positives++;
+                }
+            }
+            start = end;
+        }
+        long negatives = truth.length - positives;
+        if (positives == 0 || negatives == 0) {
+            return Double.NaN;
+        }
+        return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    }
+
+    /**
+     * Counts of rows by true class (row) and predicted class (column), classes in the order given.
+     * Labels outside {@code classes} are not counted.
+     */
+    public static long[][] confusionMatrix(float[] truth, double[] predicted, double[] classes) {
+        requireSameLength(truth.length, predicted.length);
+        long[][] counts = new long[classes.length][classes.length];
+        for (int i = 0; i < truth.length; i++) {
+            int t = java.util.Arrays.binarySearch(classes, truth[i]);
+            int p = java.util.Arrays.binarySearch(classes, predicted[i]);
+            if (t >= 0 && p >= 0) {
+                counts[t][p]++;
+            }
+        }
+        return counts;
+    }
+
+    /**
+     * F1 of each class from a confusion matrix, 2 TP / (2 TP + FP + FN); 0 for a class never true and
+     * never predicted.
+     */
+    public static double[] f1(long[][] confusion) {
+        int k = confusion.length;
+        double[] f1 = new double[k];
+        for (int c = 0; c < k; c++) {
+            long truePositives = confusion[c][c];
+            long actual = 0;
+            long predicted = 0;
+            for (int o = 0; o < k; o++) {
+                actual += confusion[c][o];
+                predicted += confusion[o][c];
+            }
+            long denominator = actual + predicted;
+            f1[c] = denominator == 0 ? 0 : 2.0 * truePositives / denominator;
+        }
+        return f1;
+    }
+
+    /** The mean of the classes' F1 (scikit-learn's f1_score with average="macro"). */
+    public static double macroF1(long[][] confusion) {
+        double sum = 0;
+        for (double value : f1(confusion)) {
+            sum += value;
+        }
+        return sum / confusion.length;
+    }
+
     /** Fraction of rows whose predicted label equals the true one. */
     public static double accuracy(float[] truth, double[] predicted) {
         requireSameLength(truth.length, predicted.length);

@@ -15,6 +15,7 @@ import dev.descent.optim.Solver;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
@@ -218,13 +219,21 @@ final class FitCommand implements Callable<Integer> {
     private void summarize(FitResult result, ModelKind kind, DataFile.Table table, Standardization standardization,
                            PrintWriter console, long[] loadAndFitNanos, long writeNanos) {
         double[] predicted = result.model().predict(table.data());
-        String metric = kind == ModelKind.LINEAR
-                ? String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g", Metrics.r2(table.data().labels(), predicted),
-                        Metrics.meanSquaredError(table.data().labels(), predicted))
-                : String.format(Locale.ROOT, "accuracy %.6f, log-loss %.6g", Metrics.accuracy(table.data().labels(), predicted),
-                        Metrics.logLoss(table.data().labels(), result.model().predictProba(table.data()), result.model().classes()));
+        String metric;
+        List<String> confusion = List.of();
+        if (kind == ModelKind.LINEAR) {
+            metric = String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g", Metrics.r2(table.data().labels(), predicted),
+                    Metrics.meanSquaredError(table.data().labels(), predicted));
+        } else {
+            double[][] probabilities = result.model().predictProba(table.data());
+            metric = ClassifierScores.scores(result.model(), table.data(), predicted, probabilities)
+                    + String.format(Locale.ROOT, ", log-loss %.6g",
+                            Metrics.logLoss(table.data().labels(), probabilities, result.model().classes()));
+            confusion = ClassifierScores.confusionLines(result.model(), table.data(), predicted);
+        }
         console.printf(Locale.ROOT, "%s: %s%n", result.status(), result.reason());
         console.printf(Locale.ROOT, "%s, training %s%n", result.progress(), metric);
+        confusion.forEach(console::println);
         console.printf(Locale.ROOT, "backend %s (%s), median %s %.3f ms, %s%n", result.backend(), result.device(),
                 result.solver() == Solver.FIRST_ORDER ? "step" : "pass", result.medianStepMillis(),
                 result.solver() == Solver.FIRST_ORDER

@@ -85,6 +85,9 @@ final class PredictCommand implements Callable<Integer> {
         if (rows.hasLabels()) {
             PrintWriter report = out != null ? spec.commandLine().getOut() : spec.commandLine().getErr();
             report.println(metric(saved, rows, predicted));
+            if (saved.model().kind() != ModelKind.LINEAR) {
+                ClassifierScores.confusionLines(predictor, rows, predicted).forEach(report::println);
+            }
         }
         return 0;
     }
@@ -94,7 +97,9 @@ final class PredictCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g on %d rows", Metrics.r2(rows.labels(), predicted),
                     Metrics.meanSquaredError(rows.labels(), predicted), rows.rows());
         }
-        return String.format(Locale.ROOT, "accuracy %.6f on %d rows", Metrics.accuracy(rows.labels(), predicted), rows.rows());
+        LinearModel predictor = saved.model();
+        double[][] probabilities = predictor.kind() == ModelKind.LOGISTIC ? predictor.predictProba(rows) : null;
+        return ClassifierScores.scores(predictor, rows, predicted, probabilities) + " on " + rows.rows() + " rows";
     }
 
     private static void writeLines(Writer writer, double[] predicted, double[][] probabilities) throws IOException {

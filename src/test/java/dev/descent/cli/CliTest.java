@@ -154,6 +154,10 @@ class CliTest {
         Run plain = run("predict", "--model", model.toString(), "--data", train.toString());
         assertEquals(0, plain.code());
         assertTrue(plain.err().startsWith("accuracy 0.") && !plain.err().startsWith("accuracy 0.5"), plain.err());
+        assertTrue(plain.err().contains(", F1 0.") && plain.err().contains(", ROC AUC 0.")
+                && plain.err().contains("confusion matrix (rows: true class, columns: predicted)"), plain.err());
+        assertTrue(fit.out().contains("ROC AUC") && fit.out().contains("log-loss") && fit.out().contains("confusion matrix"),
+                fit.out());
     }
 
     /**

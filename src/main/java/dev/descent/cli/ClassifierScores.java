@@ -1,0 +1,80 @@
+package dev.descent.cli;
+
+import dev.descent.LinearModel;
+import dev.descent.Metrics;
+import dev.descent.ModelKind;
+import dev.descent.data.Dataset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What the fit and predict summaries print for a classifier: accuracy, F1 (of class 1 for logistic
+ * regression, the macro mean over classes for softmax, as scikit-learn's f1_score), ROC AUC for
+ * logistic regression, and the confusion matrix when there are few enough classes to read it.
+ */
+final class ClassifierScores {
+    /** Classes up to which the confusion matrix is printed: a wider one does not read on a terminal. */
+    static final int MATRIX_CLASSES = 10;
+
+    private ClassifierScores() {
+    }
+
+    /** "accuracy A, F1 F[, ROC AUC R]"; {@code probabilities} may be null for softmax (not needed). */
+    static String scores(LinearModel model, Dataset data, double[] predicted, double[][] probabilities) {
+        long[][] confusion = Metrics.confusionMatrix(data.labels(), predicted, model.classes());
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "accuracy %.6f", Metrics.accuracy(data.labels(), predicted)));
+        if (model.kind() == ModelKind.LOGISTIC && model.classes().length == 2) {
+            double[] positive = new double[data.rows()];
+            for (int i = 0; i < positive.length; i++) {
+                positive[i] = probabilities[i][1];
+            }
+            line.append(String.format(Locale.ROOT, ", F1 %.6f, ROC AUC %.6f", Metrics.f1(confusion)[1],
+                    Metrics.rocAuc(data.labels(), positive, model.classes()[1])));
+        } else {
+            line.append(String.format(Locale.ROOT, ", macro F1 %.6f", Metrics.macroF1(confusion)));
+        }
+        return line.toString();
+    }
+
+    /** The confusion matrix as lines (rows: true class, columns: predicted), or none past {@link #MATRIX_CLASSES} classes. */
+    static List<String> confusionLines(LinearModel model, Dataset data, double[] predicted) {
+        double[] classes = model.classes();
+        List<String> lines = new ArrayList<>();
+        if (classes.length > MATRIX_CLASSES) {
+            return lines;
+        }
+        long[][] confusion = Metrics.confusionMatrix(data.labels(), predicted, classes);
+        int width = 1;
+        for (long[] row : confusion) {
+            for (long count : row) {
+                width = Math.max(width, Long.toString(count).length());
+            }
+        }
+        for (double c : classes) {
+            width = Math.max(width, label(c).length());
+        }
+        StringBuilder header = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n  ")
+                .append(" ".repeat(width)).append(" |");
+        for (double c : classes) {
+            header.append(' ').append(pad(label(c), width));
+        }
+        lines.add(header.toString());
+        for (int t = 0; t < classes.length; t++) {
+            StringBuilder row = new StringBuilder("  ").append(pad(label(classes[t]), width)).append(" |");
+            for (long count : confusion[t]) {
+                row.append(' ').append(pad(Long.toString(count), width));
+            }
+            lines.add(row.toString());
+        }
+        return lines;
+    }
+
+    private static String label(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    }
+
+    private static String pad(String text, int width) {
+        return " ".repeat(Math.max(0, width - text.length())) + text;
+    }
+}
