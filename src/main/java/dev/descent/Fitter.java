@@ -93,6 +93,9 @@ public final class Fitter {
     private boolean precondition = true;
     private String backend = "auto";
     private int threads;
+    /** Whether rows are weighted by class: by {@link #classWeights} when it is set, else balanced. */
+    private boolean classWeighted;
+    private java.util.Map<Double, Double> classWeights;
     private EpochListener listener;
 
     private Fitter(ModelKind model) {
@@ -262,6 +265,26 @@ public final class Fitter {
         return this;
     }
 
+    /**
+     * Weights rows by their class, multiplied into any sample weights: {@code weights} maps a label to its
+     * weight (classes it does not name weigh 1). For classifiers; see {@link #balancedClassWeights()}.
+     */
+    public Fitter classWeights(java.util.Map<Double, Double> weights) {
+        this.classWeights = java.util.Map.copyOf(weights);
+        this.classWeighted = true;
+        return this;
+    }
+
+    /**
+     * Weights each row by n / (k * count of its class), as scikit-learn's class_weight="balanced": every
+     * class weighs the same in total, and the weights still sum to n.
+     */
+    public Fitter balancedClassWeights() {
+        this.classWeights = null;
+        this.classWeighted = true;
+        return this;
+    }
+
     /** At most this many threads for the cpu backend's passes (default 0: every core), for programs that share the machine. */
     public Fitter threads(int count) {
         if (count < 0) {
@@ -295,6 +318,12 @@ public final class Fitter {
         int batch = batchSize == 0 ? rows : batchSize;
         if (batch > rows) {
             throw new InvalidInputException("batch size " + batchSize + " is larger than the " + rows + " rows of the data");
+        }
+        if (classWeighted) {
+            if (model.loss().labels() == Loss.Labels.ANY_FINITE) {
+                throw new InvalidInputException("class weights are for classifiers; a " + model + " model has no classes");
+            }
+            data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
         }
         Solver chosen = solverFor(batch, rows);
         requireSolverFits(chosen, batch, rows);

@@ -113,6 +113,34 @@ class FitterTest {
         }
     }
 
+    /** Class weights are row weights by class: balanced is n / (k * count), as scikit-learn's; both equal explicit weights. */
+    @Test
+    void classWeightsAreSampleWeightsByClass() {
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 3_000, 8, 2, 41);
+        float[] labels = data.labels();
+        int positives = 0;
+        for (float label : labels) {
+            positives += label == 1 ? 1 : 0;
+        }
+        float[] balanced = new float[labels.length];
+        float[] fivefold = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            int count = labels[i] == 1 ? positives : labels.length - positives;
+            balanced[i] = (float) ((double) labels.length / (2.0 * count));
+            fivefold[i] = labels[i] == 1 ? 5f : 1f;
+        }
+        FitResult byClass = Fitter.of(ModelKind.LOGISTIC).backend("reference").balancedClassWeights().fit(data);
+        FitResult byRow = Fitter.of(ModelKind.LOGISTIC).backend("reference").fit(data.withSampleWeights(balanced));
+        assertArrayEquals(byRow.model().weights()[0], byClass.model().weights()[0], 0.0);
+        FitResult mapped = Fitter.of(ModelKind.LOGISTIC).backend("reference").classWeights(java.util.Map.of(1.0, 5.0)).fit(data);
+        FitResult rows = Fitter.of(ModelKind.LOGISTIC).backend("reference").fit(data.withSampleWeights(fivefold));
+        assertArrayEquals(rows.model().weights()[0], mapped.model().weights()[0], 0.0);
+        assertTrue(mapped.model().intercepts()[0] > Fitter.of(ModelKind.LOGISTIC).backend("reference").fit(data).model().intercepts()[0],
+                "weighting class 1 up moves the intercept toward it");
+        org.junit.jupiter.api.Assertions.assertThrows(InvalidInputException.class,
+                () -> Fitter.of(ModelKind.LINEAR).balancedClassWeights().fit(TestData.random(ModelKind.LINEAR, 50, 3, 0, 1)));
+    }
+
     /** threads(n) caps the cpu backend's threads, and the weights do not depend on how many there are. */
     @Test
     void threadsCapTheCpuBackendWithoutChangingABit() {

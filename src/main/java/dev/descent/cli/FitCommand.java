@@ -46,6 +46,11 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--label", paramLabel = "COLUMN", description = "CSV label column (default: the last column).")
     String label;
 
+    @Option(names = "--class-weight", paramLabel = "balanced|CLASS=W,...", description = "Weight rows by class (classifiers):"
+            + " balanced (n / (classes x count), as scikit-learn's), or explicit weights such as 0=1,1=5 (others weigh 1);"
+            + " multiplied into --weights.")
+    String classWeight;
+
     @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...")
     boolean noHeader;
 
@@ -134,6 +139,13 @@ final class FitCommand implements Callable<Integer> {
                 .seed(seed).backend(backend).threads(threads).batchSize(batch);
         if (tolerance != null) {
             fitter.tolerance(tolerance);
+        }
+        if (classWeight != null) {
+            if (classWeight.equalsIgnoreCase("balanced")) {
+                fitter.balancedClassWeights();
+            } else {
+                fitter.classWeights(parseClassWeights(classWeight));
+            }
         }
         if (solver != null) {
             fitter.solver(Solver.parse(solver));
@@ -295,6 +307,20 @@ final class FitCommand implements Callable<Integer> {
                     + " --standardize; fit " + (standardized ? "without" : "with") + " it too, so that its weights apply");
         }
         return saved.fitted();
+    }
+
+    /** "0=1,1=5" as a map from label to weight; anything else is one line naming the option. */
+    static java.util.Map<Double, Double> parseClassWeights(String text) {
+        java.util.Map<Double, Double> weights = new java.util.HashMap<>();
+        for (String part : text.split(",")) {
+            String[] pair = part.split("=");
+            if (pair.length != 2) {
+                throw new InvalidInputException("--class-weight expects balanced or CLASS=WEIGHT,... (such as 0=1,1=5), got '"
+                        + text + "'");
+            }
+            weights.put(parseNumber("--class-weight", pair[0].trim()), parseNumber("--class-weight", pair[1].trim()));
+        }
+        return weights;
     }
 
     static double parseNumber(String option, String text) {

@@ -47,4 +47,38 @@ public final class Labels {
         }
         return indices;
     }
+
+    /**
+     * Per-row weights from class weights, multiplied into {@code sampleWeights} (null: all 1):
+     * {@code classWeights} maps a label to its weight; null means "balanced", n / (k * count of the
+     * class) as scikit-learn's class_weight="balanced", so that every class weighs the same in total
+     * and the weights still sum to n. A class the map does not name weighs 1.
+     */
+    public static float[] classWeighted(float[] labels, float[] sampleWeights, java.util.Map<Double, Double> classWeights) {
+        java.util.Map<Double, Double> weights = classWeights;
+        if (weights == null) {
+            java.util.TreeMap<Double, Long> counts = new java.util.TreeMap<>();
+            for (float label : labels) {
+                counts.merge((double) label, 1L, Long::sum);
+            }
+            weights = new java.util.HashMap<>();
+            for (java.util.Map.Entry<Double, Long> entry : counts.entrySet()) {
+                weights.put(entry.getKey(), (double) labels.length / (counts.size() * (double) entry.getValue()));
+            }
+        } else {
+            for (java.util.Map.Entry<Double, Double> entry : weights.entrySet()) {
+                double weight = entry.getValue();
+                if (!Double.isFinite(weight) || weight < 0) {
+                    throw new InvalidInputException("class " + entry.getKey() + " has weight " + weight
+                            + "; class weights must be finite and non-negative");
+                }
+            }
+        }
+        float[] rowWeights = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            double weight = weights.getOrDefault((double) labels[i], 1.0);
+            rowWeights[i] = (float) (sampleWeights == null ? weight : weight * sampleWeights[i]);
+        }
+        return rowWeights;
+    }
 }

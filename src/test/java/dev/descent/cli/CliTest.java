@@ -270,6 +270,20 @@ class CliTest {
     }
 
     @Test
+    void classWeightsFromTheCommandLine() {
+        Run balanced = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic",
+                "--class-weight", "balanced", "--out", folder.resolve("balanced.json").toString());
+        assertEquals(0, balanced.code(), balanced.err());
+        Run explicit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic",
+                "--class-weight", "0=1, 1=3", "--out", folder.resolve("explicit.json").toString());
+        assertEquals(0, explicit.code(), explicit.err());
+        Run bad = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic",
+                "--class-weight", "1:3", "--out", folder.resolve("bad.json").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, bad.code());
+        assertTrue(bad.err().contains("--class-weight expects balanced or CLASS=WEIGHT"), bad.err());
+    }
+
+    @Test
     void threadsCapsTheCpuBackend() {
         Run fit = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--backend", "cpu",
                 "--threads", "1", "--out", folder.resolve("model.json").toString());
