@@ -79,6 +79,11 @@ final class CpuPass {
         (worker, block) -> ScalarTwins.narrowLogisticBlock(this, worker, block),
     };
     private final KernelWarmUp[] warmUps = new KernelWarmUp[vectorKernels.length];
+    /** What each family has learnt in this process (see {@link KernelWarmUp.Family}), indexed as the kernels. */
+    private static final KernelWarmUp.Family[] FAMILIES = {
+        new KernelWarmUp.Family(), new KernelWarmUp.Family(), new KernelWarmUp.Family(), new KernelWarmUp.Family(),
+        new KernelWarmUp.Family(),
+    };
 
     private final WorkerPool pool;
     private final WorkerPool.Piece blockWork = this::runBlock;
@@ -130,7 +135,7 @@ final class CpuPass {
         this.twinScratch = new float[threads][Math.max(4, 2 * SOFTMAX_ROW_TILE) * LANES + LINE_SLACK_FLOATS];
         this.softmaxScratch = new float[threads][2 * SOFTMAX_ROW_TILE * outputs + LINE_SLACK_FLOATS];
         for (int family = 0; family < warmUps.length; family++) {
-            warmUps[family] = new KernelWarmUp(choice);
+            warmUps[family] = new KernelWarmUp(choice, FAMILIES[family]);
         }
     }
 

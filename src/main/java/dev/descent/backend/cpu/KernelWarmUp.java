@@ -1,5 +1,6 @@
 package dev.descent.backend.cpu;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 /**
@@ -11,9 +12,9 @@ import java.util.function.IntSupplier;
  * such calls before it compiles the kernel (bench/results/2026-12-05-first-pass). So the twin runs
  * the real blocks while a thread of its own runs the vector code over a copy of the first rows, again
  * and again, to get it compiled; the first of those runs that is no slower per row than the fastest
- * twin block seen switches the family to the vector code for good. Trial blocks taken from the real
- * pass were tried first and held up every pass by a boxed block (same run). A JVM whose vector code
- * is already compiled switches after one warm-up run. Timing decides only speed, never bits: see
+ * twin block seen switches the family to the vector code for good, in this process ({@link Family}).
+ * Trial blocks taken from the real pass were tried first and held up every pass by a boxed block
+ * (same run). Timing decides only speed, never bits: see
  * ScalarTwinsTest.
  */
 final class KernelWarmUp implements AutoCloseable {
@@ -71,8 +72,19 @@ final class KernelWarmUp implements AutoCloseable {
     /** How long a warm-up tries: about 2 s on a loaded 2-core machine; a vector code still slower after this stays unused. */
     static final long WARM_UP_LIMIT_NANOS = 30_000_000_000L;
 
+    /**
+     * What a kernel family has learnt in this process, shared by every pass of every upload: the JIT's
+     * compiled code is the process's, so a family whose vector code was found faster once uses it from
+     * the first pass of every later upload, and the twins' time counts toward the warm-up's delay across
+     * uploads (a service fitting many small models in one process gets the vector code too).
+     */
+    static final class Family {
+        volatile boolean vectorFaster;
+        final AtomicLong twinPassNanos = new AtomicLong();
+    }
+
     private final Choice choice;
-    private volatile boolean vectorFaster;
+    private final Family family;
     private volatile boolean closed;
     /** Set when the warm-up thread has stopped, switched or not. */
     private volatile boolean warmUpEnded;
@@ -82,32 +94,34 @@ final class KernelWarmUp implements AutoCloseable {
      */
     private volatile double fastestTwinNanosPerRow = Double.POSITIVE_INFINITY;
     private Thread warmer;
-    /** When the family's first and latest passes started, and how many started; the passes' calling thread's. */
-    private long firstPassNanos;
+    /** When this upload's latest pass of the family started, and how many started; the passes' calling thread's. */
     private long lastPassNanos;
     private int passes;
 
-    KernelWarmUp(Choice choice) {
+    KernelWarmUp(Choice choice, Family family) {
         this.choice = choice;
+        this.family = family;
     }
 
     /**
      * Called by the passes' calling thread before each pass of the family: whether it is time to
-     * {@link #start} the warm-up ({@link #WARM_UP_DELAY_NANOS} after the family's first pass, or after a
-     * heavy pass, {@link #HEAVY_PASS_FRACTION}).
+     * {@link #start} the warm-up (the family's twin passes in this process have taken
+     * {@link #WARM_UP_DELAY_NANOS}, or the pass before was heavy, {@link #HEAVY_PASS_FRACTION}).
      */
     boolean dueToStart() {
-        if (choice != Choice.WARM_UP || warmer != null || vectorFaster) {
+        if (choice != Choice.WARM_UP || warmer != null || family.vectorFaster) {
             return false;
         }
         long now = System.nanoTime();
-        if (passes++ == 0) {
-            firstPassNanos = now;
+        boolean heavyPass = false;
+        if (passes++ > 0) {
+            long previous = now - lastPassNanos;
+            family.twinPassNanos.addAndGet(previous);
+            // not after the first pass, which runs interpreted code, slower
+            heavyPass = passes > 2 && previous >= WARM_UP_DELAY_NANOS / HEAVY_PASS_FRACTION;
         }
-        // the pass before this one, when it was not the first (which runs interpreted code, slower)
-        boolean heavyPass = passes > 2 && now - lastPassNanos >= WARM_UP_DELAY_NANOS / HEAVY_PASS_FRACTION;
         lastPassNanos = now;
-        return heavyPass || now - firstPassNanos >= WARM_UP_DELAY_NANOS;
+        return heavyPass || family.twinPassNanos.get() >= WARM_UP_DELAY_NANOS;
     }
 
     /**
@@ -124,12 +138,12 @@ final class KernelWarmUp implements AutoCloseable {
     private void warmUp(IntSupplier vectorPass) {
         long deadline = System.nanoTime() + WARM_UP_LIMIT_NANOS;
         try {
-            while (!closed && !vectorFaster && System.nanoTime() < deadline) {
+            while (!closed && !family.vectorFaster && System.nanoTime() < deadline) {
                 long start = System.nanoTime();
                 int rows = vectorPass.getAsInt();
                 double nanosPerRow = (double) (System.nanoTime() - start) / rows;
                 if (nanosPerRow <= fastestTwinNanosPerRow) {
-                    vectorFaster = true;
+                    family.vectorFaster = true;
                 }
             }
         } catch (RuntimeException | LinkageError e) {
@@ -158,12 +172,12 @@ final class KernelWarmUp implements AutoCloseable {
 
     /** Whether the family's blocks now go to the vector code. */
     boolean vectorChosen() {
-        return choice == Choice.VECTOR || vectorFaster;
+        return choice == Choice.VECTOR || choice == Choice.WARM_UP && family.vectorFaster;
     }
 
     /** Whether the family's blocks now run the code they will keep: the vector code, or the twin for good. */
     boolean settled() {
-        return choice != Choice.WARM_UP || vectorFaster || warmUpEnded;
+        return choice != Choice.WARM_UP || family.vectorFaster || warmUpEnded;
     }
 
     /** Stops the warm-up, if one runs; the family keeps the code it has chosen. */

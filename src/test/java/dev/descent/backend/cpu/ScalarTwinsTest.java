@@ -141,6 +141,8 @@ class ScalarTwinsTest {
             warming.close();
             assertTrue(warming.vectorChosen(Loss.LOGISTIC.kernelCode(), 1),
                     "the warm-up did not choose the vector code within the deadline");
+            CpuPass later = new CpuPass(data, problem, 2, pool, KernelWarmUp.Choice.WARM_UP);
+            assertTrue(later.vectorChosen(Loss.LOGISTIC.kernelCode(), 1), "a later upload starts on the vector code");
         }
     }
 }
