@@ -43,32 +43,40 @@ public final class Metrics {
      */
     public static double rocAuc(float[] truth, double[] scores, double positive) {
         requireSameLength(truth.length, scores.length);
-        Integer[] order = new Integer[truth.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        int positives = 0;
+        for (float label : truth) {
+            positives += label == positive ? 1 : 0;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[a], scores[b]));
-        double rankSum = 0;
-        long positives = 0;
-        for (int start = 0; start < order.length; ) {
-            int end = start;
-            while (end < order.length && scores[order[end]] == scores[order[start]]) {
-                end++;
-            }
-            double averageRank = (start + 1 + end) / 2.0;
-            for (int k = start; k < end; k++) {
-                if (truth[order[k]] == positive) {
-                    rankSum += averageRank;
-                    positives++;
-                }
-            }
-            start = end;
-        }
-        long negatives = truth.length - positives;
+        int negatives = truth.length - positives;
         if (positives == 0 || negatives == 0) {
             return Double.NaN;
         }
-        return (rankSum - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+        // the two classes' scores sorted apart (primitive sorts, no boxing), then one merge counts the
+        // negatives below each positive score and those tied with it
+        double[] positiveScores = new double[positives];
+        double[] negativeScores = new double[negatives];
+        for (int i = 0, p = 0, n = 0; i < truth.length; i++) {
+            if (truth[i] == positive) {
+                positiveScores[p++] = scores[i];
+            } else {
+                negativeScores[n++] = scores[i];
+            }
+        }
+        java.util.Arrays.sort(positiveScores);
+        java.util.Arrays.sort(negativeScores);
+        double pairs = 0;
+        int below = 0;
+        for (double score : positiveScores) {
+            while (below < negatives && negativeScores[below] < score) {
+                below++;
+            }
+            int tied = below;
+            while (tied < negatives && negativeScores[tied] == score) {
+                tied++;
+            }
+            pairs += below + 0.5 * (tied - below);
+        }
+        return pairs / ((double) positives * negatives);
     }
 
     /**

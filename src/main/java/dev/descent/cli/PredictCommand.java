@@ -55,7 +55,9 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Main.requireWritable("--out", out);
         ModelFile.SavedModel saved = ModelFile.read(model);
-        if (proba && saved.model().kind() == ModelKind.LINEAR) {
+        // model() predicts from raw features (a standardization folded in), as a Java caller's does
+        LinearModel predictor = saved.model();
+        if (proba && predictor.kind() == ModelKind.LINEAR) {
             throw new dev.descent.InvalidInputException("--proba needs a logistic or softmax model; " + model + " is linear");
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(data) : DataFile.Format.parse(format);
@@ -67,8 +69,6 @@ final class PredictCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("descent: warning: " + table.warning());
             spec.commandLine().getErr().flush();
         }
-        // model() predicts from raw features (a standardization folded in), as a Java caller's does
-        LinearModel predictor = saved.model();
         double[] predicted = predictor.predict(rows);
         double[][] probabilities = proba ? predictor.predictProba(rows) : null;
         if (out != null) {
@@ -84,22 +84,23 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (rows.hasLabels()) {
             PrintWriter report = out != null ? spec.commandLine().getOut() : spec.commandLine().getErr();
-            report.println(metric(saved, rows, predicted));
-            if (saved.model().kind() != ModelKind.LINEAR) {
+            report.println(metric(predictor, rows, predicted, probabilities));
+            if (predictor.kind() != ModelKind.LINEAR) {
                 ClassifierScores.confusionLines(predictor, rows, predicted).forEach(report::println);
             }
         }
         return 0;
     }
 
-    private static String metric(ModelFile.SavedModel saved, Dataset rows, double[] predicted) {
-        if (saved.model().kind() == ModelKind.LINEAR) {
+    /** The metrics line; {@code probabilities} are those already computed for --proba, or null. */
+    private static String metric(LinearModel predictor, Dataset rows, double[] predicted, double[][] probabilities) {
+        if (predictor.kind() == ModelKind.LINEAR) {
             return String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g on %d rows", Metrics.r2(rows.labels(), predicted),
                     Metrics.meanSquaredError(rows.labels(), predicted), rows.rows());
         }
-        LinearModel predictor = saved.model();
-        double[][] probabilities = predictor.kind() == ModelKind.LOGISTIC ? predictor.predictProba(rows) : null;
-        return ClassifierScores.scores(predictor, rows, predicted, probabilities) + " on " + rows.rows() + " rows";
+        double[][] proba = probabilities == null && predictor.kind() == ModelKind.LOGISTIC ? predictor.predictProba(rows)
+                : probabilities;
+        return ClassifierScores.scores(predictor, rows, predicted, proba) + " on " + rows.rows() + " rows";
     }
 
     private static void writeLines(Writer writer, double[] predicted, double[][] probabilities) throws IOException {
