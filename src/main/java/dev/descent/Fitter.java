@@ -337,7 +337,12 @@ public final class Fitter {
                 : new double[2][];
         Problem problem = new Problem(model, outputs, data.columns(), intercept, l2, l1, optimizer, moments[0], moments[1]);
 
-        Backends.Selection selection = Backends.open(backend, threads);
+        Backends.Selection selection = Backends.open(backend, threads, training.isSparse());
+        String explanation = selection.explanation();
+        if (training.isSparse() && !selection.backend().takesSparse()) {
+            training = densified(training, selection);
+            explanation += "; it takes dense rows, so the sparse data was made dense";
+        }
         FitLoop.Outcome outcome;
         double initialRate;
         String backendName;
@@ -372,9 +377,28 @@ public final class Fitter {
         }
         return new FitResult(toModel(model, problem, classes, outcome.parameters()), outcome.status(), outcome.reason(),
                 outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device,
-                selection.explanation(), outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), initialRate,
+                explanation, outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), initialRate,
                 optimizer, chosen,
                 batch, seed);
+    }
+
+    /** Sparse data made dense for a backend that takes only dense rows; the backend is closed if that fails. */
+    private static Dataset densified(Dataset sparse, Backends.Selection selection) {
+        long bytes = 4L * sparse.rows() * sparse.columns();
+        long available = dev.descent.data.HeapBudget.available();
+        if (bytes > available) {
+            selection.backend().close();
+            throw new InvalidInputException(selection.backend().name() + " takes dense rows only: "
+                    + dev.descent.data.HeapBudget.tooLarge(bytes, "this sparse data made dense", available)
+                    + ", or use a backend that takes sparse data (cpu)");
+        }
+        try {
+            return sparse.dense();
+        } catch (InvalidInputException e) {
+            selection.backend().close();
+            throw new InvalidInputException(selection.backend().name() + " takes dense rows only, and " + e.getMessage()
+                    + "; use a backend that takes sparse data (cpu)");
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.descent;
 
+import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
 import java.util.Arrays;
@@ -44,13 +45,29 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         requireFeatures(data);
         double[][] z = new double[data.rows()][weights.length];
         for (int i = 0; i < data.rows(); i++) {
-            outputs(data.features(), i, z[i]);
+            outputs(data, i, z[i]);
         }
         return z;
     }
 
-    /** z[c] = b_c + w_c . x_row, in double from the float32 row. */
-    private void outputs(float[] x, int row, double[] z) {
+    /** z[c] = b_c + w_c . x_row, in double from the float32 row, dense or sparse. */
+    private void outputs(Dataset data, int row, double[] z) {
+        if (data.isSparse()) {
+            CsrMatrix x = data.sparseFeatures();
+            long[] offsets = x.rowOffsets();
+            int[] columns = x.columnIndices();
+            float[] values = x.values();
+            for (int c = 0; c < weights.length; c++) {
+                double sum = intercepts[c];
+                double[] w = weights[c];
+                for (int p = (int) offsets[row]; p < offsets[row + 1]; p++) {
+                    sum += w[columns[p]] * values[p];
+                }
+                z[c] = sum;
+            }
+            return;
+        }
+        float[] x = data.features();
         int d = features();
         for (int c = 0; c < weights.length; c++) {
             double sum = intercepts[c];
@@ -90,7 +107,7 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         double[] z = new double[weights.length];
         double[] predicted = new double[data.rows()];
         for (int i = 0; i < predicted.length; i++) {
-            outputs(data.features(), i, z);
+            outputs(data, i, z);
             predicted[i] = switch (kind) {
                 case LINEAR -> z[0];
                 case LOGISTIC -> z[0] >= 0 ? classes[1] : classes[0];

@@ -64,6 +64,14 @@ public interface Backend extends DataPasses, FusedSteps, AutoCloseable {
     }
 
     /**
+     * Whether {@link #upload} takes sparse (CSR) data as it is; a backend that does not is given dense
+     * rows ({@link Dataset#dense()}) by the fit.
+     */
+    default boolean takesSparse() {
+        return false;
+    }
+
+    /**
      * Whether the passes over the uploaded data now run the code they will keep running: false while a
      * backend still runs stand-in code until its fast code is compiled (the cpu backend's scalar twins
      * of its vector kernels). A benchmark of steady-state steps waits for it; a fit need not, the bits

@@ -17,6 +17,11 @@ public interface BackendProvider {
         return null;
     }
 
+    /** Whether its backends take sparse (CSR) data as it is ({@link Backend#takesSparse()}); auto prefers those for sparse data. */
+    default boolean takesSparse() {
+        return false;
+    }
+
     /** Whether {@code auto} may pick it (the reference backend is for checking, not for speed). */
     boolean eligibleForAuto();
 

@@ -46,6 +46,14 @@ public final class Backends {
      * for programs that share the machine.
      */
     public static Selection open(String name, int threads) {
+        return open(name, threads, false);
+    }
+
+    /**
+     * As {@link #open(String, int)}, for data that is sparse or not: for sparse data {@code auto} passes over
+     * the backends that would need it dense ({@link BackendProvider#takesSparse()}).
+     */
+    public static Selection open(String name, int threads, boolean sparseData) {
         if (threads < 0) {
             throw new InvalidInputException("threads must be 0 (every core) or more, got " + threads);
         }
@@ -54,6 +62,9 @@ public final class Backends {
             List<String> passedOver = new ArrayList<>();
             for (BackendProvider provider : PROVIDERS) {
                 String skip = provider.autoSkipReason();
+                if (skip == null && sparseData && !provider.takesSparse()) {
+                    skip = "takes dense rows only, and this data is sparse";
+                }
                 if (skip != null) {
                     passedOver.add(provider.name() + ": " + skip);
                     continue;

@@ -151,6 +151,21 @@ final class ExclusiveBackend implements Backend {
         }
     }
 
+    @Override
+    public boolean takesSparse() {
+        return backend.takesSparse();
+    }
+
+    @Override
+    public boolean warmedUp() {
+        boolean claimed = enter();
+        try {
+            return backend.warmedUp();
+        } finally {
+            exit(claimed);
+        }
+    }
+
     /** The inner backend's instrumentation, claimed for the calling thread like every other call. */
     @Override
     public Optional<Instrumentation> instrumentation() {

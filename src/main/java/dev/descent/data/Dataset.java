@@ -3,20 +3,22 @@ package dev.descent.data;
 import dev.descent.InvalidInputException;
 
 /**
- * Training or prediction data: float32 features X of shape (rows, columns), row-major, labels y
- * and optional sample weights s. Checked on construction: every value finite, shapes consistent,
- * weights non-negative and not all zero. The arrays are shared, not copied; do not change them
- * while a fit uses them.
+ * Training or prediction data: float32 features X of shape (rows, columns), either dense row-major
+ * ({@link #features()}) or sparse CSR ({@link #sparseFeatures()}), labels y and optional sample
+ * weights s. Checked on construction: every value finite, shapes consistent, weights non-negative
+ * and not all zero. The arrays are shared, not copied; do not change them while a fit uses them.
  */
 public final class Dataset {
     private final float[] features;
+    private final CsrMatrix sparse;
     private final float[] labels;
     private final float[] sampleWeights;
     private final int rows;
     private final int columns;
 
-    private Dataset(float[] features, int rows, int columns, float[] labels, float[] sampleWeights) {
+    private Dataset(float[] features, CsrMatrix sparse, int rows, int columns, float[] labels, float[] sampleWeights) {
         this.features = features;
+        this.sparse = sparse;
         this.rows = rows;
         this.columns = columns;
         this.labels = labels;
@@ -45,7 +47,16 @@ public final class Dataset {
             }
         }
         checkLabels(labels, rows);
-        return new Dataset(features, rows, columns, labels, null);
+        return new Dataset(features, null, rows, columns, labels, null);
+    }
+
+    /** Wraps sparse features (checked by {@link CsrMatrix#of}) and labels (one per row, or null for data to predict on). */
+    public static Dataset csr(CsrMatrix features, float[] labels) {
+        if (features == null) {
+            throw new InvalidInputException("features must not be null");
+        }
+        checkLabels(labels, features.rows());
+        return new Dataset(null, features, features.rows(), features.columns(), labels, null);
     }
 
     /** Copies X (rows of equal length) and y into float32. y may be null for data to predict on. */
@@ -86,7 +97,7 @@ public final class Dataset {
      */
     public Dataset withSampleWeights(float[] weights) {
         if (weights == null) {
-            return new Dataset(features, rows, columns, labels, null);
+            return new Dataset(features, sparse, rows, columns, labels, null);
         }
         if (weights.length != rows) {
             throw new InvalidInputException("there are " + weights.length + " sample weights for " + rows
@@ -104,13 +115,13 @@ public final class Dataset {
         if (sum == 0) {
             throw new InvalidInputException("all sample weights are zero; at least one row must count");
         }
-        return new Dataset(features, rows, columns, labels, weights);
+        return new Dataset(features, sparse, rows, columns, labels, weights);
     }
 
     /** The same features and weights with other labels (used to encode class labels as indices). */
     public Dataset withLabels(float[] newLabels) {
         checkLabels(newLabels, rows);
-        return new Dataset(features, rows, columns, newLabels, sampleWeights);
+        return new Dataset(features, sparse, rows, columns, newLabels, sampleWeights);
     }
 
     public int rows() {
@@ -121,9 +132,35 @@ public final class Dataset {
         return columns;
     }
 
-    /** X as (rows, columns) row-major float32; shared, not copied. */
+    /** Whether X is held sparse, in CSR ({@link #sparseFeatures()}), rather than dense ({@link #features()}). */
+    public boolean isSparse() {
+        return sparse != null;
+    }
+
+    /** X as (rows, columns) row-major float32; shared, not copied. Not for sparse data: see {@link #isSparse()}. */
     public float[] features() {
+        if (sparse != null) {
+            throw new IllegalStateException("this data set is sparse (CSR): read it with sparseFeatures()");
+        }
         return features;
+    }
+
+    /** X in CSR; shared, not copied. Only for sparse data: see {@link #isSparse()}. */
+    public CsrMatrix sparseFeatures() {
+        if (sparse == null) {
+            throw new IllegalStateException("this data set is dense: read it with features()");
+        }
+        return sparse;
+    }
+
+    /** The same data with X held dense (this data set itself when it already is). */
+    public Dataset dense() {
+        return sparse == null ? this : new Dataset(sparse.toDense(), null, rows, columns, labels, sampleWeights);
+    }
+
+    /** The bytes holding X: 4 per value dense, the CSR arrays' bytes sparse. */
+    public long featureBytes() {
+        return sparse == null ? 4L * features.length : sparse.bytes();
     }
 
     /** y, one per row, or null for data without labels; shared, not copied. */

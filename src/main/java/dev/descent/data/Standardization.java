@@ -8,8 +8,15 @@ import dev.descent.LinearModel;
  */
 public record Standardization(double[] mean, double[] scale) {
 
-    /** The mean and standard deviation of each column (sample weights ignored: they describe rows, not units). */
+    /**
+     * The mean and standard deviation of each column (sample weights ignored: they describe rows, not units).
+     * For sparse data the scale only, mean 0, so that zeros stay zeros (scikit-learn's StandardScaler
+     * with_mean=False): the scale is still the deviation about the column's mean.
+     */
     public static Standardization learn(Dataset data) {
+        if (data.isSparse()) {
+            return learnScale(data.sparseFeatures());
+        }
         int n = data.rows();
         int d = data.columns();
         float[] x = data.features();
@@ -35,6 +42,34 @@ public record Standardization(double[] mean, double[] scale) {
             scale[j] = deviation > 0 ? deviation : 1;
         }
         return new Standardization(mean, scale);
+    }
+
+    private static Standardization learnScale(CsrMatrix x) {
+        int n = x.rows();
+        int d = x.columns();
+        int[] columns = x.columnIndices();
+        float[] values = x.values();
+        double[] mean = new double[d];
+        long[] count = new long[d];
+        for (int p = 0; p < values.length; p++) {
+            mean[columns[p]] += values[p];
+            count[columns[p]]++;
+        }
+        for (int j = 0; j < d; j++) {
+            mean[j] /= n;
+        }
+        // about the mean in two passes, as the dense case: the n - count zeros each add mean^2
+        double[] square = new double[d];
+        for (int p = 0; p < values.length; p++) {
+            double centred = values[p] - mean[columns[p]];
+            square[columns[p]] += centred * centred;
+        }
+        double[] scale = new double[d];
+        for (int j = 0; j < d; j++) {
+            double deviation = Math.sqrt((square[j] + (n - count[j]) * mean[j] * mean[j]) / n);
+            scale[j] = deviation > 0 ? deviation : 1;
+        }
+        return new Standardization(new double[d], scale);
     }
 
     /**
@@ -64,6 +99,15 @@ public record Standardization(double[] mean, double[] scale) {
         if (data.columns() != mean.length) {
             throw new DataFormatException("the standardization has " + mean.length + " features but the data has "
                     + data.columns());
+        }
+        if (data.isSparse()) {
+            CsrMatrix x = data.sparseFeatures();
+            int[] columns = x.columnIndices();
+            float[] values = x.values();
+            for (int p = 0; p < values.length; p++) {
+                values[p] = (float) ((values[p] - mean[columns[p]]) / scale[columns[p]]);
+            }
+            return data;
         }
         int d = data.columns();
         float[] x = data.features();

@@ -1,6 +1,7 @@
 package dev.descent.fit;
 
 import dev.descent.backend.Backend;
+import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
 import dev.descent.optim.Coordinates;
 import dev.descent.optim.OptimizerKind;
@@ -102,12 +103,37 @@ public final class LearningRate {
     /** max_i (s_i n / S) ||x1_i||^2 in the optimizer's coordinates: the smoothness of the worst row's term. */
     private static double largestRowNorm(Dataset data, Problem problem) {
         int d = data.columns();
-        float[] x = data.features();
         float[] s = data.sampleWeights();
         double[] mean = problem.featureMean();
         double[] scale = problem.featureScale();
         double meanWeight = data.sampleWeightSum() / data.rows();
         double largest = 0;
+        if (data.isSparse()) {
+            // a zero x_ij still counts (0 - m_j) / s_j: start each row from the norm of the all-zero row and
+            // correct it at the non-zeros
+            double zeroRow = problem.intercept() ? 1 : 0;
+            for (int j = 0; j < d; j++) {
+                double value = (mean == null ? 0 : mean[j]) / (scale == null ? 1 : scale[j]);
+                zeroRow += value * value;
+            }
+            CsrMatrix x = data.sparseFeatures();
+            long[] offsets = x.rowOffsets();
+            int[] columns = x.columnIndices();
+            float[] values = x.values();
+            for (int i = 0; i < data.rows(); i++) {
+                double norm = zeroRow;
+                for (int p = (int) offsets[i]; p < offsets[i + 1]; p++) {
+                    int j = columns[p];
+                    double centre = mean == null ? 0 : mean[j];
+                    double unit = scale == null ? 1 : scale[j];
+                    double value = (values[p] - centre) / unit;
+                    norm += value * value - (centre / unit) * (centre / unit);
+                }
+                largest = Math.max(largest, norm * (s == null ? 1 : s[i] / meanWeight));
+            }
+            return largest;
+        }
+        float[] x = data.features();
         for (int i = 0; i < data.rows(); i++) {
             double norm = problem.intercept() ? 1 : 0;
             for (int j = 0; j < d; j++) {

@@ -1,5 +1,6 @@
 package dev.descent.optim;
 
+import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
 
 /**
@@ -28,17 +29,34 @@ public final class Coordinates {
     public static double[][] preconditioning(Dataset data, boolean intercept, double l2, double curvatureBound) {
         int n = data.rows();
         int d = data.columns();
-        float[] x = data.features();
         float[] s = data.sampleWeights();
         double weightSum = data.sampleWeightSum();
         double[] mean = new double[d];
         double[] square = new double[d];
-        for (int i = 0; i < n; i++) {
-            double weight = s == null ? 1 : s[i];
-            for (int j = 0; j < d; j++) {
-                double value = x[i * d + j];
-                mean[j] += weight * value;
-                square[j] += weight * value * value;
+        if (data.isSparse()) {
+            // zeros add nothing to either sum; the centring stays implicit (the backend never sees it), so
+            // sparse rows stay sparse
+            CsrMatrix x = data.sparseFeatures();
+            long[] offsets = x.rowOffsets();
+            int[] columns = x.columnIndices();
+            float[] values = x.values();
+            for (int i = 0; i < n; i++) {
+                double weight = s == null ? 1 : s[i];
+                for (int p = (int) offsets[i]; p < offsets[i + 1]; p++) {
+                    double value = values[p];
+                    mean[columns[p]] += weight * value;
+                    square[columns[p]] += weight * value * value;
+                }
+            }
+        } else {
+            float[] x = data.features();
+            for (int i = 0; i < n; i++) {
+                double weight = s == null ? 1 : s[i];
+                for (int j = 0; j < d; j++) {
+                    double value = x[i * d + j];
+                    mean[j] += weight * value;
+                    square[j] += weight * value * value;
+                }
             }
         }
         double[] scale = new double[d];

@@ -132,7 +132,7 @@ public final class DataTermSumsCases {
         return data.sampleWeights() == null ? part : part.withSampleWeights(Arrays.copyOfRange(data.sampleWeights(), first, end));
     }
 
-    private static DataTermSums sums(Supplier<Backend> device, Dataset data, Problem problem, double[] point) {
+    static DataTermSums sums(Supplier<Backend> device, Dataset data, Problem problem, double[] point) {
         try (Backend backend = device.get()) {
             backend.upload(data, problem);
             backend.setParameters(point);
@@ -142,7 +142,7 @@ public final class DataTermSumsCases {
         }
     }
 
-    private static DataTermSums batchSums(Supplier<Backend> device, Dataset data, Problem problem, double[] point,
+    static DataTermSums batchSums(Supplier<Backend> device, Dataset data, Problem problem, double[] point,
                                           long key, int start, int size) {
         try (Backend backend = device.get()) {
             backend.upload(data, problem);

@@ -40,7 +40,10 @@ public final class CpuBackend implements Backend {
     private final int threads;
     private final WorkerPool pool;
 
+    /** The dense pass, or null for sparse data. */
     private CpuPass pass;
+    /** The sparse pass, or null for dense data. */
+    private SparsePass sparsePass;
     private int rows;
     private int features;
     private int outputs;
@@ -75,6 +78,11 @@ public final class CpuBackend implements Backend {
         @Override
         public Availability availability() {
             return Availability.available(describe(Runtime.getRuntime().availableProcessors()));
+        }
+
+        @Override
+        public boolean takesSparse() {
+            return true;
         }
 
         @Override
@@ -125,7 +133,8 @@ public final class CpuBackend implements Backend {
         if (pass != null) {
             pass.close();
         }
-        this.pass = new CpuPass(data, problemToSolve, threads, pool);
+        this.pass = data.isSparse() ? null : new CpuPass(data, problemToSolve, threads, pool);
+        this.sparsePass = data.isSparse() ? new SparsePass(data, problemToSolve, threads, pool) : null;
         this.rows = data.rows();
         this.features = data.columns();
         this.outputs = problemToSolve.outputs();
@@ -211,6 +220,10 @@ public final class CpuBackend implements Backend {
      * {@code gradientSums} (not divided by S); returns the weighted loss sum.
      */
     private double dataPass(long permutationKey, int batchStart, int batchSize, double[] gradientSums) {
+        if (sparsePass != null) {
+            return sparsePass.lossPass(weightsF, interceptsF, batchSize != rows, permutationKey, batchStart, batchSize,
+                    gradientSums);
+        }
         pass.run(lossCode, outputs, weightsF, interceptsF, batchSize != rows, permutationKey, batchStart, batchSize);
         return pass.reducePartials(problem.parameterCount(), gradientSums);
     }
@@ -222,22 +235,33 @@ public final class CpuBackend implements Backend {
             gramWeights[j] = (float) vector[j];
         }
         gramIntercept[0] = problem.intercept() ? (float) vector[features] : 0f;
-        pass.run(RowLoss.PASS_GRAM, 1, gramWeights, gramIntercept, false, 0, 0, rows);
-        pass.reducePartials(features + 1, gramSums);
+        if (sparsePass != null) {
+            sparsePass.gramPass(vector, problem.intercept(), gramSums);
+        } else {
+            pass.run(RowLoss.PASS_GRAM, 1, gramWeights, gramIntercept, false, 0, 0, rows);
+            pass.reducePartials(features + 1, gramSums);
+        }
         for (int j = 0; j < out.length; j++) {
             out[j] = gramSums[j] / weightSum;
         }
     }
 
+    /** Sparse (CSR) data runs {@link SparsePass}. */
+    @Override
+    public boolean takesSparse() {
+        return true;
+    }
+
     @Override
     public boolean warmedUp() {
+        // the sparse pass is plain Java with nothing to warm up
         return pass == null || pass.settled(lossCode, outputs);
     }
 
     /** Whether the loss passes' blocks now run the vector kernels rather than their scalar twins ({@link KernelWarmUp}). */
     boolean vectorKernelsChosen() {
         checkUploaded();
-        return pass.vectorChosen(lossCode, outputs);
+        return pass != null && pass.vectorChosen(lossCode, outputs);
     }
 
     private void refreshFloatParameters() {

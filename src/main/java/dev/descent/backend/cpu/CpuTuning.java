@@ -88,4 +88,17 @@ final class CpuTuning {
     static final int LINE_SLACK_FLOATS = 16;
 
     static final int LINE_SLACK_DOUBLES = 8;
+
+    /**
+     * Sparse passes ({@link SparsePass}): the segments' dense gradient accumulators may take at most this
+     * share of the CSR arrays' bytes, which keeps a fit within 1.2x of them; their final sum then costs
+     * at most this share of the pass's scatter work, too.
+     */
+    static final double SEGMENT_MEMORY_SHARE = 1.0 / 8;
+
+    /** A sparse segment has at least this many non-zeros: below it the pool's hand-off costs more than the rows. */
+    static final long MIN_SEGMENT_NON_ZEROS = 1 << 15;
+
+    /** The most segments a sparse pass is cut into: enough to share among 16 cores four ways. */
+    static final int MAX_SPARSE_SEGMENTS = 64;
 }

@@ -4,6 +4,7 @@ import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.RowPermutation;
+import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
 import dev.descent.optim.DataTermSums;
@@ -22,7 +23,8 @@ import dev.descent.optim.Problem;
  * <pre>
  *   df/dw_cj = (1/S') sum_i s_i r_ic x_ij + l2 w_cj,   df/db_c = (1/S') sum_i s_i r_ic,
  * </pre>
- * where r_ic = dloss/dz_ic is given by the loss table, {@link Loss}.
+ * where r_ic = dloss/dz_ic is given by the loss table, {@link Loss}. Sparse (CSR) rows give the same
+ * sums over their non-zeros.
  */
 public final class ReferenceBackend implements Backend {
     private Dataset data;
@@ -47,6 +49,11 @@ public final class ReferenceBackend implements Backend {
         @Override
         public Availability availability() {
             return Availability.available("1 thread, scalar double precision");
+        }
+
+        @Override
+        public boolean takesSparse() {
+            return true;
         }
 
         @Override
@@ -80,6 +87,11 @@ public final class ReferenceBackend implements Backend {
         this.saved = parameters.clone();
         this.gradient = new double[problemToSolve.parameterCount()];
         this.stepSums = new DataTermSums(problemToSolve.parameterCount());
+    }
+
+    @Override
+    public boolean takesSparse() {
+        return true;
     }
 
     @Override
@@ -154,7 +166,6 @@ public final class ReferenceBackend implements Backend {
         int d = problem.features();
         int k = problem.outputs();
         int weightCount = problem.penalizedCount();
-        float[] x = data.features();
         float[] y = data.labels();
         float[] s = data.sampleWeights();
         double[] g = out.gradient();
@@ -166,10 +177,7 @@ public final class ReferenceBackend implements Backend {
         double weightTotal = 0;
         for (int i : batch) {
             for (int c = 0; c < k; c++) {
-                z[c] = parameters[weightCount + c];
-                for (int j = 0; j < d; j++) {
-                    z[c] += x[i * d + j] * parameters[c * d + j];
-                }
+                z[c] = parameters[weightCount + c] + dot(i, parameters, c * d);
             }
             double sampleWeight = s == null ? 1.0 : s[i];
             double label = y[i];
@@ -188,13 +196,45 @@ public final class ReferenceBackend implements Backend {
             weightTotal += sampleWeight;
             lossSum += sampleWeight * loss;
             for (int c = 0; c < k; c++) {
-                for (int j = 0; j < d; j++) {
-                    g[c * d + j] += sampleWeight * r[c] * x[i * d + j];
-                }
+                addScaledRow(i, sampleWeight * r[c], g, c * d);
                 g[weightCount + c] += sampleWeight * r[c];
             }
         }
         out.setTotals(weightTotal, lossSum);
+    }
+
+    /** sum_j x_ij v[from + j], over row i's stored values (all d of them dense, the non-zeros sparse). */
+    private double dot(int i, double[] v, int from) {
+        double sum = 0;
+        if (data.isSparse()) {
+            CsrMatrix x = data.sparseFeatures();
+            for (int p = (int) x.rowOffsets()[i]; p < x.rowOffsets()[i + 1]; p++) {
+                sum += x.values()[p] * v[from + x.columnIndices()[p]];
+            }
+        } else {
+            int d = problem.features();
+            float[] x = data.features();
+            for (int j = 0; j < d; j++) {
+                sum += x[i * d + j] * v[from + j];
+            }
+        }
+        return sum;
+    }
+
+    /** out[from + j] += factor x_ij, over row i's stored values. */
+    private void addScaledRow(int i, double factor, double[] out, int from) {
+        if (data.isSparse()) {
+            CsrMatrix x = data.sparseFeatures();
+            for (int p = (int) x.rowOffsets()[i]; p < x.rowOffsets()[i + 1]; p++) {
+                out[from + x.columnIndices()[p]] += factor * x.values()[p];
+            }
+        } else {
+            int d = problem.features();
+            float[] x = data.features();
+            for (int j = 0; j < d; j++) {
+                out[from + j] += factor * x[i * d + j];
+            }
+        }
     }
 
     @Override
@@ -202,18 +242,12 @@ public final class ReferenceBackend implements Backend {
         checkOpen();
         int d = problem.features();
         int n = data.rows();
-        float[] x = data.features();
         float[] s = data.sampleWeights();
         java.util.Arrays.fill(out, 0);
         for (int i = 0; i < n; i++) {
-            double xv = problem.intercept() ? v[d] : 0;
-            for (int j = 0; j < d; j++) {
-                xv += x[i * d + j] * v[j];
-            }
+            double xv = (problem.intercept() ? v[d] : 0) + dot(i, v, 0);
             double weighted = (s == null ? 1.0 : s[i]) * xv;
-            for (int j = 0; j < d; j++) {
-                out[j] += weighted * x[i * d + j];
-            }
+            addScaledRow(i, weighted, out, 0);
             if (problem.intercept()) {
                 out[d] += weighted;
             }

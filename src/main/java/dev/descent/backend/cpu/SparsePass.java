@@ -1,0 +1,261 @@
+package dev.descent.backend.cpu;
+
+import static dev.descent.backend.cpu.CpuTuning.MAX_SPARSE_SEGMENTS;
+import static dev.descent.backend.cpu.CpuTuning.MIN_SEGMENT_NON_ZEROS;
+import static dev.descent.backend.cpu.CpuTuning.SEGMENT_MEMORY_SHARE;
+
+import dev.descent.backend.RowPermutation;
+import dev.descent.data.CsrMatrix;
+import dev.descent.data.Dataset;
+import dev.descent.loss.Loss;
+import dev.descent.optim.Problem;
+import java.util.Arrays;
+
+/**
+ * The cpu backend's pass over sparse (CSR) rows: for each row, z = x . w + b over its non-zeros, the
+ * loss and r = dloss/dz, then s_i r x added into the gradient, while the row is in cache: the
+ * non-zeros are read once per pass.
+ *
+ * <p>The gradient is the hard part: rows scatter into columns, so workers adding into one array would
+ * need atomics and would sum in an order that changes from run to run. Instead the batch is cut into
+ * segments of consecutive rows, each with its own dense accumulator of k*d doubles, and the segments
+ * are summed in segment order, column range by column range on every worker. The number of segments
+ * depends only on the data (never on the threads), so the bits do not depend on the machine's cores.
+ * Its cost is O(segments * k * d) per pass for the final sum and segments * k * d * 8 bytes of memory;
+ * both are capped: at most {@link CpuTuning#SEGMENT_MEMORY_SHARE} of the CSR arrays' bytes, and
+ * segments of at least {@link CpuTuning#MIN_SEGMENT_NON_ZEROS} non-zeros, so the final sum stays a
+ * small share of the pass. A CSC copy would sum each column in fixed order without it, but doubles X's
+ * memory.
+ *
+ * <p>Weights are read in a (d, k) float32 copy, so a non-zero's k weights are adjacent; z, the loss and
+ * the sums are double.
+ */
+final class SparsePass {
+    private final long[] offsets;
+    private final int[] columns;
+    private final float[] values;
+    private final float[] labels;
+    private final float[] sampleWeights;
+    private final int rows;
+    private final int features;
+    private final int outputs;
+    private final Loss loss;
+    private final double lossParameter;
+    private final WorkerPool pool;
+
+    /** Per segment: k*d gradient sums, (d, k) layout, zero between passes. */
+    private final double[][] accumulators;
+    /** Per segment: k intercept sums, then the loss sum. */
+    private final double[][] segmentTotals;
+    /** Per worker: a row's z, its r and its softmax probabilities, k each. */
+    private final double[][] outputScratch;
+    private final double[][] residualScratch;
+    private final double[][] probabilityScratch;
+    /** The full batch's segment boundaries, balanced by non-zeros: segment s has rows fullStarts[s] .. fullStarts[s+1]-1. */
+    private final int[] fullStarts;
+    /** The pass's weights, (d, k) float32. */
+    private final float[] weightsByFeature;
+    private final double[] intercepts;
+
+    // The current pass: written by the calling thread before the pool runs it.
+    private boolean gram;
+    private boolean shuffled;
+    private long key;
+    private int batchStart;
+    private int batchSize;
+    private int segments;
+    private int[] starts;
+    private final int[] shuffledStarts;
+    private int gradientWidth;
+
+    SparsePass(Dataset data, Problem problem, int threads, WorkerPool pool) {
+        CsrMatrix x = data.sparseFeatures();
+        this.offsets = x.rowOffsets();
+        this.columns = x.columnIndices();
+        this.values = x.values();
+        this.labels = data.labels();
+        this.sampleWeights = data.sampleWeights();
+        this.rows = data.rows();
+        this.features = data.columns();
+        this.outputs = problem.outputs();
+        this.loss = problem.loss();
+        this.lossParameter = problem.lossParameter();
+        this.pool = pool;
+        int most = segmentsFor(x.nonZeros(), features, outputs, rows);
+        this.fullStarts = balancedStarts(most);
+        this.shuffledStarts = new int[most + 1];
+        this.accumulators = new double[most][outputs * features];
+        this.segmentTotals = new double[most][outputs + 1];
+        this.outputScratch = new double[threads][outputs];
+        this.residualScratch = new double[threads][outputs];
+        this.probabilityScratch = new double[threads][outputs];
+        this.weightsByFeature = new float[outputs * features];
+        this.intercepts = new double[outputs];
+    }
+
+    /**
+     * Segments for a pass over {@code nonZeros}: as many as the memory share and the segment size allow,
+     * at most {@link CpuTuning#MAX_SPARSE_SEGMENTS} and at most one per row; at least one.
+     */
+    static int segmentsFor(long nonZeros, int features, int outputs, int rows) {
+        double csrBytes = 8.0 * nonZeros;
+        long byMemory = (long) (SEGMENT_MEMORY_SHARE * csrBytes / (8.0 * features * outputs));
+        long bySize = nonZeros / MIN_SEGMENT_NON_ZEROS;
+        return (int) Math.max(1, Math.min(Math.min(byMemory, bySize), Math.min(MAX_SPARSE_SEGMENTS, rows)));
+    }
+
+    /** Row boundaries of {@code count} segments with about equal non-zeros (rows + 1 counted as one each, for empty rows). */
+    private int[] balancedStarts(int count) {
+        int[] starts = new int[count + 1];
+        long total = offsets[rows] + rows;
+        int row = 0;
+        for (int s = 1; s < count; s++) {
+            long target = total * s / count;
+            while (row < rows && offsets[row] + row < target) {
+                row++;
+            }
+            starts[s] = Math.max(row, starts[s - 1]);
+        }
+        starts[count] = rows;
+        return starts;
+    }
+
+    /** The segments the current pass uses. */
+    int segments() {
+        return segments;
+    }
+
+    /**
+     * The loss pass at {@code weights} (k, d) and {@code interceptValues}: weighted gradient sums into
+     * {@code gradientSums} (k*d, then k), not divided by S; returns the weighted loss sum.
+     */
+    double lossPass(float[] weights, float[] interceptValues, boolean shuffledBatch, long permutationKey, int start,
+                    int size, double[] gradientSums) {
+        for (int c = 0; c < outputs; c++) {
+            for (int j = 0; j < features; j++) {
+                weightsByFeature[j * outputs + c] = weights[c * features + j];
+            }
+            intercepts[c] = interceptValues[c];
+        }
+        plan(false, shuffledBatch, permutationKey, start, size);
+        pool.runEach(segments, this::runSegment);
+        return reduce(gradientSums, outputs);
+    }
+
+    /** out = X1^T diag(s) X1 v, unscaled: the gram pass (v: d weights, then the intercept's). */
+    void gramPass(double[] vector, boolean intercept, double[] out) {
+        for (int j = 0; j < features; j++) {
+            weightsByFeature[j] = (float) vector[j];
+        }
+        intercepts[0] = intercept ? vector[features] : 0;
+        plan(true, false, 0, 0, rows);
+        pool.runEach(segments, this::runSegment);
+        reduce(out, 1);
+        if (!intercept) {
+            out[features] = 0;
+        }
+    }
+
+    private void plan(boolean gramPass, boolean shuffledBatch, long permutationKey, int start, int size) {
+        gram = gramPass;
+        gradientWidth = gramPass ? 1 : outputs;
+        shuffled = shuffledBatch;
+        key = permutationKey;
+        batchStart = start;
+        batchSize = size;
+        if (!shuffledBatch) {
+            segments = fullStarts.length - 1;
+            starts = fullStarts;
+        } else {
+            long expected = Math.round((double) offsets[rows] * size / rows);
+            segments = Math.min(fullStarts.length - 1, segmentsFor(expected, features, outputs, size));
+            for (int s = 0; s <= segments; s++) {
+                shuffledStarts[s] = (int) ((long) size * s / segments);
+            }
+            starts = shuffledStarts;
+        }
+    }
+
+    private void runSegment(int worker, int segment) {
+        double[] accumulator = accumulators[segment];
+        double[] totals = segmentTotals[segment];
+        double[] z = outputScratch[worker];
+        double[] r = residualScratch[worker];
+        double[] probabilities = probabilityScratch[worker];
+        int k = gradientWidth;
+        for (int position = starts[segment]; position < starts[segment + 1]; position++) {
+            int i = shuffled ? RowPermutation.row(key, rows, batchStart + position) : position;
+            int from = (int) offsets[i];
+            int to = (int) offsets[i + 1];
+            double weight = sampleWeights == null ? 1 : sampleWeights[i];
+            for (int c = 0; c < k; c++) {
+                z[c] = intercepts[c];
+            }
+            for (int p = from; p < to; p++) {
+                int base = columns[p] * k;
+                double value = values[p];
+                for (int c = 0; c < k; c++) {
+                    z[c] += value * weightsByFeature[base + c];
+                }
+            }
+            double rowLoss;
+            if (gram) {
+                r[0] = z[0];
+                rowLoss = 0;
+            } else if (loss.pointwise()) {
+                r[0] = loss.derivative(z[0], labels[i], lossParameter);
+                rowLoss = loss.value(z[0], labels[i], lossParameter);
+            } else {
+                int label = (int) labels[i];
+                rowLoss = Loss.softmax(z, k, label, probabilities);
+                for (int c = 0; c < k; c++) {
+                    r[c] = probabilities[c] - (c == label ? 1 : 0);
+                }
+            }
+            for (int c = 0; c < k; c++) {
+                double factor = weight * r[c];
+                totals[c] += factor;
+                if (factor != 0) {
+                    for (int p = from; p < to; p++) {
+                        accumulator[columns[p] * k + c] += factor * values[p];
+                    }
+                }
+            }
+            totals[outputs] += weight * rowLoss;
+        }
+    }
+
+    /**
+     * Sums the used segments in segment order into {@code out} ((k, d) weights, then k intercepts),
+     * zeroing them for the next pass; returns the loss sum. Column ranges run on every worker.
+     */
+    private double reduce(double[] out, int k) {
+        int pieces = Math.max(1, Math.min(pool.workers() * 4, features / 4096 + 1));
+        pool.runEach(pieces, (worker, piece) -> {
+            int from = (int) ((long) features * piece / pieces);
+            int to = (int) ((long) features * (piece + 1) / pieces);
+            for (int j = from; j < to; j++) {
+                for (int c = 0; c < k; c++) {
+                    double sum = 0;
+                    for (int s = 0; s < segments; s++) {
+                        sum += accumulators[s][j * k + c];
+                        accumulators[s][j * k + c] = 0;
+                    }
+                    out[c * features + j] = sum;
+                }
+            }
+        });
+        double lossSum = 0;
+        for (int c = 0; c < k; c++) {
+            out[k * features + c] = 0;
+        }
+        for (int s = 0; s < segments; s++) {
+            for (int c = 0; c < k; c++) {
+                out[k * features + c] += segmentTotals[s][c];
+            }
+            lossSum += segmentTotals[s][outputs];
+            Arrays.fill(segmentTotals[s], 0);
+        }
+        return lossSum;
+    }
+}
