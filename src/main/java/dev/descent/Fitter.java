@@ -330,7 +330,9 @@ public final class Fitter {
         Loss loss = model.loss();
         double[] classes = Labels.classes(loss, data.labels());
         boolean classIndices = loss.labels() == Loss.Labels.CLASS_INDEX;
-        Dataset training = classIndices ? data.withLabels(Labels.classIndices(data.labels(), classes)) : data;
+        // the kernels take class indices, and a binary loss 0 or 1: -1/+1 labels become 0/1, and predict maps back
+        boolean relabel = classIndices || loss.labels() == Loss.Labels.BINARY && classes[0] != 0;
+        Dataset training = relabel ? data.withLabels(Labels.classIndices(data.labels(), classes)) : data;
         int outputs = classIndices ? classes.length : 1;
         double[][] moments = precondition
                 ? Coordinates.preconditioning(data, intercept, l2, loss.curvatureBound(loss.defaultParameter()))

@@ -54,6 +54,10 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...")
     boolean noHeader;
 
+    @Option(names = "--index-base", paramLabel = "auto|0|1", description = "LIBSVM feature indices start at 0 or 1"
+            + " (default: auto, 0 when the file holds an index 0, else 1); stored in the model for predict.")
+    String indexBase;
+
     @Option(names = "--labels", paramLabel = "FILE", description = "For .npy data: the .npy file of labels.")
     Path labels;
 
@@ -94,7 +98,8 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--no-intercept", description = "Fit no intercept.")
     boolean noIntercept;
 
-    @Option(names = "--standardize", description = "Centre and scale the features (stored in the model; weights are then on the standardized scale).")
+    @Option(names = "--standardize", description = "Centre and scale the features (stored in the model; weights are then on the standardized scale)."
+            + " Sparse data is scaled only, so that its zeros stay zeros.")
     boolean standardize;
 
     @Option(names = "--init", paramLabel = "MODEL.json", description = "Start from this model's weights (a warm start: "
@@ -158,7 +163,7 @@ final class FitCommand implements Callable<Integer> {
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(train) : DataFile.Format.parse(format);
         long loadStart = System.nanoTime();
-        DataFile.Request request = DataFile.Request.forFit(label, weights, labels);
+        DataFile.Request request = DataFile.Request.forFit(label, weights, labels).withIndexBase(parseIndexBase(indexBase));
         DataFile.Table table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request);
         long loadNanos = System.nanoTime() - loadStart;
         checkLabels(kind, table);
@@ -172,8 +177,8 @@ final class FitCommand implements Callable<Integer> {
 
         Progress progress = new Progress(!quiet && System.console() != null, maxEpochs);
         FitResult result;
-        console.printf(Locale.ROOT, "fitting %s on %,d rows x %,d features (Ctrl-C stops at the next step and keeps the best weights)%n",
-                kind, table.data().rows(), table.data().columns());
+        console.printf(Locale.ROOT, "fitting %s on %,d rows x %,d features%s (Ctrl-C stops at the next step and keeps the best weights)%n",
+                kind, table.data().rows(), table.data().columns(), sparsity(table.data()));
         console.flush();
         try (CtrlC stop = CtrlC.interruptsThisThread()) {
             long fitStart = System.nanoTime();
@@ -187,6 +192,28 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
+    /** ", sparse: N non-zeros (density D), X in M MiB" for sparse data; empty for dense. */
+    static String sparsity(dev.descent.data.Dataset data) {
+        if (!data.isSparse()) {
+            return "";
+        }
+        var x = data.sparseFeatures();
+        return String.format(Locale.ROOT, ", sparse: %,d non-zeros (density %.3g%%), X in %,.1f MiB", x.nonZeros(),
+                100 * x.density(), x.bytes() / 1048576.0);
+    }
+
+    /** --index-base: -1 for auto (or absent), else 0 or 1. */
+    static int parseIndexBase(String value) {
+        if (value == null || value.equalsIgnoreCase("auto")) {
+            return -1;
+        }
+        return switch (value.trim()) {
+            case "0" -> 0;
+            case "1" -> 1;
+            default -> throw new InvalidInputException("--index-base takes auto, 0 or 1, not '" + value + "'");
+        };
+    }
+
     /** Writes the model (also after Ctrl-C) and the summary; returns the exit code. */
     private int finish(FitResult result, ModelKind kind, DataFile.Table table, Standardization standardization,
                        PrintWriter console, long[] loadAndFitNanos) throws IOException {
@@ -194,7 +221,7 @@ final class FitCommand implements Callable<Integer> {
         boolean interrupted = Thread.interrupted() || result.status() == FitStatus.INTERRUPTED;
         long writeStart = System.nanoTime();
         ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
-                standardization, l2, l1, ModelFile.FitSummary.of(result)));
+                standardization, l2, l1, ModelFile.FitSummary.of(result), table.indexBase()));
         long writeNanos = System.nanoTime() - writeStart;
         if (plot != null) {
             ConvergencePlot.write(result, kind + " on " + train.getFileName() + ": " + result.status(), plot);
@@ -287,9 +314,15 @@ final class FitCommand implements Callable<Integer> {
             return;
         }
         float[] labels = table.data().labels();
+        // {0, 1}, or {-1, +1} as LIBSVM's binary data sets have them: the first row that is neither, or mixes them
+        boolean signs = false;
+        boolean zeros = false;
         for (int i = 0; i < labels.length; i++) {
-            if (labels[i] != 0 && labels[i] != 1) {
-                throw table.labelError(i, "label " + labels[i] + " is not 0 or 1; logistic regression needs labels in {0, 1}"
+            signs |= labels[i] == -1;
+            zeros |= labels[i] == 0;
+            if (labels[i] != 0 && labels[i] != 1 && labels[i] != -1 || signs && zeros) {
+                throw table.labelError(i, "label " + labels[i] + (signs && zeros ? " mixes {0, 1} with {-1, +1} labels"
+                        : " is not 0 or 1 (or -1 or +1)") + "; logistic regression needs labels in {0, 1} or {-1, +1}"
                         + " (use --model softmax for more classes)");
             }
         }

@@ -42,6 +42,10 @@ final class PredictCommand implements Callable<Integer> {
             + " as in a model fitted with --no-header.")
     boolean noHeader;
 
+    @Option(names = "--index-base", paramLabel = "auto|0|1", description = "LIBSVM feature indices start at 0 or 1"
+            + " (default: as in the model's training file, else auto: 0 when the file holds an index 0).")
+    String indexBase;
+
     @Option(names = "--proba", description = "Write class probabilities instead of labels (classifiers only).")
     boolean proba;
 
@@ -61,9 +65,17 @@ final class PredictCommand implements Callable<Integer> {
             throw new dev.descent.InvalidInputException("--proba needs a logistic or softmax model; " + model + " is linear");
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(data) : DataFile.Format.parse(format);
-        DataFile.Table table = DataFile.read(data, dataFormat,
-                noHeader ? DataFile.Request.forPredict(saved.label(), labels, saved.features()).withoutHeader()
-                        : DataFile.Request.forPredict(saved.label(), labels, saved.features()));
+        DataFile.Request request = DataFile.Request.forPredict(saved.label(), labels, saved.features());
+        if (noHeader) {
+            request = request.withoutHeader();
+        }
+        int base = FitCommand.parseIndexBase(indexBase);
+        if (dataFormat == DataFile.Format.LIBSVM) {
+            request = request.withIndexBase(base >= 0 ? base : saved.indexBase());
+        } else if (base >= 0) {
+            request = request.withIndexBase(base);
+        }
+        DataFile.Table table = DataFile.read(data, dataFormat, request);
         Dataset rows = table.data();
         if (table.warning() != null) {
             spec.commandLine().getErr().println("descent: warning: " + table.warning());

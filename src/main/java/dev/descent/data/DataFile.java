@@ -20,7 +20,7 @@ public final class DataFile {
     public enum Format {
         /** Comma-separated, a header of column names, the label (and optional weight) column chosen by name. */
         CSV,
-        /** "label index:value ...", 1-based increasing indices, loaded as dense rows with d = the largest index. */
+        /** "label index:value ...", increasing indices (1-based, or 0-based when an index is 0), held sparse when sparse. */
         LIBSVM,
         /** NumPy .npy, float32 or float64, C order, shape (rows, features); labels from a second .npy. */
         NPY;
@@ -64,22 +64,35 @@ public final class DataFile {
     /**
      * What to read from a data file.
      *
-     * @param header whether a CSV file starts with a header row (the default); without one its columns are
-     *               named column1, column2, ... in order
+     * @param header    whether a CSV file starts with a header row (the default); without one its columns are
+     *                  named column1, column2, ... in order
+     * @param indexBase LIBSVM: the index of the first feature, 0 or 1, or -1 to tell from the file (0 if any
+     *                  index is 0, else 1)
      */
     public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features,
-                          boolean header) {
+                          boolean header, int indexBase) {
+        public Request {
+            if (indexBase < -1 || indexBase > 1) {
+                throw new InvalidInputException("the index base is 0 or 1 (or auto), not " + indexBase);
+            }
+        }
+
         public static Request forFit(String label, String weights, Path labelsFile) {
-            return new Request(label, true, weights, labelsFile, null, true);
+            return new Request(label, true, weights, labelsFile, null, true, -1);
         }
 
         public static Request forPredict(String label, Path labelsFile, List<String> features) {
-            return new Request(label, false, null, labelsFile, features, true);
+            return new Request(label, false, null, labelsFile, features, true, -1);
         }
 
         /** This request for a CSV file without a header row. */
         public Request withoutHeader() {
-            return new Request(label, labelRequired, weights, labelsFile, features, false);
+            return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase);
+        }
+
+        /** This request with LIBSVM indices starting at {@code base} (0 or 1; -1: from the file). */
+        public Request withIndexBase(int base) {
+            return new Request(label, labelRequired, weights, labelsFile, features, header, base);
         }
     }
 
@@ -91,13 +104,20 @@ public final class DataFile {
      * @param lines       the 1-based line of each row (text formats), or null (.npy: rows are indices)
      * @param labelColumn the 1-based column of the label in a text line, or 0
      * @param warning     something the reader noticed that is not an error but the user should know, or null
+     * @param indexBase   LIBSVM: the index base the file was read with (0 or 1); -1 for other formats
      */
     public record Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines,
-                        int labelColumn, String warning) {
+                        int labelColumn, String warning, int indexBase) {
 
         /** A table read without anything to warn about. */
         public Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines, int labelColumn) {
-            this(data, featureNames, labelName, file, lines, labelColumn, null);
+            this(data, featureNames, labelName, file, lines, labelColumn, null, -1);
+        }
+
+        /** A table of a format without feature indices. */
+        public Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines, int labelColumn,
+                     String warning) {
+            this(data, featureNames, labelName, file, lines, labelColumn, warning, -1);
         }
 
         /** A problem with row i's label, located as precisely as the format allows. */
@@ -121,6 +141,9 @@ public final class DataFile {
         }
         if (request.weights() != null && format != Format.CSV) {
             throw new InvalidInputException("--weights names a column, so it needs CSV data; " + file + " is " + format);
+        }
+        if (request.indexBase() >= 0 && format != Format.LIBSVM) {
+            throw new InvalidInputException("--index-base is for LIBSVM data; " + file + " is " + format);
         }
         if (!request.header() && format != Format.CSV) {
             throw new InvalidInputException("--no-header is for CSV data; " + file + " is " + format);

@@ -7,20 +7,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * LIBSVM / svmlight text: "label index:value index:value ... # comment", indices 1-based and strictly
- * increasing. Read sparse in one streamed pass, then made dense with d = the largest index seen (or
- * the model's feature count at predict time). Feature j (0-based, named "f" + j) is index j + 1.
+ * LIBSVM / svmlight text: "label index:value index:value ... # comment", indices strictly increasing
+ * along a line. Indices are 1-based (LIBSVM's own data sets) unless the file holds an index 0, which
+ * makes it 0-based (scikit-learn's dump_svmlight_file writes those), or unless the request names the
+ * base. Feature j (0-based, named "f" + j) is index j + base. A file that mixes both cannot be told
+ * from a 0-based one: the index 0 decides, as in scikit-learn's loader.
+ *
+ * <p>Read in one streamed pass into CSR arrays, then kept sparse ({@link Dataset#csr}) or made dense:
+ * dense when the density is at least {@link #DENSE_FROM_DENSITY}, where the dense kernels are faster
+ * and dense float32 takes no more memory than CSR's value and index per non-zero.
  */
 final class LibsvmReader {
     /**
-     * descent holds LIBSVM data dense, so one large index makes every row that wide. A dense matrix
-     * more than this many times the file's size (one nonzero in ~1,000 columns at ~12 bytes an entry)
-     * is taken for a mistaken index rather than allocated; real sparse sets that dense are far
-     * beyond any heap anyway (news20: 1.35 M features, 108 GB dense).
+     * Density from which the data is held dense: CSR costs 8 bytes per non-zero against 4 per dense value,
+     * and the cpu backend's dense pass moves a value several times faster than its sparse pass moves a
+     * non-zero (bench/results/2026-12-05-sparse).
      */
-    static final long DENSE_BYTES_PER_FILE_BYTE = 4096;
-    /** Below this, any width is allowed: small files with a few wide rows are fine. */
-    static final long DENSE_ALLOWANCE = 64L << 20;
+    static final double DENSE_FROM_DENSITY = 0.25;
 
     private LibsvmReader() {
     }
@@ -32,7 +35,9 @@ final class LibsvmReader {
         IntColumns rowEnds = new IntColumns();
         IntColumns lineNumbers = new IntColumns();
         NumberParser parser = new NumberParser();
-        int largest = 0;
+        long largest = -1;
+        long firstZeroLine = 0;
+        int firstZeroColumn = 0;
         try (InputStream in = Files.newInputStream(file)) {
             LineSource lines = new LineSource(in);
             while (lines.next()) {
@@ -54,7 +59,7 @@ final class LibsvmReader {
                 }
                 labels.add((float) parser.value);
                 lineNumbers.add((int) Math.min(Integer.MAX_VALUE, lines.lineNumber));
-                int previous = 0;
+                long previous = -1;
                 i = skipSpaces(b, tokenEnd, end);
                 while (i < end) {
                     tokenEnd = tokenEnd(b, i, end);
@@ -71,29 +76,29 @@ final class LibsvmReader {
                     for (int k = i; k < colon; k++) {
                         if (b[k] < '0' || b[k] > '9' || index > Integer.MAX_VALUE) {
                             throw DataFormatException.at(file, lines.lineNumber, column, null,
-                                    "'" + text(b, i, colon) + "' is not a feature index (a positive integer)");
+                                    "'" + text(b, i, colon) + "' is not a feature index (a non-negative integer)");
                         }
                         index = index * 10 + (b[k] - '0');
                     }
                     if (colon == i || index > Integer.MAX_VALUE - 8) {
                         throw DataFormatException.at(file, lines.lineNumber, column, null,
-                                "'" + text(b, i, colon) + "' is not a feature index (a positive integer)");
-                    }
-                    if (index == 0) {
-                        throw DataFormatException.at(file, lines.lineNumber, column, null,
-                                "feature index 0: LIBSVM indices start at 1");
+                                "'" + text(b, i, colon) + "' is not a feature index (a non-negative integer)");
                     }
                     if (index <= previous) {
                         throw DataFormatException.at(file, lines.lineNumber, column, null, "feature index " + index
-                                + " after " + previous + ": indices must increase along a line");
+                                + " after " + previous + ": indices must increase along a line (sorted, no repeats)");
                     }
                     if (!parser.parse(b, colon + 1, tokenEnd) || !Float.isFinite((float) parser.value)) {
                         throw DataFormatException.at(file, lines.lineNumber, column + colon + 1 - i, null,
                                 "'" + text(b, colon + 1, tokenEnd) + "' is not a finite float32 number");
                     }
-                    previous = (int) index;
-                    largest = Math.max(largest, previous);
-                    indices.add(previous - 1);
+                    if (index == 0 && firstZeroLine == 0) {
+                        firstZeroLine = lines.lineNumber;
+                        firstZeroColumn = column;
+                    }
+                    previous = index;
+                    largest = Math.max(largest, index);
+                    indices.add((int) index);
                     values.add((float) parser.value);
                     i = skipSpaces(b, tokenEnd, end);
                 }
@@ -104,41 +109,47 @@ final class LibsvmReader {
         if (n == 0) {
             throw DataFormatException.in(file, "the file has no data lines");
         }
-        int d = request.features() != null ? request.features().size() : largest;
-        if (largest > d) {
+        int base = request.indexBase() >= 0 ? request.indexBase() : firstZeroLine > 0 ? 0 : 1;
+        if (base == 1 && firstZeroLine > 0) {
+            throw DataFormatException.at(file, firstZeroLine, firstZeroColumn, null,
+                    "feature index 0, but the file is read with 1-based indices (--index-base 1); drop that option"
+                            + " to read it 0-based");
+        }
+        int widest = (int) Math.max(0, largest + 1 - base);
+        int d = request.features() != null ? request.features().size() : widest;
+        if (widest > d) {
             throw DataFormatException.in(file, "the data has feature index " + largest + " but the model has "
-                    + d + " features");
+                    + d + " features" + (base == 0 ? " (read 0-based, indices 0.." + (d - 1) + ")" : ""));
         }
         if (d == 0) {
             throw DataFormatException.in(file, "no line has any feature; the data has zero features");
         }
-        if ((long) n * d > Integer.MAX_VALUE - 8) {
-            throw DataFormatException.in(file, n + " rows x " + d + " features are too many for dense float32 rows");
-        }
-        long dense = 4L * n * d;
-        long fileBytes = Files.size(file);
-        if (dense > Math.max(DENSE_ALLOWANCE, DENSE_BYTES_PER_FILE_BYTE * fileBytes)) {
-            throw DataFormatException.in(file, String.format(java.util.Locale.ROOT, "feature index %,d makes the %,d rows "
-                    + "%,d MiB as dense float32, from a file of %,d bytes; descent holds LIBSVM data dense, so an index "
-                    + "this large is taken for a mistake", largest, n, dense >> 20, fileBytes));
-        }
-        HeapBudget.require(file, dense, n + " rows x " + d + " features as dense float32");
-        float[] x = new float[n * d];
-        float[] v = values.toArray();
-        int[] index = indices.toArray();
-        int[] ends = rowEnds.toArray();
-        int start = 0;
-        for (int row = 0; row < n; row++) {
-            for (int k = start; k < ends[row]; k++) {
-                x[row * d + index[k]] = v[k];
+        int[] columns = indices.toArray();
+        if (base != 0) {
+            for (int p = 0; p < columns.length; p++) {
+                columns[p] -= base;
             }
-            start = ends[row];
         }
-        String warning = largest < d ? String.format(java.util.Locale.ROOT, "%s: its largest feature index is %,d but the"
+        int[] ends = rowEnds.toArray();
+        long[] offsets = new long[n + 1];
+        for (int row = 0; row < n; row++) {
+            offsets[row + 1] = ends[row];
+        }
+        ends = null;
+        CsrMatrix sparse = CsrMatrix.of(offsets, columns, values.toArray(), d);
+        Dataset data;
+        if (sparse.density() >= DENSE_FROM_DENSITY && (long) n * d <= CsrMatrix.MAX_NON_ZEROS) {
+            HeapBudget.require(file, 4L * n * d, n + " rows x " + d + " features as dense float32");
+            data = Dataset.rowMajor(sparse.toDense(), n, d, labels.toArray());
+        } else {
+            data = Dataset.csr(sparse, labels.toArray());
+        }
+        // a narrower file is the rule for sparse data (most features are absent from most files), worth a
+        // word only for dense rows
+        String warning = widest < d && !data.isSparse() ? String.format(java.util.Locale.ROOT, "%s: its largest feature index is %,d but the"
                 + " model has %,d features; features %,d..%,d never appear in it and are taken as 0", file, largest, d,
-                largest + 1, d) : null;
-        return new DataFile.Table(Dataset.rowMajor(x, n, d, labels.toArray()), FeatureNames.numbered(d), "label", file,
-                lineNumbers.toArray(), 1, warning);
+                largest + 1, d - 1 + base) : null;
+        return new DataFile.Table(data, FeatureNames.numbered(d), "label", file, lineNumbers.toArray(), 1, warning, base);
     }
 
     private static int skipSpaces(byte[] b, int i, int end) {

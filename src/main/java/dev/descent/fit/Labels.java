@@ -15,7 +15,8 @@ public final class Labels {
 
     /**
      * The class labels a model of this loss predicts (none for regression), after checking every label:
-     * 0 or 1 for a binary loss, at least two and at most {@link #MAX_CLASSES} distinct values for classes.
+     * 0 and 1, or -1 and +1 (LIBSVM's binary data sets), for a binary loss; at least two and at most
+     * {@link #MAX_CLASSES} distinct values for classes.
      */
     public static double[] classes(Loss loss, float[] labels) {
         if (loss.labels() == Loss.Labels.ANY_FINITE) {
@@ -23,10 +24,15 @@ public final class Labels {
         }
         boolean binary = loss.labels() == Loss.Labels.BINARY;
         TreeSet<Double> distinct = new TreeSet<>();
+        boolean signs = false;
         for (int i = 0; i < labels.length; i++) {
-            if (binary && labels[i] != 0 && labels[i] != 1) {
-                throw new InvalidInputException("row index " + i + ", label: " + labels[i]
-                        + " is not 0 or 1; logistic regression needs labels in {0, 1} (use softmax for more classes)");
+            if (binary && labels[i] == -1) {
+                signs = true;
+            }
+            if (binary && (signs ? labels[i] != -1 && labels[i] != 1 : labels[i] != 0 && labels[i] != 1)) {
+                throw new InvalidInputException("row index " + i + ", label: " + labels[i] + " is not "
+                        + (signs ? "-1 or +1 (earlier rows have -1)" : "0 or 1")
+                        + "; logistic regression needs labels in {0, 1} or {-1, +1} (use softmax for more classes)");
             }
             if (distinct.add((double) labels[i]) && distinct.size() > MAX_CLASSES) {
                 throw new InvalidInputException("softmax found more than " + MAX_CLASSES
@@ -36,7 +42,10 @@ public final class Labels {
         if (distinct.size() < 2) {
             throw new InvalidInputException(loss + " needs at least two classes, but every label is " + distinct.first());
         }
-        return binary ? new double[] {0, 1} : distinct.stream().mapToDouble(Double::doubleValue).toArray();
+        if (binary && signs && distinct.contains(0.0)) {
+            throw new InvalidInputException("the labels hold -1, 0 and 1; logistic regression needs {0, 1} or {-1, +1}");
+        }
+        return binary ? new double[] {signs ? -1 : 0, 1} : distinct.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** Each label's index among {@code classes} (sorted): the labels the kernels of a class-index loss take. */

@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * The model file, JSON in format "descent-model/1": the model kind, feature names, label name,
  * classes, weights and intercepts (one array / value per class for softmax), the standardization
- * (or null), the objective's regularization and a summary of the fit. Written atomically.
+ * (or null), the objective's regularization, the LIBSVM index base of the training file (when it was
+ * one) and a summary of the fit. Written atomically.
  */
 public final class ModelFile {
     public static final String FORMAT = "descent-model/1";
@@ -46,9 +47,18 @@ public final class ModelFile {
      * @param fitted          the model as fitted and stored: with a standardization, its weights apply to the
      *                        standardized features (x - mean) / scale, not to the data as read
      * @param standardization the centring and scaling the fit used, or null
+     * @param indexBase       the first feature's index in the LIBSVM file it was fitted on (0 or 1), so predict
+     *                        reads its files alike; -1 for other formats
      */
     public record SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
-                             double l2, double l1, FitSummary fit) {
+                             double l2, double l1, FitSummary fit, int indexBase) {
+
+        /** A model fitted on data without LIBSVM indices (indexBase -1). */
+        public SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
+                          double l2, double l1, FitSummary fit) {
+            this(fitted, features, label, standardization, l2, l1, fit, -1);
+        }
+
         /**
          * The model on the features as the data files hold them, whatever was stored: the
          * standardization, if any, folded into the weights and intercepts. Predict and score with this one.
@@ -66,6 +76,9 @@ public final class ModelFile {
                 .strings("features", saved.features())
                 .string("label", saved.label())
                 .numbers("classes", model.classes());
+        if (saved.indexBase() >= 0) {
+            json.integer("libsvm_index_base", saved.indexBase());
+        }
         if (model.kind() == ModelKind.SOFTMAX) {
             json.rows("weights", model.weights()).numbers("intercept", model.intercepts());
         } else {
@@ -152,8 +165,8 @@ public final class ModelFile {
         } else {
             weights = new double[][] {doubles(file, array(file, root, "weights"), "weights")};
             intercepts = new double[] {number(file, root, "intercept")};
-            if (kind == ModelKind.LOGISTIC && (classes.length != 2 || classes[0] != 0 || classes[1] != 1)) {
-                throw DataFormatException.in(file, "a logistic model has classes [0, 1]");
+            if (kind == ModelKind.LOGISTIC && (classes.length != 2 || classes[0] != 0 && classes[0] != -1 || classes[1] != 1)) {
+                throw DataFormatException.in(file, "a logistic model has classes [0, 1] or [-1, 1]");
             }
         }
         for (int c = 0; c < weights.length; c++) {
@@ -190,7 +203,18 @@ public final class ModelFile {
                 fit.path("batch_size").asInt(), fit.path("seed").asLong(), fit.path("median_step_ms").asDouble(Double.NaN)) : null;
         return new SavedModel(new LinearModel(kind, classes, weights, intercepts), List.copyOf(features),
                 root.path("label").asText(null), standardization, objective.path("l2").asDouble(0),
-                objective.path("l1").asDouble(0), summary);
+                objective.path("l1").asDouble(0), summary, indexBase(file, root));
+    }
+
+    private static int indexBase(Path file, JsonNode root) {
+        JsonNode node = root.path("libsvm_index_base");
+        if (node.isMissingNode() || node.isNull()) {
+            return -1;
+        }
+        if (!node.isInt() || node.asInt() < 0 || node.asInt() > 1) {
+            throw DataFormatException.in(file, "field 'libsvm_index_base' is 0 or 1");
+        }
+        return node.asInt();
     }
 
     private static String text(Path file, JsonNode root, String field) {

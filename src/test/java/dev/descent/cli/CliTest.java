@@ -347,6 +347,42 @@ class CliTest {
         assertTrue(predict.err().lines().noneMatch(line -> line.startsWith("descent: warning:")), "a file as wide as the model: " + predict.err());
     }
 
+    /**
+     * scikit-learn's dump_svmlight_file writes 0-based indices, LIBSVM's binary sets -1/+1 labels: a sparse
+     * file of both fits, its model keeps the base and the classes, and predict reads a file without an
+     * index 0 alike.
+     */
+    @Test
+    void zeroBasedSparseFileWithSignedLabelsFitsAndPredicts() throws IOException {
+        Path train = folder.resolve("train.svm");
+        StringBuilder text = new StringBuilder();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < 400; i++) {
+            int a = random.nextInt(50_000);
+            int b = 60_000 + random.nextInt(30_000);
+            boolean positive = random.nextBoolean();
+            // feature 0 in every other row; the label follows feature 1's sign
+            text.append(positive ? "+1" : "-1").append(i % 2 == 0 ? " 0:1" : "").append(" 1:").append(positive ? 1 : -1)
+                    .append(' ').append(a + 2).append(":1 ").append(b).append(":0.5\n");
+        }
+        text.append("+1 1:1 99999:1\n");
+        Files.writeString(train, text);
+        Path model = folder.resolve("sparse.json");
+        Run fit = run("fit", "--train", train.toString(), "--model", "logistic", "--l2", "0.01", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err() + fit.out());
+        assertTrue(fit.out().contains("401 rows x 100,000 features, sparse: 1,402 non-zeros"), fit.out());
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertEquals(0, saved.indexBase());
+        assertArrayEquals(new double[] {-1, 1}, saved.fitted().classes());
+        assertTrue(saved.fitted().weights()[0][1] > 0, "feature 1 (index 1, 0-based) carries the label");
+        Path test = folder.resolve("test.svm");
+        Files.writeString(test, "-1 1:-1 7:1\n+1 1:1\n");
+        Run predict = run("predict", "--model", model.toString(), "--data", test.toString());
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(List.of("-1", "1"), predict.out().lines().toList());
+        assertTrue(predict.err().startsWith("accuracy 1.000000"), predict.err());
+    }
+
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
         String out = folder.resolve("m.json").toString();
@@ -356,7 +392,11 @@ class CliTest {
             {"ragged.csv:3: the row has 2 fields", "fit", "--train", resource("ragged.csv").toString(), "--model", "linear", "--out", out},
             {"no label column 'y'", "fit", "--train", resource("ragged.csv").toString(), "--label", "y", "--model", "linear", "--out", out},
             {"zero_index.svm:1, column 3: feature index 0", "fit", "--train", resource("zero_index.svm").toString(),
-                "--model", "linear", "--out", out},
+                "--index-base", "1", "--model", "linear", "--out", out},
+            {"--index-base takes auto, 0 or 1, not '2'", "fit", "--train", resource("small.svm").toString(),
+                "--index-base", "2", "--model", "linear", "--out", out},
+            {"--index-base is for LIBSVM data", "fit", "--train", resource("small.csv").toString(),
+                "--index-base", "0", "--model", "linear", "--out", out},
             {"feature index 2 after 3", "fit", "--train", resource("out_of_order.svm").toString(), "--model", "linear", "--out", out},
             {"dtype i4 is not supported", "fit", "--train", resource("x_i4.npy").toString(), "--labels",
                 resource("y_i8.npy").toString(), "--model", "linear", "--out", out},

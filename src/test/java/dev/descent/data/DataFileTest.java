@@ -106,9 +106,52 @@ class DataFileTest {
 
     @Test
     void libsvmErrors() {
-        rejects(() -> fit("zero_index.svm", null, null, null), "zero_index.svm:1, column 3", "index 0", "start at 1");
+        rejects(() -> DataFile.read(resource("zero_index.svm"), DataFile.Format.LIBSVM,
+                DataFile.Request.forFit(null, null, null).withIndexBase(1)), "zero_index.svm:1, column 3", "index 0",
+                "--index-base 1");
         rejects(() -> fit("out_of_order.svm", null, null, null), "out_of_order.svm:1, column 11", "index 2 after 3");
         rejects(() -> fit("no_colon.svm", null, null, null), "no_colon.svm:1, column 7", "not index:value");
+    }
+
+    @Test
+    void libsvmWithAnIndexZeroIsReadZeroBased() {
+        DataFile.Table table = fit("zero_index.svm", null, null, null);
+        assertEquals(0, table.indexBase());
+        assertArrayEquals(new float[] {1.5f, 0, 2}, table.data().features());
+        assertEquals(1, fit("small.svm", null, null, null).indexBase());
+    }
+
+    @Test
+    void sparseLibsvmStaysSparse(@org.junit.jupiter.api.io.TempDir Path folder) throws java.io.IOException {
+        Path file = folder.resolve("wide.svm");
+        // an empty row (only the intercept sees it), -1/+1 labels, a comment, and index 1000 of 1,000 features
+        java.nio.file.Files.writeString(file, "+1 3:0.5 1000:2 # comment\n-1\n-1 1:1 2:-1\n");
+        DataFile.Table table = DataFile.read(file, DataFile.Format.LIBSVM, DataFile.Request.forFit(null, null, null));
+        Dataset data = table.data();
+        assertTrue(data.isSparse());
+        assertEquals(1000, data.columns());
+        CsrMatrix x = data.sparseFeatures();
+        assertArrayEquals(new long[] {0, 2, 2, 4}, x.rowOffsets());
+        assertArrayEquals(new int[] {2, 999, 0, 1}, x.columnIndices());
+        assertArrayEquals(new float[] {0.5f, 2, 1, -1}, x.values());
+        assertArrayEquals(new float[] {1, -1, -1}, data.labels());
+        assertEquals(1000, table.featureNames().size());
+    }
+
+    @Test
+    void sparseLibsvmErrorsNameLineAndColumn(@org.junit.jupiter.api.io.TempDir Path folder) throws java.io.IOException {
+        String[][] cases = {
+            {"1 3:1 3:2\n", ":1, column 7", "feature index 3 after 3", "no repeats"},
+            {"1 2:1\n0 5:nan\n", ":2, column 5", "'nan' is not a finite float32 number"},
+            {"1 2:1e39\n", ":1, column 5", "not a finite float32"},
+            {"1 -2:1\n", ":1, column 3", "not a feature index"},
+        };
+        for (String[] c : cases) {
+            Path file = folder.resolve("bad.svm");
+            java.nio.file.Files.writeString(file, c[0]);
+            String[] fragments = java.util.Arrays.copyOfRange(c, 1, c.length);
+            rejects(() -> fit(file.toString(), null, null, null), fragments);
+        }
     }
 
     @Test
