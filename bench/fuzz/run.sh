@@ -2,7 +2,7 @@
 # The long fuzzing run of descent's readers: each Jazzer target (src/test/java/dev/descent/io/fuzz)
 # for SECONDS, standalone (the JUnit integration fuzzes one test per JVM and stops at maxDuration).
 #
-#   bench/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET ...]     (default 600, all four targets)
+#   bench/fuzz/run.sh [SECONDS_PER_TARGET] [TARGET ...]     (default 600, all five targets)
 #
 # Corpora grow in target/fuzz-corpus/<target>/ (seeded from the regression inputs in
 # src/test/resources/dev/descent/io/fuzz/<target>Inputs); a finding is written to
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(CsvFuzzTest LibsvmFuzzTest NpyFuzzTest ModelFileFuzzTest)
+[[ ${#targets[@]} -gt 0 ]] || targets=(CsvFuzzTest LibsvmFuzzTest NpyFuzzTest NpzFuzzTest ModelFileFuzzTest)
 mvn -B -q test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
 classpath="target/test-classes:target/classes:$(cat target/test-classpath.txt)"
 out="bench/results/$(date -u +%Y-%m-%d)-fuzz"

@@ -40,7 +40,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--train", required = true, paramLabel = "FILE", description = "Training data.")
     Path train;
 
-    @Option(names = "--format", paramLabel = "csv|libsvm|npy", description = "Data format (default: from the file name; .npy, .svm/.libsvm, else csv).")
+    @Option(names = "--format", paramLabel = "csv|libsvm|npy|npz", description = "Data format (default: from the file name; .npy, .npz, .svm/.libsvm, else csv).")
     String format;
 
     @Option(names = "--label", paramLabel = "COLUMN", description = "CSV label column (default: the last column).")
@@ -58,7 +58,7 @@ final class FitCommand implements Callable<Integer> {
             + " (default: auto, 0 when the file holds an index 0, else 1); stored in the model for predict.")
     String indexBase;
 
-    @Option(names = "--labels", paramLabel = "FILE", description = "For .npy data: the .npy file of labels.")
+    @Option(names = "--labels", paramLabel = "FILE", description = "For .npy and .npz data: the .npy file of labels.")
     Path labels;
 
     @Option(names = "--weights", paramLabel = "COLUMN", description = "CSV column of sample weights.")

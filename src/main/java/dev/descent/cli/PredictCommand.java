@@ -32,10 +32,10 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data to predict on.")
     Path data;
 
-    @Option(names = "--format", paramLabel = "csv|libsvm|npy", description = "Data format (default: from the file name).")
+    @Option(names = "--format", paramLabel = "csv|libsvm|npy|npz", description = "Data format (default: from the file name).")
     String format;
 
-    @Option(names = "--labels", paramLabel = "FILE", description = "For .npy data: labels, to print the metric.")
+    @Option(names = "--labels", paramLabel = "FILE", description = "For .npy and .npz data: labels, to print the metric.")
     Path labels;
 
     @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...,"

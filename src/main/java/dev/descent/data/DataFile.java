@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads training or prediction data from CSV, LIBSVM/svmlight or NumPy .npy files into a
+ * Reads training or prediction data from CSV, LIBSVM/svmlight, NumPy .npy or scipy.sparse .npz files into a
  * {@link Dataset}. Every problem with the file is a {@link DataFormatException} naming the file and
  * the line and column (or byte offset).
  */
@@ -23,7 +23,9 @@ public final class DataFile {
         /** "label index:value ...", increasing indices (1-based, or 0-based when an index is 0), held sparse when sparse. */
         LIBSVM,
         /** NumPy .npy, float32 or float64, C order, shape (rows, features); labels from a second .npy. */
-        NPY;
+        NPY,
+        /** scipy.sparse.save_npz of a CSR matrix, held sparse; labels from a .npy. */
+        NPZ;
 
         public static Format parse(String name) {
             for (Format format : values()) {
@@ -31,14 +33,17 @@ public final class DataFile {
                     return format;
                 }
             }
-            throw new InvalidInputException("unknown format '" + name + "': expected csv, libsvm or npy");
+            throw new InvalidInputException("unknown format '" + name + "': expected csv, libsvm, npy or npz");
         }
 
-        /** From the file name: .npy, .svm/.libsvm/.svmlight, else CSV. */
+        /** From the file name: .npy, .npz, .svm/.libsvm/.svmlight, else CSV. */
         public static Format guess(Path file) {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             if (name.endsWith(".npy")) {
                 return NPY;
+            }
+            if (name.endsWith(".npz")) {
+                return NPZ;
             }
             if (name.endsWith(".svm") || name.endsWith(".libsvm") || name.endsWith(".svmlight")) {
                 return LIBSVM;
@@ -148,8 +153,8 @@ public final class DataFile {
         if (!request.header() && format != Format.CSV) {
             throw new InvalidInputException("--no-header is for CSV data; " + file + " is " + format);
         }
-        if (request.labelsFile() != null && format != Format.NPY) {
-            throw new InvalidInputException("--labels is for .npy data; " + file + " is " + format
+        if (request.labelsFile() != null && format != Format.NPY && format != Format.NPZ) {
+            throw new InvalidInputException("--labels is for .npy and .npz data; " + file + " is " + format
                     + (format == Format.CSV ? " (use --label COLUMN)" : " (its labels are in the file)"));
         }
         try {
@@ -157,6 +162,7 @@ public final class DataFile {
                 case CSV -> CsvReader.read(file, request);
                 case LIBSVM -> LibsvmReader.read(file, request);
                 case NPY -> NpyReader.read(file, request);
+                case NPZ -> NpzReader.read(file, request);
             };
         } catch (IOException e) {
             throw new DataFormatException(file + ": cannot read: " + e.getMessage());

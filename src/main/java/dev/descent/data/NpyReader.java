@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * a header that claims more data than the file holds is refused, not believed.
  */
 final class NpyReader {
-    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([<>|=])([a-zA-Z])(\\d+)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -28,7 +28,7 @@ final class NpyReader {
     }
 
     /** A parsed header: element type, shape, where the data starts. */
-    private record Header(char kind, int size, ByteOrder order, long[] shape, long dataOffset) {
+    record Header(char kind, int size, ByteOrder order, long[] shape, long dataOffset) {
     }
 
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
@@ -40,16 +40,7 @@ final class NpyReader {
         }
         float[] labels = null;
         if (request.labelsFile() != null) {
-            Matrix y = readMatrix(request.labelsFile(), false);
-            if (y.columns != 1) {
-                throw DataFormatException.in(request.labelsFile(), "labels must have shape (" + n + ",) or (" + n
-                        + ", 1), not (" + y.rows + ", " + y.columns + ")");
-            }
-            if (y.rows != n) {
-                throw DataFormatException.in(request.labelsFile(), "there are " + y.rows + " labels for the " + n
-                        + " rows of " + file);
-            }
-            labels = y.values;
+            labels = readLabels(request.labelsFile(), file, n);
         } else if (request.labelRequired()) {
             throw DataFormatException.in(file, "a .npy file holds only X: give the labels with --labels FILE.npy");
         }
@@ -60,15 +51,26 @@ final class NpyReader {
                         + x.values[i] + " is not finite" + (x.wide ? " (or too large for float32)" : ""));
             }
         }
-        if (labels != null) {
-            for (int i = 0; i < labels.length; i++) {
-                if (!Float.isFinite(labels[i])) {
-                    throw DataFormatException.in(request.labelsFile(), "label index " + i + ": " + labels[i] + " is not finite");
-                }
-            }
-        }
         return new DataFile.Table(Dataset.rowMajor(x.values, n, d, labels), names, labels == null ? null : "label",
                 request.labelsFile() == null ? file : request.labelsFile(), null, 0);
+    }
+
+    /** The n labels of {@code dataFile}'s rows from a .npy of shape (n,) or (n, 1), each finite. */
+    static float[] readLabels(Path labelsFile, Path dataFile, int n) throws IOException {
+        Matrix y = readMatrix(labelsFile, false);
+        if (y.columns != 1) {
+            throw DataFormatException.in(labelsFile, "labels must have shape (" + n + ",) or (" + n
+                    + ", 1), not (" + y.rows + ", " + y.columns + ")");
+        }
+        if (y.rows != n) {
+            throw DataFormatException.in(labelsFile, "there are " + y.rows + " labels for the " + n + " rows of " + dataFile);
+        }
+        for (int i = 0; i < y.values.length; i++) {
+            if (!Float.isFinite(y.values[i])) {
+                throw DataFormatException.in(labelsFile, "label index " + i + ": " + y.values[i] + " is not finite");
+            }
+        }
+        return y.values;
     }
 
     private record Matrix(long rows, long columns, float[] values, boolean wide) {
@@ -203,6 +205,14 @@ final class NpyReader {
         }
         String dictionary = new String(text.array(), 0, text.position(),
                 major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        return parseHeader(file, dictionary, headerStart + headerLength);
+    }
+
+    /**
+     * The header's dictionary ("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 2), }"), for data from
+     * {@code dataOffset}. Shared with {@link NpzReader}, whose members are .npy files.
+     */
+    static Header parseHeader(Path file, String dictionary, long dataOffset) {
         Matcher descr = DESCR.matcher(dictionary);
         Matcher fortran = FORTRAN.matcher(dictionary);
         Matcher shape = SHAPE.matcher(dictionary);
@@ -233,6 +243,6 @@ final class NpyReader {
         } catch (NumberFormatException e) {
             throw DataFormatException.in(file, "dtype size '" + descr.group(3) + "' is not a number");
         }
-        return new Header(descr.group(2).charAt(0), size, order, dims, headerStart + headerLength);
+        return new Header(descr.group(2).charAt(0), size, order, dims, dataOffset);
     }
 }

@@ -215,19 +215,24 @@ public enum Loss {
      * Shifted by max z, so no exp overflows.
      */
     public static double softmax(double[] z, int classes, int label, double[] probabilities) {
+        return softmax(z, 0, classes, label, probabilities);
+    }
+
+    /** {@link #softmax(double[], int, int, double[])} of the outputs z[from .. from + classes). */
+    public static double softmax(double[] z, int from, int classes, int label, double[] probabilities) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < classes; c++) {
-            max = Math.max(max, z[c]);
+            max = Math.max(max, z[from + c]);
         }
         double sum = 0;
         for (int c = 0; c < classes; c++) {
-            probabilities[c] = Math.exp(z[c] - max);
+            probabilities[c] = Math.exp(z[from + c] - max);
             sum += probabilities[c];
         }
         for (int c = 0; c < classes; c++) {
             probabilities[c] /= sum;
         }
-        return Math.log(sum) + max - z[label];
+        return Math.log(sum) + max - z[from + label];
     }
 
     @Override

@@ -330,6 +330,14 @@ class CliTest {
         Run npy = run("fit", "--train", resource("x_f8.npy").toString(), "--labels", resource("y_i8.npy").toString(),
                 "--model", "logistic", "--l2", "0.1", "--out", folder.resolve("a.json").toString());
         assertEquals(0, npy.code(), npy.err() + npy.out());
+        Run npz = run("fit", "--train", resource("x_csr.npz").toString(), "--labels", resource("y_i8.npy").toString(),
+                "--model", "logistic", "--l2", "0.1", "--out", folder.resolve("c.json").toString());
+        assertEquals(0, npz.code(), npz.err() + npz.out());
+        assertTrue(npz.out().contains("3 rows x 5 features, sparse: 4 non-zeros"), npz.out());
+        Run npzPredict = run("predict", "--model", folder.resolve("c.json").toString(), "--data",
+                resource("x_csr.npz").toString(), "--labels", resource("y_i8.npy").toString());
+        assertEquals(0, npzPredict.code(), npzPredict.err());
+        assertEquals(3, npzPredict.out().lines().count());
         Run svm = run("fit", "--train", resource("small.svm").toString(), "--model", "linear", "--l2", "0.1",
                 "--out", folder.resolve("b.json").toString());
         assertEquals(0, svm.code(), svm.err() + svm.out());

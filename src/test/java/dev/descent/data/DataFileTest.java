@@ -155,6 +155,29 @@ class DataFileTest {
     }
 
     @Test
+    void scipyNpzIsReadSparseCompressedOrNot() {
+        for (String name : new String[] {"x_csr.npz", "x_csr_plain.npz", "x_unsorted.npz"}) {
+            DataFile.Table table = fit(name, null, null, "y_i8.npy");
+            CsrMatrix x = table.data().sparseFeatures();
+            assertEquals(5, x.columns(), name);
+            assertArrayEquals(new long[] {0, 2, 2, 4}, x.rowOffsets(), name);
+            assertArrayEquals(new int[] {1, 4, 0, 3}, x.columnIndices(), name + ": indices sorted within rows");
+            assertArrayEquals(new float[] {1.5f, 2, 3, 4}, x.values(), name);
+            assertArrayEquals(new float[] {0, 1, 1}, table.data().labels(), name);
+        }
+    }
+
+    @Test
+    void npzErrors() {
+        rejects(() -> fit("x_csr.npz", null, null, null), "x_csr.npz", "--labels");
+        rejects(() -> fit("x_csc.npz", null, null, "y_i8.npy"), "x_csc.npz", "csc matrix", "tocsr()");
+        rejects(() -> fit("x_repeated.npz", null, null, "y_i8.npy"), "row index 2 holds column index 3 twice");
+        rejects(() -> fit("missing.npz", null, null, "y_i8.npy"), "missing.npz", "no such file");
+        rejects(() -> DataFile.read(resource("small.svm"), DataFile.Format.NPZ, DataFile.Request.forFit(null, null, null)),
+                "small.svm", "not a readable .npz");
+    }
+
+    @Test
     void npyFloat32AndFloat64WithIntegerLabels() {
         DataFile.Table f4 = fit("x_f4.npy", null, null, "y_i8.npy");
         assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, f4.data().features());

@@ -101,4 +101,10 @@ final class CpuTuning {
 
     /** The most segments a sparse pass is cut into: enough to share among 16 cores four ways. */
     static final int MAX_SPARSE_SEGMENTS = 64;
+
+    /**
+     * Rows of a sparse tile: their gathers of w, then their scatters, so that many rows' cache misses are
+     * in flight at once; 64 rows of 40 non-zeros still fit L1 for the scatter (bench/results/2026-12-05-sparse).
+     */
+    static final int SPARSE_ROW_TILE = 64;
 }
