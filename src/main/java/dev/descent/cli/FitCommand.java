@@ -54,6 +54,12 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...")
     boolean noHeader;
 
+    @Option(names = "--hash-features", paramLabel = "N", description = "Hash every CSV feature column into N sparse"
+            + " features, as scikit-learn's FeatureHasher: a number counts under its column's name, any other value 1"
+            + " under column=value; for categorical data and ids, no dictionary needed (names that collide share a"
+            + " feature: take N well above the distinct values). Stored in the model for predict.")
+    Integer hashFeatures;
+
     @Option(names = "--index-base", paramLabel = "auto|0|1", description = "LIBSVM feature indices start at 0 or 1"
             + " (default: auto, 0 when the file holds an index 0, else 1); stored in the model for predict.")
     String indexBase;
@@ -163,7 +169,8 @@ final class FitCommand implements Callable<Integer> {
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(train) : DataFile.Format.parse(format);
         long loadStart = System.nanoTime();
-        DataFile.Request request = DataFile.Request.forFit(label, weights, labels).withIndexBase(parseIndexBase(indexBase));
+        DataFile.Request request = DataFile.Request.forFit(label, weights, labels).withIndexBase(parseIndexBase(indexBase))
+                .withHashedFeatures(hashFeatures == null ? 0 : requirePositive("--hash-features", hashFeatures));
         DataFile.Table table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request);
         long loadNanos = System.nanoTime() - loadStart;
         checkLabels(kind, table);
@@ -202,6 +209,13 @@ final class FitCommand implements Callable<Integer> {
                 100 * x.density(), x.bytes() / 1048576.0);
     }
 
+    private static int requirePositive(String option, int value) {
+        if (value < 1) {
+            throw new InvalidInputException(option + " takes a positive count, not " + value);
+        }
+        return value;
+    }
+
     /** --index-base: -1 for auto (or absent), else 0 or 1. */
     static int parseIndexBase(String value) {
         if (value == null || value.equalsIgnoreCase("auto")) {
@@ -221,7 +235,8 @@ final class FitCommand implements Callable<Integer> {
         boolean interrupted = Thread.interrupted() || result.status() == FitStatus.INTERRUPTED;
         long writeStart = System.nanoTime();
         ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
-                standardization, l2, l1, ModelFile.FitSummary.of(result), table.indexBase()));
+                standardization, l2, l1, ModelFile.FitSummary.of(result), table.indexBase(),
+                hashFeatures == null ? 0 : hashFeatures));
         long writeNanos = System.nanoTime() - writeStart;
         if (plot != null) {
             ConvergencePlot.write(result, kind + " on " + train.getFileName() + ": " + result.status(), plot);

@@ -69,6 +69,9 @@ final class PredictCommand implements Callable<Integer> {
         if (noHeader) {
             request = request.withoutHeader();
         }
+        if (saved.hashBuckets() > 0) {
+            request = request.withHashedFeatures(saved.hashBuckets());
+        }
         int base = FitCommand.parseIndexBase(indexBase);
         if (dataFormat == DataFile.Format.LIBSVM) {
             request = request.withIndexBase(base >= 0 ? base : saved.indexBase());

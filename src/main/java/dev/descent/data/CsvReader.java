@@ -74,7 +74,15 @@ final class CsvReader {
                 role[weightColumn] = WEIGHT;
             }
             List<String> features = new ArrayList<>();
-            if (request.features() == null) {
+            if (request.hashBuckets() > 0) {
+                // every column besides the label and the weights is hashed; the model's features are the buckets
+                for (int c = 0; c < columns; c++) {
+                    if (role[c] == IGNORED) {
+                        role[c] = features.size();
+                        features.add(header.get(c));
+                    }
+                }
+            } else if (request.features() == null) {
                 for (int c = 0; c < columns; c++) {
                     if (role[c] == IGNORED) {
                         role[c] = features.size();
@@ -96,6 +104,7 @@ final class CsvReader {
                 throw DataFormatException.at(file, lines.lineNumber, 0, null, "no feature columns besides the label");
             }
             int d = features.size();
+            Hashed hashed = request.hashBuckets() > 0 ? new Hashed(features, request.hashBuckets()) : null;
             FloatColumns x = new FloatColumns();
             FloatColumns y = new FloatColumns();
             FloatColumns weights = new FloatColumns();
@@ -117,7 +126,9 @@ final class CsvReader {
                         throw ragged(file, lines, columns, countFields(bytes, lines.start, lines.end));
                     }
                     int target = role[field];
-                    if (target != IGNORED) {
+                    if (hashed != null && target >= 0) {
+                        hashed.add(file, lines, header.get(field), target, bytes, fieldStart, i, parser);
+                    } else if (target != IGNORED) {
                         if (!parser.parse(bytes, fieldStart, i)) {
                             String text = new String(bytes, fieldStart, i - fieldStart, StandardCharsets.UTF_8).trim();
                             throw DataFormatException.at(file, lines.lineNumber, field + 1, header.get(field),
@@ -148,8 +159,12 @@ final class CsvReader {
                 if (field != columns) {
                     throw ragged(file, lines, columns, field);
                 }
-                for (float value : row) {
-                    x.add(value);
+                if (hashed != null) {
+                    hashed.endRow();
+                } else {
+                    for (float value : row) {
+                        x.add(value);
+                    }
                 }
                 if (labelColumn != null) {
                     y.add(label);
@@ -159,11 +174,12 @@ final class CsvReader {
                     weights.add(weight);
                 }
             }
-            int n = x.size() / d;
+            int n = hashed != null ? hashed.rows() : x.size() / d;
             if (n == 0) {
                 throw DataFormatException.in(file, "the file has a header but no data rows");
             }
-            Dataset data = Dataset.rowMajor(x.toArray(), n, d, labelColumn == null ? null : y.toArray());
+            float[] labels = labelColumn == null ? null : y.toArray();
+            Dataset data = hashed != null ? Dataset.csr(hashed.matrix(), labels) : Dataset.rowMajor(x.toArray(), n, d, labels);
             if (request.weights() != null) {
                 float[] w = weights.toArray();
                 if (allZero(w)) {
@@ -171,8 +187,120 @@ final class CsvReader {
                 }
                 data = data.withSampleWeights(w);
             }
-            return new DataFile.Table(data, List.copyOf(features), labelColumn == null ? null : labelName, file,
-                    lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1);
+            return new DataFile.Table(data, hashed != null ? FeatureNames.numbered(request.hashBuckets()) : List.copyOf(features),
+                    labelColumn == null ? null : labelName, file, lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1);
+        }
+    }
+
+    /**
+     * The rows of a CSV file hashed into buckets ({@link FeatureHashing}), as CSR: each row's (bucket, value)
+     * pairs, sorted, with the values of a bucket that several names share added up.
+     */
+    private static final class Hashed {
+        private final int buckets;
+        /** Per feature column: its name's bucket and sign, for numeric fields, and "name=" as UTF-8, for the others. */
+        private final int[] nameBucket;
+        private final float[] nameSign;
+        private final byte[][] prefix;
+        private final int[] rowBuckets;
+        private final float[] rowValues;
+        private int rowLength;
+        private byte[] key = new byte[256];
+        private final IntColumns indices = new IntColumns();
+        private final FloatColumns values = new FloatColumns();
+        private final IntColumns rowEnds = new IntColumns();
+
+        Hashed(List<String> columns, int buckets) {
+            this.buckets = buckets;
+            int count = columns.size();
+            nameBucket = new int[count];
+            nameSign = new float[count];
+            prefix = new byte[count][];
+            for (int c = 0; c < count; c++) {
+                int hash = FeatureHashing.hash(columns.get(c));
+                nameBucket[c] = FeatureHashing.bucket(hash, buckets);
+                nameSign[c] = FeatureHashing.sign(hash);
+                prefix[c] = (columns.get(c) + "=").getBytes(StandardCharsets.UTF_8);
+            }
+            rowBuckets = new int[count];
+            rowValues = new float[count];
+        }
+
+        /** Feature column {@code column}'s field, bytes from .. to: a number under its name, else 1 under name=text; empty: none. */
+        void add(Path file, LineSource lines, String name, int column, byte[] bytes, int from, int to, NumberParser parser) {
+            while (from < to && (bytes[from] == ' ' || bytes[from] == '\t')) {
+                from++;
+            }
+            while (to > from && (bytes[to - 1] == ' ' || bytes[to - 1] == '\t' || bytes[to - 1] == '\r')) {
+                to--;
+            }
+            if (to == from) {
+                return;
+            }
+            if (parser.parse(bytes, from, to)) {
+                float value = (float) parser.value;
+                if (!Float.isFinite(value)) {
+                    throw DataFormatException.at(file, lines.lineNumber, column + 1, name, "the value is not finite");
+                }
+                if (value != 0) {
+                    push(nameBucket[column], nameSign[column] * value);
+                }
+                return;
+            }
+            if (to - from >= 2 && bytes[from] == '"' && bytes[to - 1] == '"') {
+                from++;
+                to--;
+            }
+            byte[] start = prefix[column];
+            int length = start.length + to - from;
+            if (key.length < length) {
+                key = new byte[Math.max(length, 2 * key.length)];
+            }
+            System.arraycopy(start, 0, key, 0, start.length);
+            System.arraycopy(bytes, from, key, start.length, to - from);
+            int hash = FeatureHashing.murmur3(key, 0, length);
+            push(FeatureHashing.bucket(hash, buckets), FeatureHashing.sign(hash));
+        }
+
+        private void push(int bucket, float value) {
+            // insertion by bucket: a row holds one pair per column at most
+            int p = rowLength++;
+            while (p > 0 && rowBuckets[p - 1] > bucket) {
+                rowBuckets[p] = rowBuckets[p - 1];
+                rowValues[p] = rowValues[p - 1];
+                p--;
+            }
+            rowBuckets[p] = bucket;
+            rowValues[p] = value;
+        }
+
+        void endRow() {
+            for (int p = 0; p < rowLength; ) {
+                int bucket = rowBuckets[p];
+                float sum = 0;
+                for (; p < rowLength && rowBuckets[p] == bucket; p++) {
+                    sum += rowValues[p];
+                }
+                if (sum != 0) {
+                    indices.add(bucket);
+                    values.add(sum);
+                }
+            }
+            rowLength = 0;
+            rowEnds.add(values.size());
+        }
+
+        int rows() {
+            return rowEnds.size();
+        }
+
+        CsrMatrix matrix() {
+            int[] ends = rowEnds.toArray();
+            long[] offsets = new long[ends.length + 1];
+            for (int i = 0; i < ends.length; i++) {
+                offsets[i + 1] = ends[i];
+            }
+            return CsrMatrix.of(offsets, indices.toArray(), values.toArray(), buckets);
         }
     }
 

@@ -73,31 +73,44 @@ public final class DataFile {
      *                  named column1, column2, ... in order
      * @param indexBase LIBSVM: the index of the first feature, 0 or 1, or -1 to tell from the file (0 if any
      *                  index is 0, else 1)
+     * @param hashBuckets CSV: hash every feature column into this many sparse features ({@link FeatureHashing}),
+     *                  or 0 to read them as numbers
      */
     public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features,
-                          boolean header, int indexBase) {
+                          boolean header, int indexBase, int hashBuckets) {
+        /** The most buckets --hash-features takes: 2^30, past which a model file of their names is no longer practical. */
+        public static final int MAX_HASH_BUCKETS = 1 << 30;
+
         public Request {
             if (indexBase < -1 || indexBase > 1) {
                 throw new InvalidInputException("the index base is 0 or 1 (or auto), not " + indexBase);
             }
+            if (hashBuckets < 0 || hashBuckets > MAX_HASH_BUCKETS) {
+                throw new InvalidInputException("--hash-features takes 1 to " + MAX_HASH_BUCKETS + " buckets, not " + hashBuckets);
+            }
         }
 
         public static Request forFit(String label, String weights, Path labelsFile) {
-            return new Request(label, true, weights, labelsFile, null, true, -1);
+            return new Request(label, true, weights, labelsFile, null, true, -1, 0);
         }
 
         public static Request forPredict(String label, Path labelsFile, List<String> features) {
-            return new Request(label, false, null, labelsFile, features, true, -1);
+            return new Request(label, false, null, labelsFile, features, true, -1, 0);
         }
 
         /** This request for a CSV file without a header row. */
         public Request withoutHeader() {
-            return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase);
+            return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase, hashBuckets);
         }
 
         /** This request with LIBSVM indices starting at {@code base} (0 or 1; -1: from the file). */
         public Request withIndexBase(int base) {
-            return new Request(label, labelRequired, weights, labelsFile, features, header, base);
+            return new Request(label, labelRequired, weights, labelsFile, features, header, base, hashBuckets);
+        }
+
+        /** This request with a CSV file's feature columns hashed into {@code buckets} sparse features (0: not hashed). */
+        public Request withHashedFeatures(int buckets) {
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, buckets);
         }
     }
 
@@ -146,6 +159,9 @@ public final class DataFile {
         }
         if (request.weights() != null && format != Format.CSV) {
             throw new InvalidInputException("--weights names a column, so it needs CSV data; " + file + " is " + format);
+        }
+        if (request.hashBuckets() > 0 && format != Format.CSV) {
+            throw new InvalidInputException("--hash-features hashes CSV columns; " + file + " is " + format);
         }
         if (request.indexBase() >= 0 && format != Format.LIBSVM) {
             throw new InvalidInputException("--index-base is for LIBSVM data; " + file + " is " + format);

@@ -19,7 +19,7 @@ import java.util.List;
  * The model file, JSON in format "descent-model/1": the model kind, feature names, label name,
  * classes, weights and intercepts (one array / value per class for softmax), the standardization
  * (or null), the objective's regularization, the LIBSVM index base of the training file (when it was
- * one) and a summary of the fit. Written atomically.
+ * one), the buckets of hashed CSV columns (when they were hashed) and a summary of the fit. Written atomically.
  */
 public final class ModelFile {
     public static final String FORMAT = "descent-model/1";
@@ -49,14 +49,15 @@ public final class ModelFile {
      * @param standardization the centring and scaling the fit used, or null
      * @param indexBase       the first feature's index in the LIBSVM file it was fitted on (0 or 1), so predict
      *                        reads its files alike; -1 for other formats
+     * @param hashBuckets     the buckets its CSV columns were hashed into (--hash-features), or 0
      */
     public record SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
-                             double l2, double l1, FitSummary fit, int indexBase) {
+                             double l2, double l1, FitSummary fit, int indexBase, int hashBuckets) {
 
-        /** A model fitted on data without LIBSVM indices (indexBase -1). */
+        /** A model fitted on data without LIBSVM indices or hashed columns (indexBase -1, hashBuckets 0). */
         public SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
                           double l2, double l1, FitSummary fit) {
-            this(fitted, features, label, standardization, l2, l1, fit, -1);
+            this(fitted, features, label, standardization, l2, l1, fit, -1, 0);
         }
 
         /**
@@ -78,6 +79,9 @@ public final class ModelFile {
                 .numbers("classes", model.classes());
         if (saved.indexBase() >= 0) {
             json.integer("libsvm_index_base", saved.indexBase());
+        }
+        if (saved.hashBuckets() > 0) {
+            json.integer("hash_features", saved.hashBuckets());
         }
         if (model.kind() == ModelKind.SOFTMAX) {
             json.rows("weights", model.weights()).numbers("intercept", model.intercepts());
@@ -203,7 +207,18 @@ public final class ModelFile {
                 fit.path("batch_size").asInt(), fit.path("seed").asLong(), fit.path("median_step_ms").asDouble(Double.NaN)) : null;
         return new SavedModel(new LinearModel(kind, classes, weights, intercepts), List.copyOf(features),
                 root.path("label").asText(null), standardization, objective.path("l2").asDouble(0),
-                objective.path("l1").asDouble(0), summary, indexBase(file, root));
+                objective.path("l1").asDouble(0), summary, indexBase(file, root), hashBuckets(file, root, features.size()));
+    }
+
+    private static int hashBuckets(Path file, JsonNode root, int features) {
+        JsonNode node = root.path("hash_features");
+        if (node.isMissingNode() || node.isNull()) {
+            return 0;
+        }
+        if (!node.isInt() || node.asInt() != features) {
+            throw DataFormatException.in(file, "field 'hash_features' must be the number of features, " + features);
+        }
+        return node.asInt();
     }
 
     private static int indexBase(Path file, JsonNode root) {

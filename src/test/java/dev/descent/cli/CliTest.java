@@ -391,6 +391,36 @@ class CliTest {
         assertTrue(predict.err().startsWith("accuracy 1.000000"), predict.err());
     }
 
+    /** Categorical columns hashed at fit (--hash-features) are hashed alike at predict, from the model file. */
+    @Test
+    void hashedFeaturesFitAndPredict() throws IOException {
+        Path train = folder.resolve("clicks.csv");
+        StringBuilder text = new StringBuilder("site,device,hour,clicked\n");
+        String[] sites = {"news", "shop", "mail", "maps"};
+        for (int i = 0; i < 400; i++) {
+            String site = sites[i % 4];
+            // shop and maps are clicked, whatever the device and hour
+            text.append(site).append(',').append(i % 3 == 0 ? "phone" : "desktop").append(',').append(i % 24)
+                    .append(',').append(site.equals("shop") || site.equals("maps") ? 1 : 0).append('\n');
+        }
+        Files.writeString(train, text);
+        Path model = folder.resolve("hashed.json");
+        Run fit = run("fit", "--train", train.toString(), "--model", "logistic", "--hash-features", "1024", "--l2", "1e-3",
+                "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err() + fit.out());
+        assertTrue(fit.out().contains("400 rows x 1,024 features, sparse: 1,183 non-zeros"), fit.out());
+        assertEquals(1024, ModelFile.read(model).hashBuckets());
+        Path test = folder.resolve("new.csv");
+        Files.writeString(test, "site,device,hour\nshop,tablet,3\nnews,phone,0\n");
+        Run predict = run("predict", "--model", model.toString(), "--data", test.toString());
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(List.of("1", "0"), predict.out().lines().toList(), "an unseen device and hour change nothing");
+        Run refused = run("fit", "--train", resource("small.svm").toString(), "--model", "linear", "--hash-features", "0",
+                "--out", folder.resolve("x.json").toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("--hash-features takes a positive count"), refused.err());
+    }
+
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
         String out = folder.resolve("m.json").toString();

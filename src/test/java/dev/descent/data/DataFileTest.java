@@ -177,6 +177,41 @@ class DataFileTest {
                 "small.svm", "not a readable .npz");
     }
 
+    /** MurmurHash3 x86 32-bit, seed 0: the values of scikit-learn 1.2's sklearn.utils.murmurhash3_32 on these UTF-8 strings. */
+    @Test
+    void featureHashingIsScikitLearnsMurmurHash() {
+        assertEquals(-156908512, FeatureHashing.hash("foo"));
+        assertEquals(0, FeatureHashing.hash(""));
+        assertEquals(-33168497, FeatureHashing.hash("city=Paris"));
+        assertEquals(717653329, FeatureHashing.hash("age"));
+        assertEquals(1120509308, FeatureHashing.hash("a=\u00e9"));
+        assertEquals(-1765844443, FeatureHashing.hash("hello world, longer key"));
+        assertEquals((Integer.MAX_VALUE - 15) % 16, FeatureHashing.bucket(Integer.MIN_VALUE, 16));
+    }
+
+    /**
+     * A CSV of a categorical and a numeric column hashed into 16 buckets: the CSR of scikit-learn's
+     * FeatureHasher(n_features=16).transform([{'city': 'Paris', 'age': 31.5}, {'city': 'Oslo', 'age': 0},
+     * {'city': 'Paris', 'age': -2}]), where "age" and both cities share bucket 1 (a collision, summed with
+     * their signs) and a zero adds nothing.
+     */
+    @Test
+    void hashedCsvColumnsAreScikitLearnsFeatureHasher(@org.junit.jupiter.api.io.TempDir Path folder) throws java.io.IOException {
+        Path file = folder.resolve("people.csv");
+        java.nio.file.Files.writeString(file, "city,age,label\nParis,31.5,1\n\"Oslo\",0,0\nParis , -2,1\n");
+        DataFile.Table table = DataFile.read(file, DataFile.Format.CSV,
+                DataFile.Request.forFit("label", null, null).withHashedFeatures(16));
+        CsrMatrix x = table.data().sparseFeatures();
+        assertEquals(16, x.columns());
+        assertArrayEquals(new long[] {0, 1, 2, 3}, x.rowOffsets());
+        assertArrayEquals(new int[] {1, 1, 1}, x.columnIndices());
+        assertArrayEquals(new float[] {30.5f, 1, -3}, x.values());
+        assertArrayEquals(new float[] {1, 0, 1}, table.data().labels());
+        assertEquals(16, table.featureNames().size());
+        assertThrows(dev.descent.InvalidInputException.class, () -> DataFile.read(resource("small.svm"),
+                DataFile.Format.LIBSVM, DataFile.Request.forFit(null, null, null).withHashedFeatures(16)));
+    }
+
     @Test
     void npyFloat32AndFloat64WithIntegerLabels() {
         DataFile.Table f4 = fit("x_f4.npy", null, null, "y_i8.npy");
