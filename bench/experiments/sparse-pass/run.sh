@@ -9,9 +9,9 @@ cd "$(dirname "$0")/../../.."
 out="bench/results/$(date -u +%Y-%m-%d)-sparse"
 work=/tmp/descent-sparse-pass
 mkdir -p "$out" "$work"
-mvn -B -q compile -DskipTests
-javac --add-modules jdk.incubator.vector -nowarn -cp target/classes -d "$work" bench/experiments/sparse-pass/*.java
-run() { java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "target/classes:$work" "$@" 2>&1 | grep -v WARNING; }
+mvn -B -q package -DskipTests
+javac --add-modules jdk.incubator.vector -nowarn -cp target/descent.jar -d "$work" bench/experiments/sparse-pass/*.java
+run() { java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "target/descent.jar:$work" "$@" 2>&1 | grep -v WARNING; }
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git rev-parse --short HEAD)"

@@ -14,16 +14,17 @@ import java.nio.file.Path;
  * from a 0-based one: the index 0 decides, as in scikit-learn's loader.
  *
  * <p>Read in one streamed pass into CSR arrays, then kept sparse ({@link Dataset#csr}) or made dense:
- * dense when the density is at least {@link #DENSE_FROM_DENSITY}, where the dense kernels are faster
- * and dense float32 takes no more memory than CSR's value and index per non-zero.
+ * dense when the density is at least {@link #DENSE_FROM_DENSITY}, where the dense kernels are as fast
+ * or faster.
  */
 final class LibsvmReader {
     /**
-     * Density from which the data is held dense: CSR costs 8 bytes per non-zero against 4 per dense value,
-     * and the cpu backend's dense pass moves a value several times faster than its sparse pass moves a
-     * non-zero (bench/results/2026-12-05-sparse).
+     * Density from which the data is held dense: there the cpu backend's dense pass is as fast as its sparse
+     * one or faster (1,024 columns: sparse / dense 0.95 at 10%, 1.33 at 25%, 0.63 at 5%; at 64 columns the
+     * dense pass is 5-7x faster at any density, bench/results/2026-12-05-sparse), and below it CSR's 8
+     * bytes a non-zero take less memory than dense float32's 4 a value.
      */
-    static final double DENSE_FROM_DENSITY = 0.25;
+    static final double DENSE_FROM_DENSITY = 0.1;
 
     private LibsvmReader() {
     }

@@ -52,6 +52,14 @@ public enum Loss {
             return sigmoid(z) - y;
         }
 
+        /** One exp for both: e^-|z| is the exp of the value's log1p and of {@link #sigmoid} (same bits as the two calls). */
+        @Override
+        public double valueAndDerivative(double z, double y, double parameter, double[] derivative, int at) {
+            double e = Math.exp(-Math.abs(z));
+            derivative[at] = (z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)) - y;
+            return Math.max(z, 0.0) + Math.log1p(e) - y * z;
+        }
+
         @Override
         public double curvatureBound(double parameter) {
             return 0.25;
@@ -170,6 +178,15 @@ public enum Loss {
     /** dloss/dz of a one-output loss. */
     public double derivative(double z, double y, double parameter) {
         throw new UnsupportedOperationException(this + " is a function of all outputs; use Loss.softmax");
+    }
+
+    /**
+     * {@link #value} of a one-output loss, with {@link #derivative} written to {@code derivative[at]}: both in
+     * one call, for passes that need both, with the bits of the two calls.
+     */
+    public double valueAndDerivative(double z, double y, double parameter, double[] derivative, int at) {
+        derivative[at] = derivative(z, y, parameter);
+        return value(z, y, parameter);
     }
 
     /**

@@ -126,4 +126,25 @@ class LossTableTest {
             assertTrue(e.getMessage().contains("delta"), e.getMessage());
         }
     }
+
+    /** valueAndDerivative is value and derivative in one call, bit for bit, for every one-output loss. */
+    @Test
+    void valueAndDerivativeGiveTheBitsOfTheTwoCalls() {
+        double[] derivative = new double[2];
+        for (Loss loss : Loss.values()) {
+            if (!loss.pointwise()) {
+                continue;
+            }
+            double parameter = loss == Loss.HUBER ? 0.7 : loss.defaultParameter();
+            for (double z : new double[] {-800, -40, -3.5, -1e-9, -0.0, 0, 1e-12, 0.3, 2, 37, 710}) {
+                for (double y : new double[] {0, 1, -2.5}) {
+                    double value = loss.valueAndDerivative(z, y, parameter, derivative, 1);
+                    assertEquals(Double.doubleToLongBits(loss.value(z, y, parameter)),
+                            Double.doubleToLongBits(value), loss + " value at z=" + z + ", y=" + y);
+                    assertEquals(Double.doubleToLongBits(loss.derivative(z, y, parameter)),
+                            Double.doubleToLongBits(derivative[1]), loss + " derivative at z=" + z + ", y=" + y);
+                }
+            }
+        }
+    }
 }

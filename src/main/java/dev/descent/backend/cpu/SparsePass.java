@@ -182,9 +182,8 @@ final class SparsePass {
     /**
      * The rows of one segment, {@link CpuTuning#SPARSE_ROW_TILE} at a time: first every row's z (its
      * gathers of w independent of the other rows'), then the losses, then every row's scatter into the
-     * accumulator. Done row by row, each row's scatter waits for its own gathers and the core has one
-     * row's cache misses in flight at a time: 2.2-5x slower (bench/results/2026-12-05-sparse). The
-     * tile's non-zeros are still in L1 for the scatter, so memory is read once.
+     * accumulator, so that a row's scatter need not wait for its own gathers. The tile's non-zeros are
+     * still in L1 for the scatter, so memory is read once.
      */
     private void runSegment(int worker, int segment) {
         double[] accumulator = accumulators[segment];
@@ -200,6 +199,15 @@ final class SparsePass {
             for (int t = 0; t < tile; t++) {
                 int i = shuffled ? RowPermutation.row(key, rows, batchStart + tileStart + t) : tileStart + t;
                 tileRows[t] = i;
+                if (k == 1) {
+                    // one output: a plain dot product, which the JIT keeps tight (the general loop's inner c loop it does not)
+                    double sum = intercepts[0];
+                    for (int p = (int) offsets[i]; p < offsets[i + 1]; p++) {
+                        sum += values[p] * weightsByFeature[columns[p]];
+                    }
+                    z[t] = sum;
+                    continue;
+                }
                 for (int c = 0; c < k; c++) {
                     z[t * k + c] = intercepts[c];
                 }
@@ -219,8 +227,8 @@ final class SparsePass {
                     r[t] = weight * z[t];
                     rowLoss = 0;
                 } else if (loss.pointwise()) {
-                    r[t] = weight * loss.derivative(z[t], labels[i], lossParameter);
-                    rowLoss = loss.value(z[t], labels[i], lossParameter);
+                    rowLoss = loss.valueAndDerivative(z[t], labels[i], lossParameter, r, t);
+                    r[t] *= weight;
                 } else {
                     int label = (int) labels[i];
                     rowLoss = Loss.softmax(z, t * k, k, label, probabilities);
@@ -237,6 +245,13 @@ final class SparsePass {
                 int i = tileRows[t];
                 int from = (int) offsets[i];
                 int to = (int) offsets[i + 1];
+                if (k == 1) {
+                    double factor = r[t];
+                    for (int p = from; p < to; p++) {
+                        accumulator[columns[p]] += factor * values[p];
+                    }
+                    continue;
+                }
                 for (int c = 0; c < k; c++) {
                     double factor = r[t * k + c];
                     if (factor != 0) {
