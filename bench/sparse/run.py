@@ -15,6 +15,8 @@ tolerances; "time to 1e-6" is the first rung whose gap to f* (the lowest f any r
 1e-6. Needs Debian's python3-sklearn and python3-liblinear.
 
     /usr/bin/python3 bench/sparse/run.py [ROWS] [FEATURES] [NNZ] [OUT_DIR]
+
+PEERS=liblinear (or sklearn) runs only those peers beside descent: scikit-learn's runs take most of the time.
 """
 import json
 import os
@@ -106,7 +108,11 @@ def main():
     print(f"{rows:,} rows x {features:,} features, {x.nnz:,} non-zeros ({x.nnz / rows:.1f} a row), "
           f"{os.path.getsize(svm) / 2**20:.0f} MiB LIBSVM, l2 = {l2:g}", flush=True)
     results = []
-    for run in (descent_runs(svm, folder, l2), sklearn_runs(x, y, l2), liblinear_runs(x, y, l2)):
+    peers = os.environ.get("PEERS", "sklearn,liblinear").split(",")
+    runs = [descent_runs(svm, folder, l2)]
+    runs += [sklearn_runs(x, y, l2)] if "sklearn" in peers else []
+    runs += [liblinear_runs(x, y, l2)] if "liblinear" in peers else []
+    for run in runs:
         for name, seconds, w, b, iterations in run:
             f = objective(x, y, w, b, l2)
             accuracy = float(np.mean(np.where(x @ w + b >= 0, 1.0, -1.0) == y))

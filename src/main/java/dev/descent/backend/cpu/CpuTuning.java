@@ -105,7 +105,7 @@ final class CpuTuning {
     /**
      * Rows of a sparse tile: their gathers of w, then their scatters, so that more rows' cache misses can be
      * in flight at once; 64 rows of 40 non-zeros still fit L1 for the scatter. A bare loop in tiles of 64
-     * against row by row: 0.90-0.93x the time (bench/results/2026-12-05-sparse), a small gain.
+     * against row by row: 0.93-0.97x the time (bench/results/2026-12-05-sparse), a small gain.
      */
     static final int SPARSE_ROW_TILE = 64;
 }
