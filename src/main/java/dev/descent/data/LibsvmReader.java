@@ -47,6 +47,7 @@ final class LibsvmReader {
                 for (int i = lines.start; i < end; i++) {
                     if (b[i] == '#') {
                         end = i;
+                        break;
                     }
                 }
                 int i = skipSpaces(b, lines.start, end);

@@ -125,7 +125,7 @@ class DataFileTest {
     void sparseLibsvmStaysSparse(@org.junit.jupiter.api.io.TempDir Path folder) throws java.io.IOException {
         Path file = folder.resolve("wide.svm");
         // an empty row (only the intercept sees it), -1/+1 labels, a comment, and index 1000 of 1,000 features
-        java.nio.file.Files.writeString(file, "+1 3:0.5 1000:2 # comment\n-1\n-1 1:1 2:-1\n");
+        java.nio.file.Files.writeString(file, "+1 3:0.5 1000:2 # comment # with a second #\n-1\n-1 1:1 2:-1\n");
         DataFile.Table table = DataFile.read(file, DataFile.Format.LIBSVM, DataFile.Request.forFit(null, null, null));
         Dataset data = table.data();
         assertTrue(data.isSparse());
