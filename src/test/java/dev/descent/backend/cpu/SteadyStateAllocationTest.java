@@ -49,21 +49,33 @@ class SteadyStateAllocationTest {
         List<Arguments> cases = new ArrayList<>();
         // 24: the four-row path; 64: the register kernels; 200: one row at a time; softmax: block().
         for (int columns : new int[] {24, 64, 200}) {
-            cases.add(Arguments.of(ModelKind.LINEAR, columns, false, false));
-            cases.add(Arguments.of(ModelKind.LOGISTIC, columns, false, false));
+            cases.add(Arguments.of(ModelKind.LINEAR, columns, false, false, false));
+            cases.add(Arguments.of(ModelKind.LOGISTIC, columns, false, false, false));
         }
-        cases.add(Arguments.of(ModelKind.LOGISTIC, 64, true, false));
-        cases.add(Arguments.of(ModelKind.LINEAR, 64, false, true));
+        cases.add(Arguments.of(ModelKind.LOGISTIC, 64, true, false, false));
+        cases.add(Arguments.of(ModelKind.LINEAR, 64, false, true, false));
         // 40: the register kernel's last row of X, read with weight 0 and redone by the array path.
-        cases.add(Arguments.of(ModelKind.LINEAR, 40, true, false));
-        cases.add(Arguments.of(ModelKind.SOFTMAX, 64, false, false));
+        cases.add(Arguments.of(ModelKind.LINEAR, 40, true, false, false));
+        cases.add(Arguments.of(ModelKind.SOFTMAX, 64, false, false, false));
+        // sparse rows (a fifth of the values non-zero, several segments): SparsePass
+        cases.add(Arguments.of(ModelKind.LOGISTIC, 200, true, false, true));
+        cases.add(Arguments.of(ModelKind.LINEAR, 200, false, true, true));
+        cases.add(Arguments.of(ModelKind.SOFTMAX, 200, false, false, true));
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} d={1} sampleWeights={2} miniBatch={3}")
+    @ParameterizedTest(name = "{0} d={1} sampleWeights={2} miniBatch={3} sparse={4}")
     @MethodSource("cases")
-    void steadyStateStepAllocatesNothing(ModelKind kind, int columns, boolean sampleWeights, boolean miniBatch) {
+    void steadyStateStepAllocatesNothing(ModelKind kind, int columns, boolean sampleWeights, boolean miniBatch,
+                                         boolean sparse) {
         Dataset data = TestData.random(kind, ROWS, columns, 3, columns);
+        if (sparse) {
+            float[] x = data.features().clone();
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i % 5 == 0 ? x[i] : 0;
+            }
+            data = Dataset.csr(dev.descent.data.CsrMatrix.fromDense(x, ROWS, columns), data.labels());
+        }
         if (sampleWeights) {
             data = data.withSampleWeights(TestData.weights(ROWS, 7));
         }
@@ -79,7 +91,8 @@ class SteadyStateAllocationTest {
             int batch = miniBatch ? ROWS / 8 : ROWS;
             long key = RowPermutation.epochKey(1, 0);
             do {
-                boolean vectorKernels = cpu.vectorKernelsChosen();
+                // the sparse pass is plain Java: no vector kernels to wait for
+                boolean vectorKernels = sparse || cpu.vectorKernelsChosen();
                 long[] before = threads.getThreadAllocatedBytes(ids);
                 for (int s = 0; s < STEPS_PER_WINDOW; s++) {
                     cpu.step(key, miniBatch ? (s % 8) * batch : 0, batch, 1e-4);
