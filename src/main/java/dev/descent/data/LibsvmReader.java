@@ -119,10 +119,6 @@ final class LibsvmReader {
         }
         int widest = (int) Math.max(0, largest + 1 - base);
         int d = request.features() != null ? request.features().size() : widest;
-        if (widest > d) {
-            throw DataFormatException.in(file, "the data has feature index " + largest + " but the model has "
-                    + d + " features" + (base == 0 ? " (read 0-based, indices 0.." + (d - 1) + ")" : ""));
-        }
         if (d == 0) {
             throw DataFormatException.in(file, "no line has any feature; the data has zero features");
         }
@@ -138,7 +134,32 @@ final class LibsvmReader {
             offsets[row + 1] = ends[row];
         }
         ends = null;
-        CsrMatrix sparse = CsrMatrix.of(offsets, columns, values.toArray(), d);
+        float[] nonZeros = values.toArray();
+        String dropped = null;
+        if (widest > d) {
+            // at predict: features past the model's are ones it never saw (new words, new ids), worth 0 to it
+            long[] kept = new long[n + 1];
+            int next = 0;
+            int rowsTouched = 0;
+            for (int row = 0; row < n; row++) {
+                int before = next;
+                for (int p = (int) offsets[row]; p < offsets[row + 1]; p++) {
+                    if (columns[p] < d) {
+                        columns[next] = columns[p];
+                        nonZeros[next++] = nonZeros[p];
+                    }
+                }
+                rowsTouched += next - before < offsets[row + 1] - offsets[row] ? 1 : 0;
+                kept[row + 1] = next;
+            }
+            dropped = String.format(java.util.Locale.ROOT, "%s: %,d values in %,d rows are at feature indices past the"
+                    + " model's %,d features (up to index %,d); the model never saw those features, so they are left out",
+                    file, columns.length - next, rowsTouched, d, largest);
+            offsets = kept;
+            columns = java.util.Arrays.copyOf(columns, next);
+            nonZeros = java.util.Arrays.copyOf(nonZeros, next);
+        }
+        CsrMatrix sparse = CsrMatrix.of(offsets, columns, nonZeros, d);
         Dataset data;
         if (sparse.density() >= DENSE_FROM_DENSITY && (long) n * d <= CsrMatrix.MAX_NON_ZEROS) {
             HeapBudget.require(file, 4L * n * d, n + " rows x " + d + " features as dense float32");
@@ -148,7 +169,7 @@ final class LibsvmReader {
         }
         // a narrower file is the rule for sparse data (most features are absent from most files), worth a
         // word only for dense rows
-        String warning = widest < d && !data.isSparse() ? String.format(java.util.Locale.ROOT, "%s: its largest feature index is %,d but the"
+        String warning = dropped != null ? dropped : widest < d && !data.isSparse() ? String.format(java.util.Locale.ROOT, "%s: its largest feature index is %,d but the"
                 + " model has %,d features; features %,d..%,d never appear in it and are taken as 0", file, largest, d,
                 largest + 1, d - 1 + base) : null;
         return new DataFile.Table(data, FeatureNames.numbered(d), "label", file, lineNumbers.toArray(), 1, warning, base);

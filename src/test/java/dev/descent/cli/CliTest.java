@@ -384,11 +384,14 @@ class CliTest {
         assertArrayEquals(new double[] {-1, 1}, saved.fitted().classes());
         assertTrue(saved.fitted().weights()[0][1] > 0, "feature 1 (index 1, 0-based) carries the label");
         Path test = folder.resolve("test.svm");
-        Files.writeString(test, "-1 1:-1 7:1\n+1 1:1\n");
+        // the second row has a feature the model never saw (index 150,000 of a 100,000-feature model)
+        Files.writeString(test, "-1 1:-1 7:1\n+1 1:1 150000:2\n");
         Run predict = run("predict", "--model", model.toString(), "--data", test.toString());
         assertEquals(0, predict.code(), predict.err());
         assertEquals(List.of("-1", "1"), predict.out().lines().toList());
-        assertTrue(predict.err().startsWith("accuracy 1.000000"), predict.err());
+        assertTrue(predict.err().startsWith("descent: warning: " + test + ": 1 values in 1 rows are at feature indices"
+                + " past the model's 100,000 features (up to index 150,000)"), predict.err());
+        assertTrue(predict.err().contains("accuracy 1.000000"), predict.err());
     }
 
     /** Categorical columns hashed at fit (--hash-features) are hashed alike at predict, from the model file. */
