@@ -54,6 +54,14 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...")
     boolean noHeader;
 
+    @Option(names = "--delimiter", paramLabel = "C", description = "CSV field separator: one character, or tab"
+            + " (default: a comma).")
+    String delimiter;
+
+    @Option(names = "--drop", paramLabel = "COLUMN,...", split = ",", description = "CSV columns to leave out (ids,"
+            + " free text); the model does not have them.")
+    List<String> drop;
+
     @Option(names = "--hash-features", paramLabel = "N", description = "Hash every CSV feature column into N sparse"
             + " features, as scikit-learn's FeatureHasher: a number counts under its column's name, any other value 1"
             + " under column=value; for categorical data and ids, no dictionary needed (names that collide share a"
@@ -170,7 +178,8 @@ final class FitCommand implements Callable<Integer> {
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(train) : DataFile.Format.parse(format);
         long loadStart = System.nanoTime();
         DataFile.Request request = DataFile.Request.forFit(label, weights, labels).withIndexBase(parseIndexBase(indexBase))
-                .withHashedFeatures(hashFeatures == null ? 0 : requirePositive("--hash-features", hashFeatures));
+                .withHashedFeatures(hashFeatures == null ? 0 : requirePositive("--hash-features", hashFeatures))
+                .withDelimiter(parseDelimiter(delimiter)).withDropped(drop);
         DataFile.Table table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request);
         long loadNanos = System.nanoTime() - loadStart;
         checkLabels(kind, table);
@@ -214,6 +223,20 @@ final class FitCommand implements Callable<Integer> {
             throw new InvalidInputException(option + " takes a positive count, not " + value);
         }
         return value;
+    }
+
+    /** --delimiter: one character, "tab" or "\t" for a tab; a comma when absent. */
+    static char parseDelimiter(String value) {
+        if (value == null) {
+            return ',';
+        }
+        if (value.equalsIgnoreCase("tab") || value.equals("\\t")) {
+            return '\t';
+        }
+        if (value.length() != 1) {
+            throw new InvalidInputException("--delimiter takes one character (or tab), not '" + value + "'");
+        }
+        return value.charAt(0);
     }
 
     /** --index-base: -1 for auto (or absent), else 0 or 1. */

@@ -42,6 +42,10 @@ final class PredictCommand implements Callable<Integer> {
             + " as in a model fitted with --no-header.")
     boolean noHeader;
 
+    @Option(names = "--delimiter", paramLabel = "C", description = "CSV field separator: one character, or tab"
+            + " (default: a comma).")
+    String delimiter;
+
     @Option(names = "--index-base", paramLabel = "auto|0|1", description = "LIBSVM feature indices start at 0 or 1"
             + " (default: as in the model's training file, else auto: 0 when the file holds an index 0).")
     String indexBase;
@@ -68,6 +72,9 @@ final class PredictCommand implements Callable<Integer> {
         DataFile.Request request = DataFile.Request.forPredict(saved.label(), labels, saved.features());
         if (noHeader) {
             request = request.withoutHeader();
+        }
+        if (delimiter != null) {
+            request = request.withDelimiter(FitCommand.parseDelimiter(delimiter));
         }
         if (saved.hashBuckets() > 0) {
             request = request.withHashedFeatures(saved.hashBuckets());

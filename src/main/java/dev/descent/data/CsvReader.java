@@ -13,34 +13,37 @@ import java.util.Map;
 
 /**
  * CSV with a header row, streamed: lines are parsed from a reused byte buffer straight into float32
- * arrays. Fields are separated by commas; names and numbers may be in double quotes; blank lines are
- * skipped. Every other column than the label (and weight) is a numeric feature.
+ * arrays. Fields are separated by commas (or the request's delimiter); names and numbers may be in
+ * double quotes; blank lines are skipped. Every other column than the label (and weight, and the
+ * dropped ones) is a numeric feature.
  */
 final class CsvReader {
     private static final int IGNORED = -1;
     private static final int LABEL = -2;
     private static final int WEIGHT = -3;
+    private static final int DROPPED = -4;
 
     private CsvReader() {
     }
 
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = DataFile.open(file)) {
             LineSource lines = new LineSource(in);
             if (!nextNonBlank(lines)) {
                 throw DataFormatException.in(file, "the file is empty; a CSV file needs a header row");
             }
             NumberParser parser = new NumberParser();
+            byte delimiter = (byte) request.delimiter();
             List<String> header;
             if (request.header()) {
-                if (allNumbers(lines, parser)) {
+                if (allNumbers(lines, parser, delimiter)) {
                     throw DataFormatException.at(file, lines.lineNumber, 0, null, "the first row is all numbers, so the"
                             + " file seems to have no header row; add one, or pass --no-header to read it as data");
                 }
-                header = headerNames(lines);
+                header = headerNames(lines, request.delimiter());
             } else {
                 header = new ArrayList<>();
-                for (int c = 1; c <= countFields(lines.buffer(), lines.start, lines.end); c++) {
+                for (int c = 1; c <= countFields(lines.buffer(), lines.start, lines.end, delimiter); c++) {
                     header.add("column" + c);
                 }
             }
@@ -73,6 +76,18 @@ final class CsvReader {
                 }
                 role[weightColumn] = WEIGHT;
             }
+            for (String name : request.drop()) {
+                Integer c = byName.get(name);
+                if (c == null) {
+                    throw DataFormatException.at(file, lines.lineNumber, 0, null, "--drop names no column '" + name
+                            + "'; the header has " + header);
+                }
+                if (role[c] != IGNORED) {
+                    throw new DataFormatException("--drop names '" + name + "', the " + (role[c] == LABEL ? "label" : "weight")
+                            + " column");
+                }
+                role[c] = DROPPED;
+            }
             List<String> features = new ArrayList<>();
             if (request.hashBuckets() > 0) {
                 // every column besides the label and the weights is hashed; the model's features are the buckets
@@ -100,6 +115,9 @@ final class CsvReader {
                     features.add(name);
                 }
             }
+            for (int c = 0; c < columns; c++) {
+                role[c] = role[c] == DROPPED ? IGNORED : role[c];
+            }
             if (features.isEmpty()) {
                 throw DataFormatException.at(file, lines.lineNumber, 0, null, "no feature columns besides the label");
             }
@@ -119,11 +137,11 @@ final class CsvReader {
                 float label = 0;
                 float weight = 1;
                 for (int i = lines.start; i <= lines.end; i++) {
-                    if (i < lines.end && bytes[i] != ',') {
+                    if (i < lines.end && bytes[i] != delimiter) {
                         continue;
                     }
                     if (field >= columns) {
-                        throw ragged(file, lines, columns, countFields(bytes, lines.start, lines.end));
+                        throw ragged(file, lines, columns, countFields(bytes, lines.start, lines.end, delimiter));
                     }
                     int target = role[field];
                     if (hashed != null && target >= 0) {
@@ -319,10 +337,10 @@ final class CsvReader {
                 "the row has " + found + " fields but the header has " + expected);
     }
 
-    private static int countFields(byte[] bytes, int from, int to) {
+    private static int countFields(byte[] bytes, int from, int to, byte delimiter) {
         int fields = 1;
         for (int i = from; i < to; i++) {
-            fields += bytes[i] == ',' ? 1 : 0;
+            fields += bytes[i] == delimiter ? 1 : 0;
         }
         return fields;
     }
@@ -339,11 +357,11 @@ final class CsvReader {
     }
 
     /** Whether every field of the current line is a number: a data row where a header row was expected. */
-    private static boolean allNumbers(LineSource lines, NumberParser parser) {
+    private static boolean allNumbers(LineSource lines, NumberParser parser, byte delimiter) {
         byte[] bytes = lines.buffer();
         int fieldStart = lines.start;
         for (int i = lines.start; i <= lines.end; i++) {
-            if (i == lines.end || bytes[i] == ',') {
+            if (i == lines.end || bytes[i] == delimiter) {
                 if (!parser.parse(bytes, fieldStart, i)) {
                     return false;
                 }
@@ -353,13 +371,13 @@ final class CsvReader {
         return true;
     }
 
-    private static List<String> headerNames(LineSource lines) {
+    private static List<String> headerNames(LineSource lines, char delimiter) {
         String text = new String(lines.buffer(), lines.start, lines.end - lines.start, StandardCharsets.UTF_8);
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
         List<String> names = new ArrayList<>();
-        for (String part : text.split(",", -1)) {
+        for (String part : text.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1)) {
             String name = part.trim();
             if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
                 name = name.substring(1, name.length() - 1);

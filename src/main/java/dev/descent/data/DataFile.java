@@ -36,9 +36,12 @@ public final class DataFile {
             throw new InvalidInputException("unknown format '" + name + "': expected csv, libsvm, npy or npz");
         }
 
-        /** From the file name: .npy, .npz, .svm/.libsvm/.svmlight, else CSV. */
+        /** From the file name, less a final .gz: .npy, .npz, .svm/.libsvm/.svmlight, else CSV. */
         public static Format guess(Path file) {
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (name.endsWith(".gz")) {
+                name = name.substring(0, name.length() - 3);
+            }
             if (name.endsWith(".npy")) {
                 return NPY;
             }
@@ -75,9 +78,11 @@ public final class DataFile {
      *                  index is 0, else 1)
      * @param hashBuckets CSV: hash every feature column into this many sparse features ({@link FeatureHashing}),
      *                  or 0 to read them as numbers
+     * @param delimiter CSV: the field separator (',' by default; '\t', ';', '|' ...)
+     * @param drop      CSV: columns to leave out (ids, free text), by name; empty for none
      */
     public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features,
-                          boolean header, int indexBase, int hashBuckets) {
+                          boolean header, int indexBase, int hashBuckets, char delimiter, List<String> drop) {
         /** The most buckets --hash-features takes: 2^30, past which a model file of their names is no longer practical. */
         public static final int MAX_HASH_BUCKETS = 1 << 30;
 
@@ -88,29 +93,44 @@ public final class DataFile {
             if (hashBuckets < 0 || hashBuckets > MAX_HASH_BUCKETS) {
                 throw new InvalidInputException("--hash-features takes 1 to " + MAX_HASH_BUCKETS + " buckets, not " + hashBuckets);
             }
+            if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || delimiter > 127) {
+                throw new InvalidInputException("--delimiter takes one ASCII character other than a quote or a line end, not '"
+                        + delimiter + "'");
+            }
+            drop = drop == null ? List.of() : List.copyOf(drop);
         }
 
         public static Request forFit(String label, String weights, Path labelsFile) {
-            return new Request(label, true, weights, labelsFile, null, true, -1, 0);
+            return new Request(label, true, weights, labelsFile, null, true, -1, 0, ',', List.of());
         }
 
         public static Request forPredict(String label, Path labelsFile, List<String> features) {
-            return new Request(label, false, null, labelsFile, features, true, -1, 0);
+            return new Request(label, false, null, labelsFile, features, true, -1, 0, ',', List.of());
         }
 
         /** This request for a CSV file without a header row. */
         public Request withoutHeader() {
-            return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase, hashBuckets);
+            return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase, hashBuckets, delimiter, drop);
         }
 
         /** This request with LIBSVM indices starting at {@code base} (0 or 1; -1: from the file). */
         public Request withIndexBase(int base) {
-            return new Request(label, labelRequired, weights, labelsFile, features, header, base, hashBuckets);
+            return new Request(label, labelRequired, weights, labelsFile, features, header, base, hashBuckets, delimiter, drop);
+        }
+
+        /** This request for a CSV file whose fields are separated by {@code separator}. */
+        public Request withDelimiter(char separator) {
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, separator, drop);
+        }
+
+        /** This request with the CSV columns {@code names} left out. */
+        public Request withDropped(List<String> names) {
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, delimiter, names);
         }
 
         /** This request with a CSV file's feature columns hashed into {@code buckets} sparse features (0: not hashed). */
         public Request withHashedFeatures(int buckets) {
-            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, buckets);
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, buckets, delimiter, drop);
         }
     }
 
@@ -147,6 +167,24 @@ public final class DataFile {
         }
     }
 
+    /** The file's bytes, decompressed when it is gzip-compressed (it starts with gzip's magic bytes, whatever its name). */
+    static java.io.InputStream open(Path file) throws IOException {
+        java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        in.mark(2);
+        int first = in.read();
+        int second = in.read();
+        in.reset();
+        return first == 0x1f && second == 0x8b ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    private static boolean gzipped(Path file) {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public static Table read(Path file, Format format, Request request) {
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file + ": is a directory, not a data file");
@@ -159,6 +197,14 @@ public final class DataFile {
         }
         if (request.weights() != null && format != Format.CSV) {
             throw new InvalidInputException("--weights names a column, so it needs CSV data; " + file + " is " + format);
+        }
+        if ((request.delimiter() != ',' || !request.drop().isEmpty()) && format != Format.CSV) {
+            throw new InvalidInputException((request.delimiter() != ',' ? "--delimiter" : "--drop") + " is for CSV data; "
+                    + file + " is " + format);
+        }
+        if ((format == Format.NPY || format == Format.NPZ) && gzipped(file)) {
+            throw new DataFormatException(file + ": is gzip-compressed; descent reads ." + format
+                    + " files uncompressed (gunzip it first)");
         }
         if (request.hashBuckets() > 0 && format != Format.CSV) {
             throw new InvalidInputException("--hash-features hashes CSV columns; " + file + " is " + format);

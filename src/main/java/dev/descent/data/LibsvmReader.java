@@ -39,7 +39,7 @@ final class LibsvmReader {
         long largest = -1;
         long firstZeroLine = 0;
         int firstZeroColumn = 0;
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = DataFile.open(file)) {
             LineSource lines = new LineSource(in);
             while (lines.next()) {
                 byte[] b = lines.buffer();

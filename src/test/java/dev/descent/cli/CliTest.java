@@ -424,6 +424,80 @@ class CliTest {
         assertTrue(refused.err().contains("--hash-features takes a positive count"), refused.err());
     }
 
+    /**
+     * One data set written four ways (plain CSV, gzip-compressed, ';'-separated with an id column to drop, and
+     * tab-separated and compressed): the same model each time.
+     */
+    @Test
+    void compressedDelimitedAndDroppedColumnsFitTheSameModel() throws IOException {
+        StringBuilder plain = new StringBuilder("x1,x2,y\n");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(8);
+        for (int i = 0; i < 200; i++) {
+            double a = random.nextDouble(-1, 1);
+            double b = random.nextDouble(-1, 1);
+            plain.append(a).append(',').append(b).append(',').append(2 * a - b + 0.5).append('\n');
+        }
+        Path csv = folder.resolve("plain.csv");
+        Files.writeString(csv, plain);
+        Path gz = folder.resolve("plain.csv.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(plain.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        StringBuilder semicolons = new StringBuilder();
+        int row = 0;
+        for (String line : plain.toString().split("\n")) {
+            semicolons.append(row++ == 0 ? "id" : "r" + row).append(';').append(line.replace(',', ';')).append('\n');
+        }
+        Path withId = folder.resolve("with-id.txt");
+        Files.writeString(withId, semicolons);
+        Path tabs = folder.resolve("tabs.tsv.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(tabs))) {
+            out.write(plain.toString().replace(',', '\t').getBytes(StandardCharsets.UTF_8));
+        }
+        String[][] runs = {
+            {"--train", csv.toString()},
+            {"--train", gz.toString()},
+            {"--train", withId.toString(), "--format", "csv", "--delimiter", ";", "--drop", "id"},
+            {"--train", tabs.toString(), "--delimiter", "\\t"},
+        };
+        double[] first = null;
+        for (String[] data : runs) {
+            Path model = folder.resolve("m" + data.length + data[1].length() + ".json");
+            List<String> args = new java.util.ArrayList<>(List.of("fit", "--model", "linear", "--label", "y", "--out",
+                    model.toString()));
+            args.addAll(List.of(data));
+            Run fit = run(args.toArray(new String[0]));
+            assertEquals(0, fit.code(), String.join(" ", data) + ": " + fit.err() + fit.out());
+            ModelFile.SavedModel saved = ModelFile.read(model);
+            assertEquals(List.of("x1", "x2"), saved.features(), String.join(" ", data));
+            if (first == null) {
+                first = saved.fitted().weights()[0];
+            } else {
+                assertArrayEquals(first, saved.fitted().weights()[0], 0, String.join(" ", data));
+            }
+        }
+        Run predict = run("predict", "--model", folder.resolve("m" + 2 + csv.toString().length() + ".json").toString(),
+                "--data", tabs.toString(), "--delimiter", "tab");
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(200, predict.out().lines().count());
+        Path npyGz = folder.resolve("x.npy.gz");
+        try (java.io.OutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(npyGz))) {
+            out.write(Files.readAllBytes(resource("x_f4.npy")));
+        }
+        Run refused = run("fit", "--train", npyGz.toString(), "--labels", resource("y_i8.npy").toString(), "--model", "linear",
+                "--out", folder.resolve("n.json").toString());
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("is gzip-compressed") && refused.err().contains("gunzip"), refused.err());
+        Run badDrop = run("fit", "--train", csv.toString(), "--drop", "nope", "--model", "linear", "--out",
+                folder.resolve("o.json").toString());
+        assertEquals(2, badDrop.code());
+        assertTrue(badDrop.err().contains("--drop names no column 'nope'"), badDrop.err());
+        Run badDelimiter = run("fit", "--train", csv.toString(), "--delimiter", "ab", "--model", "linear", "--out",
+                folder.resolve("o.json").toString());
+        assertEquals(2, badDelimiter.code());
+        assertTrue(badDelimiter.err().contains("--delimiter takes one character"), badDelimiter.err());
+    }
+
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
         String out = folder.resolve("m.json").toString();
