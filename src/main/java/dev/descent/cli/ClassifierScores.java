@@ -38,7 +38,7 @@ final class ClassifierScores {
     }
 
     /** The confusion matrix as lines (rows: true class, columns: predicted), or none past {@link #MATRIX_CLASSES} classes. */
-    static List<String> confusionLines(LinearModel model, Dataset data, double[] predicted) {
+    static List<String> confusionLines(LinearModel model, Dataset data, double[] predicted, List<String> names) {
         double[] classes = model.classes();
         List<String> lines = new ArrayList<>();
         if (classes.length > MATRIX_CLASSES) {
@@ -52,16 +52,16 @@ final class ClassifierScores {
             }
         }
         for (double c : classes) {
-            width = Math.max(width, label(c).length());
+            width = Math.max(width, label(c, names).length());
         }
         StringBuilder header = new StringBuilder("confusion matrix (rows: true class, columns: predicted)\n  ")
                 .append(" ".repeat(width)).append(" |");
         for (double c : classes) {
-            header.append(' ').append(pad(label(c), width));
+            header.append(' ').append(pad(label(c, names), width));
         }
         lines.add(header.toString());
         for (int t = 0; t < classes.length; t++) {
-            StringBuilder row = new StringBuilder("  ").append(pad(label(classes[t]), width)).append(" |");
+            StringBuilder row = new StringBuilder("  ").append(pad(label(classes[t], names), width)).append(" |");
             for (long count : confusion[t]) {
                 row.append(' ').append(pad(Long.toString(count), width));
             }
@@ -70,7 +70,11 @@ final class ClassifierScores {
         return lines;
     }
 
-    private static String label(double value) {
+    /** A class as printed: its name when the model has names (classes are then 0, 1, ...), else its number. */
+    private static String label(double value, List<String> names) {
+        if (names != null) {
+            return names.get((int) value);
+        }
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
     }
 

@@ -225,6 +225,10 @@ final class FitCommand implements Callable<Integer> {
         return value;
     }
 
+    private static String abbreviated(List<String> names) {
+        return names.size() <= 10 ? names.toString() : names.subList(0, 10) + " and " + (names.size() - 10) + " more";
+    }
+
     /** --delimiter: one character, "tab" or "\t" for a tab; a comma when absent. */
     static char parseDelimiter(String value) {
         if (value == null) {
@@ -259,7 +263,7 @@ final class FitCommand implements Callable<Integer> {
         long writeStart = System.nanoTime();
         ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
                 standardization, l2, l1, ModelFile.FitSummary.of(result), table.indexBase(),
-                hashFeatures == null ? 0 : hashFeatures));
+                hashFeatures == null ? 0 : hashFeatures, table.classNames()));
         long writeNanos = System.nanoTime() - writeStart;
         if (plot != null) {
             ConvergencePlot.write(result, kind + " on " + train.getFileName() + ": " + result.status(), plot);
@@ -306,7 +310,7 @@ final class FitCommand implements Callable<Integer> {
             metric = ClassifierScores.scores(result.model(), table.data(), predicted, probabilities)
                     + String.format(Locale.ROOT, ", log-loss %.6g",
                             Metrics.logLoss(table.data().labels(), probabilities, result.model().classes()));
-            confusion = ClassifierScores.confusionLines(result.model(), table.data(), predicted);
+            confusion = ClassifierScores.confusionLines(result.model(), table.data(), predicted, table.classNames());
         }
         console.printf(Locale.ROOT, "%s: %s%n", result.status(), result.reason());
         console.printf(Locale.ROOT, "%s, training %s%n", result.progress(), metric);
@@ -348,6 +352,19 @@ final class FitCommand implements Callable<Integer> {
 
     /** Labels a logistic fit cannot take, named by file, line and column before the fit starts. */
     private static void checkLabels(ModelKind kind, DataFile.Table table) {
+        if (table.classNames() != null) {
+            if (kind == ModelKind.LINEAR) {
+                throw new InvalidInputException("the label column '" + table.labelName() + "' holds names such as '"
+                        + table.classNames().get(0) + "', not numbers; a linear model needs numbers (classifiers: --model"
+                        + " logistic or softmax)");
+            }
+            if (kind == ModelKind.LOGISTIC && table.classNames().size() != 2) {
+                throw new InvalidInputException("logistic regression needs two classes, but the label column '"
+                        + table.labelName() + "' has " + table.classNames().size() + ": " + abbreviated(table.classNames())
+                        + " (use --model softmax)");
+            }
+            return;
+        }
         if (kind != ModelKind.LOGISTIC) {
             return;
         }

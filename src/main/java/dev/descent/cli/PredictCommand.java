@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -76,6 +77,9 @@ final class PredictCommand implements Callable<Integer> {
         if (delimiter != null) {
             request = request.withDelimiter(FitCommand.parseDelimiter(delimiter));
         }
+        if (saved.classNames() != null && dataFormat == DataFile.Format.CSV) {
+            request = request.withClassNames(saved.classNames());
+        }
         if (saved.hashBuckets() > 0) {
             request = request.withHashedFeatures(saved.hashBuckets());
         }
@@ -96,19 +100,19 @@ final class PredictCommand implements Callable<Integer> {
         if (out != null) {
             AtomicFiles.write(out, stream -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
-                writeLines(writer, predicted, probabilities);
+                writeLines(writer, predicted, probabilities, saved.classNames());
                 writer.flush();
             });
         } else {
             PrintWriter console = spec.commandLine().getOut();
-            writeLines(console, predicted, probabilities);
+            writeLines(console, predicted, probabilities, saved.classNames());
             console.flush();
         }
         if (rows.hasLabels()) {
             PrintWriter report = out != null ? spec.commandLine().getOut() : spec.commandLine().getErr();
             report.println(metric(predictor, rows, predicted, probabilities));
             if (predictor.kind() != ModelKind.LINEAR) {
-                ClassifierScores.confusionLines(predictor, rows, predicted).forEach(report::println);
+                ClassifierScores.confusionLines(predictor, rows, predicted, saved.classNames()).forEach(report::println);
             }
         }
         return 0;
@@ -125,12 +129,14 @@ final class PredictCommand implements Callable<Integer> {
         return ClassifierScores.scores(predictor, rows, predicted, proba) + " on " + rows.rows() + " rows";
     }
 
-    private static void writeLines(Writer writer, double[] predicted, double[][] probabilities) throws IOException {
+    /** One line per row: the value or class label (its name, when the model has class names), or the probabilities. */
+    private static void writeLines(Writer writer, double[] predicted, double[][] probabilities, List<String> classNames)
+            throws IOException {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < predicted.length; i++) {
             line.setLength(0);
             if (probabilities == null) {
-                line.append(format(predicted[i]));
+                line.append(classNames != null ? classNames.get((int) predicted[i]) : format(predicted[i]));
             } else {
                 for (int c = 0; c < probabilities[i].length; c++) {
                     line.append(c == 0 ? "" : ",").append(probabilities[i][c]);

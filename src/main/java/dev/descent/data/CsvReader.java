@@ -26,7 +26,29 @@ final class CsvReader {
     private CsvReader() {
     }
 
+    /** A label that is not a number, found while reading labels as numbers: read the file again with class names. */
+    private static final class TextLabels extends RuntimeException {
+        TextLabels() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * Labels are numbers, or class names when any label is not a number (or the model has class names): then
+     * each row's label is the index of its name among the sorted names (the model's, at predict).
+     */
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
+        if (request.classNames() != null) {
+            return read(file, request, true);
+        }
+        try {
+            return read(file, request, false);
+        } catch (TextLabels e) {
+            return read(file, request, true);
+        }
+    }
+
+    private static DataFile.Table read(Path file, DataFile.Request request, boolean textLabels) throws IOException {
         try (InputStream in = DataFile.open(file)) {
             LineSource lines = new LineSource(in);
             if (!nextNonBlank(lines)) {
@@ -127,6 +149,12 @@ final class CsvReader {
             FloatColumns y = new FloatColumns();
             FloatColumns weights = new FloatColumns();
             IntColumns lineNumbers = new IntColumns();
+            Map<String, Integer> names = new HashMap<>();
+            if (textLabels && request.classNames() != null) {
+                for (String name : request.classNames()) {
+                    names.put(name, names.size());
+                }
+            }
             float[] row = new float[d];
             // without a header the first row, already read, is data
             boolean more = !request.header() || nextNonBlank(lines);
@@ -144,11 +172,17 @@ final class CsvReader {
                         throw ragged(file, lines, columns, countFields(bytes, lines.start, lines.end, delimiter));
                     }
                     int target = role[field];
-                    if (hashed != null && target >= 0) {
+                    if (target == LABEL && textLabels) {
+                        label = classIndex(file, lines, field, header.get(field), bytes, fieldStart, i, names,
+                                request.classNames());
+                    } else if (hashed != null && target >= 0) {
                         hashed.add(file, lines, header.get(field), target, bytes, fieldStart, i, parser);
                     } else if (target != IGNORED) {
                         if (!parser.parse(bytes, fieldStart, i)) {
                             String text = new String(bytes, fieldStart, i - fieldStart, StandardCharsets.UTF_8).trim();
+                            if (target == LABEL && !text.isEmpty()) {
+                                throw new TextLabels();
+                            }
                             throw DataFormatException.at(file, lines.lineNumber, field + 1, header.get(field),
                                     text.isEmpty() ? "the field is empty; every value must be a number"
                                             : "'" + text + "' is not a number");
@@ -197,6 +231,10 @@ final class CsvReader {
                 throw DataFormatException.in(file, "the file has a header but no data rows");
             }
             float[] labels = labelColumn == null ? null : y.toArray();
+            List<String> classNames = null;
+            if (textLabels && labelColumn != null) {
+                classNames = request.classNames() != null ? request.classNames() : sortedNames(names, labels);
+            }
             Dataset data = hashed != null ? Dataset.csr(hashed.matrix(), labels) : Dataset.rowMajor(x.toArray(), n, d, labels);
             if (request.weights() != null) {
                 float[] w = weights.toArray();
@@ -206,8 +244,48 @@ final class CsvReader {
                 data = data.withSampleWeights(w);
             }
             return new DataFile.Table(data, hashed != null ? FeatureNames.numbered(request.hashBuckets()) : List.copyOf(features),
-                    labelColumn == null ? null : labelName, file, lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1);
+                    labelColumn == null ? null : labelName, file, lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1,
+                    null, -1, classNames);
         }
+    }
+
+    /**
+     * The label field's class: its index among the model's names ({@code known}), or, at fit, a code in order
+     * of first appearance, which {@link #sortedNames} turns into the index among the sorted names.
+     */
+    private static float classIndex(Path file, LineSource lines, int field, String column, byte[] bytes, int from, int to,
+                                    Map<String, Integer> names, List<String> known) {
+        String text = new String(bytes, from, to - from, StandardCharsets.UTF_8).trim();
+        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
+            text = text.substring(1, text.length() - 1);
+        }
+        if (text.isEmpty()) {
+            throw DataFormatException.at(file, lines.lineNumber, field + 1, column, "the label is empty");
+        }
+        Integer code = names.get(text);
+        if (code == null) {
+            if (known != null) {
+                throw DataFormatException.at(file, lines.lineNumber, field + 1, column, "class '" + text
+                        + "' is not one of the model's classes " + known);
+            }
+            code = names.size();
+            names.put(text, code);
+        }
+        return code;
+    }
+
+    /** The class names in sorted order, with {@code labels} (codes of first appearance) rewritten as indices into them. */
+    private static List<String> sortedNames(Map<String, Integer> names, float[] labels) {
+        List<String> sorted = new ArrayList<>(names.keySet());
+        java.util.Collections.sort(sorted);
+        int[] index = new int[names.size()];
+        for (int i = 0; i < sorted.size(); i++) {
+            index[names.get(sorted.get(i))] = i;
+        }
+        for (int r = 0; r < labels.length; r++) {
+            labels[r] = index[(int) labels[r]];
+        }
+        return List.copyOf(sorted);
     }
 
     /**

@@ -80,9 +80,12 @@ public final class DataFile {
      *                  or 0 to read them as numbers
      * @param delimiter CSV: the field separator (',' by default; '\t', ';', '|' ...)
      * @param drop      CSV: columns to leave out (ids, free text), by name; empty for none
+     * @param classNames CSV at predict: the model's class names, which the label column's values are looked up
+     *                  in; null for a model of numeric labels
      */
     public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features,
-                          boolean header, int indexBase, int hashBuckets, char delimiter, List<String> drop) {
+                          boolean header, int indexBase, int hashBuckets, char delimiter, List<String> drop,
+                          List<String> classNames) {
         /** The most buckets --hash-features takes: 2^30, past which a model file of their names is no longer practical. */
         public static final int MAX_HASH_BUCKETS = 1 << 30;
 
@@ -98,39 +101,51 @@ public final class DataFile {
                         + delimiter + "'");
             }
             drop = drop == null ? List.of() : List.copyOf(drop);
+            classNames = classNames == null ? null : List.copyOf(classNames);
         }
 
         public static Request forFit(String label, String weights, Path labelsFile) {
-            return new Request(label, true, weights, labelsFile, null, true, -1, 0, ',', List.of());
+            return new Request(label, true, weights, labelsFile, null, true, -1, 0, ',', List.of(), null);
         }
 
         public static Request forPredict(String label, Path labelsFile, List<String> features) {
-            return new Request(label, false, null, labelsFile, features, true, -1, 0, ',', List.of());
+            return new Request(label, false, null, labelsFile, features, true, -1, 0, ',', List.of(), null);
         }
 
         /** This request for a CSV file without a header row. */
         public Request withoutHeader() {
-            return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase, hashBuckets, delimiter, drop);
+            return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase, hashBuckets, delimiter, drop,
+                    classNames);
         }
 
         /** This request with LIBSVM indices starting at {@code base} (0 or 1; -1: from the file). */
         public Request withIndexBase(int base) {
-            return new Request(label, labelRequired, weights, labelsFile, features, header, base, hashBuckets, delimiter, drop);
+            return new Request(label, labelRequired, weights, labelsFile, features, header, base, hashBuckets, delimiter, drop,
+                    classNames);
         }
 
         /** This request for a CSV file whose fields are separated by {@code separator}. */
         public Request withDelimiter(char separator) {
-            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, separator, drop);
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, separator, drop,
+                    classNames);
+        }
+
+        /** This request with the model's class names, for a CSV label column of names (null: numeric labels). */
+        public Request withClassNames(List<String> names) {
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, delimiter, drop,
+                    names);
         }
 
         /** This request with the CSV columns {@code names} left out. */
         public Request withDropped(List<String> names) {
-            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, delimiter, names);
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, delimiter, names,
+                    classNames);
         }
 
         /** This request with a CSV file's feature columns hashed into {@code buckets} sparse features (0: not hashed). */
         public Request withHashedFeatures(int buckets) {
-            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, buckets, delimiter, drop);
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, buckets, delimiter, drop,
+                    classNames);
         }
     }
 
@@ -143,19 +158,21 @@ public final class DataFile {
      * @param labelColumn the 1-based column of the label in a text line, or 0
      * @param warning     something the reader noticed that is not an error but the user should know, or null
      * @param indexBase   LIBSVM: the index base the file was read with (0 or 1); -1 for other formats
+     * @param classNames  CSV with labels that are names: the class names in order, each row's label the index
+     *                    of its name; null for numeric labels
      */
     public record Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines,
-                        int labelColumn, String warning, int indexBase) {
+                        int labelColumn, String warning, int indexBase, List<String> classNames) {
 
         /** A table read without anything to warn about. */
         public Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines, int labelColumn) {
-            this(data, featureNames, labelName, file, lines, labelColumn, null, -1);
+            this(data, featureNames, labelName, file, lines, labelColumn, null, -1, null);
         }
 
         /** A table of a format without feature indices. */
         public Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines, int labelColumn,
                      String warning) {
-            this(data, featureNames, labelName, file, lines, labelColumn, warning, -1);
+            this(data, featureNames, labelName, file, lines, labelColumn, warning, -1, null);
         }
 
         /** A problem with row i's label, located as precisely as the format allows. */

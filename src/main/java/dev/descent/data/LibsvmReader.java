@@ -172,7 +172,7 @@ final class LibsvmReader {
         String warning = dropped != null ? dropped : widest < d && !data.isSparse() ? String.format(java.util.Locale.ROOT, "%s: its largest feature index is %,d but the"
                 + " model has %,d features; features %,d..%,d never appear in it and are taken as 0", file, largest, d,
                 largest + 1, d - 1 + base) : null;
-        return new DataFile.Table(data, FeatureNames.numbered(d), "label", file, lineNumbers.toArray(), 1, warning, base);
+        return new DataFile.Table(data, FeatureNames.numbered(d), "label", file, lineNumbers.toArray(), 1, warning, base, null);
     }
 
     private static int skipSpaces(byte[] b, int i, int end) {

@@ -50,14 +50,16 @@ public final class ModelFile {
      * @param indexBase       the first feature's index in the LIBSVM file it was fitted on (0 or 1), so predict
      *                        reads its files alike; -1 for other formats
      * @param hashBuckets     the buckets its CSV columns were hashed into (--hash-features), or 0
+     * @param classNames      the names of its classes, in the order of {@code fitted.classes()} (0, 1, ...), when the
+     *                        training labels were names; null otherwise
      */
     public record SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
-                             double l2, double l1, FitSummary fit, int indexBase, int hashBuckets) {
+                             double l2, double l1, FitSummary fit, int indexBase, int hashBuckets, List<String> classNames) {
 
         /** A model fitted on data without LIBSVM indices or hashed columns (indexBase -1, hashBuckets 0). */
         public SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
                           double l2, double l1, FitSummary fit) {
-            this(fitted, features, label, standardization, l2, l1, fit, -1, 0);
+            this(fitted, features, label, standardization, l2, l1, fit, -1, 0, null);
         }
 
         /**
@@ -82,6 +84,9 @@ public final class ModelFile {
         }
         if (saved.hashBuckets() > 0) {
             json.integer("hash_features", saved.hashBuckets());
+        }
+        if (saved.classNames() != null) {
+            json.strings("class_names", saved.classNames());
         }
         if (model.kind() == ModelKind.SOFTMAX) {
             json.rows("weights", model.weights()).numbers("intercept", model.intercepts());
@@ -207,7 +212,27 @@ public final class ModelFile {
                 fit.path("batch_size").asInt(), fit.path("seed").asLong(), fit.path("median_step_ms").asDouble(Double.NaN)) : null;
         return new SavedModel(new LinearModel(kind, classes, weights, intercepts), List.copyOf(features),
                 root.path("label").asText(null), standardization, objective.path("l2").asDouble(0),
-                objective.path("l1").asDouble(0), summary, indexBase(file, root), hashBuckets(file, root, features.size()));
+                objective.path("l1").asDouble(0), summary, indexBase(file, root), hashBuckets(file, root, features.size()),
+                classNames(file, root, classes));
+    }
+
+    private static List<String> classNames(Path file, JsonNode root, double[] classes) {
+        JsonNode node = root.path("class_names");
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray() || node.size() != classes.length) {
+            throw DataFormatException.in(file, "field 'class_names' must be an array of one name per class, " + classes.length);
+        }
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes.length; c++) {
+            if (!node.get(c).isTextual() || classes[c] != c) {
+                throw DataFormatException.in(file, "field 'class_names' needs a string per class and classes 0.."
+                        + (classes.length - 1));
+            }
+            names.add(node.get(c).asText());
+        }
+        return List.copyOf(names);
     }
 
     private static int hashBuckets(Path file, JsonNode root, int features) {

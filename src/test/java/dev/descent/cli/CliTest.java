@@ -498,6 +498,54 @@ class CliTest {
         assertTrue(badDelimiter.err().contains("--delimiter takes one character"), badDelimiter.err());
     }
 
+    /** Class labels that are names: sorted into the model's classes, stored, printed back by predict, looked up there. */
+    @Test
+    void namedClassesFitAndPredict() throws IOException {
+        StringBuilder animals = new StringBuilder("weight,ears,animal\n");
+        StringBuilder answers = new StringBuilder("weight,ears,alive\n");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(2);
+        for (int i = 0; i < 300; i++) {
+            String animal = new String[] {"dog", "cat", "bird"}[i % 3];
+            double weight = (animal.equals("dog") ? 20 : animal.equals("cat") ? 4 : 0.3) * (0.8 + 0.4 * random.nextDouble());
+            double ears = animal.equals("bird") ? 0 : animal.equals("dog") ? 1 : 2;
+            animals.append(weight).append(',').append(ears).append(',').append(i % 7 == 0 ? "\"" + animal + "\"" : animal)
+                    .append('\n');
+            answers.append(weight).append(',').append(ears).append(',').append(animal.equals("bird") ? "no" : "yes").append('\n');
+        }
+        Path train = folder.resolve("animals.csv");
+        Files.writeString(train, animals);
+        Path model = folder.resolve("animals.json");
+        Run fit = run("fit", "--train", train.toString(), "--model", "softmax", "--standardize", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err() + fit.out());
+        assertTrue(fit.out().contains("accuracy 1.000000") && fit.out().contains("bird"), fit.out());
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertEquals(List.of("bird", "cat", "dog"), saved.classNames());
+        assertArrayEquals(new double[] {0, 1, 2}, saved.fitted().classes());
+        Path test = folder.resolve("new.csv");
+        Files.writeString(test, "weight,ears,animal\n25,1,dog\n0.2,0,bird\n3.5,2,cat\n");
+        Run predict = run("predict", "--model", model.toString(), "--data", test.toString());
+        assertEquals(0, predict.code(), predict.err());
+        assertEquals(List.of("dog", "bird", "cat"), predict.out().lines().toList());
+        assertTrue(predict.err().startsWith("accuracy 1.000000"), predict.err());
+        Files.writeString(test, "weight,ears,animal\n25,1,dog\n0.2,0,fish\n");
+        Run unknown = run("predict", "--model", model.toString(), "--data", test.toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("new.csv:3, column 3 (animal): class 'fish' is not one of the model's classes"
+                + " [bird, cat, dog]"), unknown.err());
+        Path yesNo = folder.resolve("alive.csv");
+        Files.writeString(yesNo, answers);
+        Run logistic = run("fit", "--train", yesNo.toString(), "--model", "logistic", "--out", folder.resolve("alive.json").toString());
+        assertEquals(0, logistic.code(), logistic.err() + logistic.out());
+        assertEquals(List.of("no", "yes"), ModelFile.read(folder.resolve("alive.json")).classNames());
+        Run threeForLogistic = run("fit", "--train", train.toString(), "--model", "logistic", "--out", folder.resolve("x.json").toString());
+        assertEquals(2, threeForLogistic.code());
+        assertTrue(threeForLogistic.err().contains("logistic regression needs two classes, but the label column 'animal' has 3:"
+                + " [bird, cat, dog] (use --model softmax)"), threeForLogistic.err());
+        Run linear = run("fit", "--train", train.toString(), "--model", "linear", "--out", folder.resolve("x.json").toString());
+        assertEquals(2, linear.code());
+        assertTrue(linear.err().contains("holds names such as 'bird', not numbers"), linear.err());
+    }
+
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
         String out = folder.resolve("m.json").toString();
