@@ -30,7 +30,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "A model written by descent fit.")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data to predict on.")
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Data to predict on; - reads CSV"
+            + " (or with --format libsvm, LIBSVM) from standard input.")
     Path data;
 
     @Option(names = "--format", paramLabel = "csv|libsvm|npy|npz", description = "Data format (default: from the file name).")

@@ -184,9 +184,22 @@ public final class DataFile {
         }
     }
 
+    /** The name "-" asks for standard input, as in most Unix tools. */
+    public static final String STANDARD_INPUT_NAME = "-";
+    /** What a reader is given for standard input, and what its errors name: no file has this name by accident. */
+    static final Path STANDARD_INPUT = Path.of("<standard input>");
+
     /** The file's bytes, decompressed when it is gzip-compressed (it starts with gzip's magic bytes, whatever its name). */
     static java.io.InputStream open(Path file) throws IOException {
-        java.io.InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        java.io.InputStream source = file == STANDARD_INPUT
+                ? new java.io.FilterInputStream(System.in) {
+                    @Override
+                    public void close() {
+                        // standard input belongs to the process, not to this reader
+                    }
+                }
+                : Files.newInputStream(file);
+        java.io.InputStream in = new java.io.BufferedInputStream(source, 1 << 16);
         in.mark(2);
         int first = in.read();
         int second = in.read();
@@ -203,6 +216,13 @@ public final class DataFile {
     }
 
     public static Table read(Path file, Format format, Request request) {
+        if (file.toString().equals(STANDARD_INPUT_NAME)) {
+            if (format != Format.CSV && format != Format.LIBSVM) {
+                throw new InvalidInputException("standard input (-) can carry CSV or LIBSVM data, not " + format
+                        + "; give a file");
+            }
+            return readChecked(STANDARD_INPUT, format, request);
+        }
         if (Files.isDirectory(file)) {
             throw new DataFormatException(file + ": is a directory, not a data file");
         }
@@ -212,6 +232,10 @@ public final class DataFile {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file + ": not a regular file (a pipe or a device); descent reads data from files");
         }
+        return readChecked(file, format, request);
+    }
+
+    private static Table readChecked(Path file, Format format, Request request) {
         if (request.weights() != null && format != Format.CSV) {
             throw new InvalidInputException("--weights names a column, so it needs CSV data; " + file + " is " + format);
         }
@@ -247,8 +271,9 @@ public final class DataFile {
             throw new DataFormatException(file + ": cannot read: " + e.getMessage());
         } catch (OutOfMemoryError e) {
             // what was read so far is garbage now; say what to change instead of dying halfway
-            throw DataFormatException.in(file, HeapBudget.exhausted("reading this " + (file.toFile().length() >> 20)
-                    + " MiB file as float32", 2 * file.toFile().length()));
+            long bytes = file == STANDARD_INPUT ? 0 : file.toFile().length();
+            throw DataFormatException.in(file, HeapBudget.exhausted("reading this " + (bytes >> 20)
+                    + " MiB file as float32", 2 * bytes));
         }
     }
 }

@@ -546,6 +546,38 @@ class CliTest {
         assertTrue(linear.err().contains("holds names such as 'bird', not numbers"), linear.err());
     }
 
+    /** `--data -` predicts from standard input (CSV, or LIBSVM with --format), gzip-compressed or not; errors name it. */
+    @Test
+    void predictReadsStandardInput() throws IOException {
+        Path model = folder.resolve("stdin.json");
+        Run fit = run("fit", "--train", resource("small.csv").toString(), "--model", "linear", "--l2", "0.1",
+                "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err() + fit.out());
+        Run fromFile = run("predict", "--model", model.toString(), "--data", resource("small.csv").toString());
+        java.io.InputStream original = System.in;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(Files.readAllBytes(resource("small.csv"))));
+            Run fromStdin = run("predict", "--model", model.toString(), "--data", "-");
+            assertEquals(0, fromStdin.code(), fromStdin.err());
+            assertEquals(fromFile.out(), fromStdin.out());
+            java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+            try (java.io.OutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+                gzip.write(Files.readAllBytes(resource("small.csv")));
+            }
+            System.setIn(new java.io.ByteArrayInputStream(compressed.toByteArray()));
+            assertEquals(fromFile.out(), run("predict", "--model", model.toString(), "--data", "-").out(), "gzip on stdin");
+            System.setIn(new java.io.ByteArrayInputStream("x1,x2,y\n1,oops,2\n".getBytes(StandardCharsets.UTF_8)));
+            Run bad = run("predict", "--model", model.toString(), "--data", "-");
+            assertEquals(2, bad.code());
+            assertTrue(bad.err().contains("<standard input>:2, column 2 (x2): 'oops' is not a number"), bad.err());
+            Run npy = run("predict", "--model", model.toString(), "--data", "-", "--format", "npy");
+            assertEquals(2, npy.code());
+            assertTrue(npy.err().contains("standard input (-) can carry CSV or LIBSVM data, not npy"), npy.err());
+        } finally {
+            System.setIn(original);
+        }
+    }
+
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
         String out = folder.resolve("m.json").toString();
