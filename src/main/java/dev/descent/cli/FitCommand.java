@@ -9,6 +9,7 @@ import dev.descent.Metrics;
 import dev.descent.ModelKind;
 import dev.descent.data.DataFile;
 import dev.descent.data.Standardization;
+import dev.descent.fit.Labels;
 import dev.descent.io.ModelFile;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Solver;
@@ -368,18 +369,12 @@ final class FitCommand implements Callable<Integer> {
         if (kind != ModelKind.LOGISTIC) {
             return;
         }
+        // the check Fitter makes, here with the file's line and column of the row
         float[] labels = table.data().labels();
-        // {0, 1}, or {-1, +1} as LIBSVM's binary data sets have them: the first row that is neither, or mixes them
-        boolean signs = false;
-        boolean zeros = false;
-        for (int i = 0; i < labels.length; i++) {
-            signs |= labels[i] == -1;
-            zeros |= labels[i] == 0;
-            if (labels[i] != 0 && labels[i] != 1 && labels[i] != -1 || signs && zeros) {
-                throw table.labelError(i, "label " + labels[i] + (signs && zeros ? " mixes {0, 1} with {-1, +1} labels"
-                        : " is not 0 or 1 (or -1 or +1)") + "; logistic regression needs labels in {0, 1} or {-1, +1}"
-                        + " (use --model softmax for more classes)");
-            }
+        int bad = Labels.firstInvalidBinaryLabel(labels);
+        if (bad >= 0) {
+            throw table.labelError(bad, Labels.binaryLabelProblem(labels, bad)
+                    + "; logistic regression needs labels in {0, 1} or {-1, +1} (use --model softmax for more classes)");
         }
     }
 

@@ -255,10 +255,7 @@ final class CsvReader {
      */
     private static float classIndex(Path file, LineSource lines, int field, String column, byte[] bytes, int from, int to,
                                     Map<String, Integer> names, List<String> known) {
-        String text = new String(bytes, from, to - from, StandardCharsets.UTF_8).trim();
-        if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
-            text = text.substring(1, text.length() - 1);
-        }
+        String text = unquoted(new String(bytes, from, to - from, StandardCharsets.UTF_8));
         if (text.isEmpty()) {
             throw DataFormatException.at(file, lines.lineNumber, field + 1, column, "the label is empty");
         }
@@ -391,12 +388,7 @@ final class CsvReader {
         }
 
         CsrMatrix matrix() {
-            int[] ends = rowEnds.toArray();
-            long[] offsets = new long[ends.length + 1];
-            for (int i = 0; i < ends.length; i++) {
-                offsets[i + 1] = ends[i];
-            }
-            return CsrMatrix.of(offsets, indices.toArray(), values.toArray(), buckets);
+            return CsrMatrix.of(rowEnds.asRowOffsets(), indices.toArray(), values.toArray(), buckets);
         }
     }
 
@@ -456,12 +448,14 @@ final class CsvReader {
         }
         List<String> names = new ArrayList<>();
         for (String part : text.split(java.util.regex.Pattern.quote(String.valueOf(delimiter)), -1)) {
-            String name = part.trim();
-            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
-                name = name.substring(1, name.length() - 1);
-            }
-            names.add(name);
+            names.add(unquoted(part));
         }
         return names;
+    }
+
+    /** A field as text: without the spaces around it and its surrounding double quotes, if it has them. */
+    private static String unquoted(String field) {
+        String text = field.trim();
+        return text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"") ? text.substring(1, text.length() - 1) : text;
     }
 }

@@ -204,12 +204,17 @@ public final class DataFile {
         int first = in.read();
         int second = in.read();
         in.reset();
-        return first == 0x1f && second == 0x8b ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+        return gzipMagic(first, second) ? new java.util.zip.GZIPInputStream(in, 1 << 16) : in;
+    }
+
+    /** Whether a file's first two bytes are gzip's. */
+    private static boolean gzipMagic(int first, int second) {
+        return first == 0x1f && second == 0x8b;
     }
 
     private static boolean gzipped(Path file) {
         try (java.io.InputStream in = Files.newInputStream(file)) {
-            return in.read() == 0x1f && in.read() == 0x8b;
+            return gzipMagic(in.read(), in.read());
         } catch (IOException e) {
             return false;
         }

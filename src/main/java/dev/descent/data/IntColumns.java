@@ -18,6 +18,15 @@ final class IntColumns {
         return size;
     }
 
+    /** These values taken as the ends of CSR rows: the rows' offsets, 0 first (size + 1 of them). */
+    long[] asRowOffsets() {
+        long[] offsets = new long[size + 1];
+        for (int i = 0; i < size; i++) {
+            offsets[i + 1] = values[i];
+        }
+        return offsets;
+    }
+
     int[] toArray() {
         return Arrays.copyOf(values, size);
     }

@@ -128,12 +128,7 @@ final class LibsvmReader {
                 columns[p] -= base;
             }
         }
-        int[] ends = rowEnds.toArray();
-        long[] offsets = new long[n + 1];
-        for (int row = 0; row < n; row++) {
-            offsets[row + 1] = ends[row];
-        }
-        ends = null;
+        long[] offsets = rowEnds.asRowOffsets();
         float[] nonZeros = values.toArray();
         String dropped = null;
         if (widest > d) {

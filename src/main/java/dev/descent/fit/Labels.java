@@ -23,18 +23,16 @@ public final class Labels {
             return new double[0];
         }
         boolean binary = loss.labels() == Loss.Labels.BINARY;
-        TreeSet<Double> distinct = new TreeSet<>();
-        boolean signs = false;
-        for (int i = 0; i < labels.length; i++) {
-            if (binary && labels[i] == -1) {
-                signs = true;
-            }
-            if (binary && (signs ? labels[i] != -1 && labels[i] != 1 : labels[i] != 0 && labels[i] != 1)) {
-                throw new InvalidInputException("row index " + i + ", label: " + labels[i] + " is not "
-                        + (signs ? "-1 or +1 (earlier rows have -1)" : "0 or 1")
+        if (binary) {
+            int bad = firstInvalidBinaryLabel(labels);
+            if (bad >= 0) {
+                throw new InvalidInputException("row index " + bad + ", " + binaryLabelProblem(labels, bad)
                         + "; logistic regression needs labels in {0, 1} or {-1, +1} (use softmax for more classes)");
             }
-            if (distinct.add((double) labels[i]) && distinct.size() > MAX_CLASSES) {
+        }
+        TreeSet<Double> distinct = new TreeSet<>();
+        for (float label : labels) {
+            if (distinct.add((double) label) && distinct.size() > MAX_CLASSES) {
                 throw new InvalidInputException("softmax found more than " + MAX_CLASSES
                         + " distinct labels; is the label column a regression target?");
             }
@@ -42,10 +40,32 @@ public final class Labels {
         if (distinct.size() < 2) {
             throw new InvalidInputException(loss + " needs at least two classes, but every label is " + distinct.first());
         }
-        if (binary && signs && distinct.contains(0.0)) {
-            throw new InvalidInputException("the labels hold -1, 0 and 1; logistic regression needs {0, 1} or {-1, +1}");
+        return binary ? new double[] {distinct.first() == -1 ? -1 : 0, 1}
+                : distinct.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * The first row whose label a binary loss cannot take: one that is not 0, 1 or -1, or the row where 0 and
+     * -1 have both appeared ({0, 1} labels mixed with {-1, +1} ones); -1 when every label is fine.
+     */
+    public static int firstInvalidBinaryLabel(float[] labels) {
+        boolean signs = false;
+        boolean zeros = false;
+        for (int i = 0; i < labels.length; i++) {
+            signs |= labels[i] == -1;
+            zeros |= labels[i] == 0;
+            if (labels[i] != 0 && labels[i] != 1 && labels[i] != -1 || signs && zeros) {
+                return i;
+            }
         }
-        return binary ? new double[] {signs ? -1 : 0, 1} : distinct.stream().mapToDouble(Double::doubleValue).toArray();
+        return -1;
+    }
+
+    /** What is wrong with the label of {@code row}, as {@link #firstInvalidBinaryLabel} found it: "label 2.0 is not ...". */
+    public static String binaryLabelProblem(float[] labels, int row) {
+        float label = labels[row];
+        return "label " + label + (label == 0 || label == 1 || label == -1 ? " mixes {0, 1} with {-1, +1} labels"
+                : " is not 0 or 1 (or -1 or +1)");
     }
 
     /** Each label's index among {@code classes} (sorted): the labels the kernels of a class-index loss take. */

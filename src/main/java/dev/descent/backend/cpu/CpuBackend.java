@@ -236,7 +236,7 @@ public final class CpuBackend implements Backend {
         }
         gramIntercept[0] = problem.intercept() ? (float) vector[features] : 0f;
         if (sparsePass != null) {
-            sparsePass.gramPass(vector, problem.intercept(), gramSums);
+            sparsePass.gramPass(gramWeights, problem.intercept() ? vector[features] : 0, problem.intercept(), gramSums);
         } else {
             pass.run(RowLoss.PASS_GRAM, 1, gramWeights, gramIntercept, false, 0, 0, rows);
             pass.reducePartials(features + 1, gramSums);

@@ -64,7 +64,6 @@ final class SparsePass {
     private boolean shuffled;
     private long key;
     private int batchStart;
-    private int batchSize;
     private int segments;
     private int[] starts;
     private final int[] shuffledStarts;
@@ -123,11 +122,6 @@ final class SparsePass {
         return starts;
     }
 
-    /** The segments the current pass uses. */
-    int segments() {
-        return segments;
-    }
-
     /**
      * The loss pass at {@code weights} (k, d) and {@code interceptValues}: weighted gradient sums into
      * {@code gradientSums} (k*d, then k), not divided by S; returns the weighted loss sum.
@@ -145,12 +139,14 @@ final class SparsePass {
         return reduce(gradientSums, outputs);
     }
 
-    /** out = X1^T diag(s) X1 v, unscaled: the gram pass (v: d weights, then the intercept's). */
-    void gramPass(double[] vector, boolean intercept, double[] out) {
-        for (int j = 0; j < features; j++) {
-            weightsByFeature[j] = (float) vector[j];
-        }
-        intercepts[0] = intercept ? vector[features] : 0;
+    /**
+     * out = X1^T diag(s) X1 v, unscaled: the gram pass of v = ({@code weights}, d float32 values, then
+     * {@code interceptValue}); without an intercept the column of ones and its sum are left out.
+     */
+    void gramPass(float[] weights, double interceptValue, boolean intercept, double[] out) {
+        // one output: the (d, k) layout is the weights' own
+        System.arraycopy(weights, 0, weightsByFeature, 0, features);
+        intercepts[0] = interceptValue;
         plan(true, false, 0, 0, rows);
         pool.runEach(segments, this::runSegment);
         reduce(out, 1);
@@ -165,7 +161,6 @@ final class SparsePass {
         shuffled = shuffledBatch;
         key = permutationKey;
         batchStart = start;
-        batchSize = size;
         if (!shuffledBatch) {
             segments = fullStarts.length - 1;
             starts = fullStarts;
