@@ -1,0 +1,10 @@
+/* fused_step.cu as host code, and its entry points (CudaWithoutGpuTest.ENTRY_POINTS lists the same). */
+#include "fused_step.cu"
+#include "registry.h"
+DESCENT_EMU_KERNEL(fused_narrow_1);
+DESCENT_EMU_KERNEL(fused_narrow_2);
+DESCENT_EMU_KERNEL(fused_narrow_4);
+DESCENT_EMU_KERNEL(fused_narrow_8);
+DESCENT_EMU_KERNEL(fused_narrow_16);
+DESCENT_EMU_KERNEL(fused_narrow_32);
+DESCENT_EMU_KERNEL(fused_wide);
