@@ -1,9 +1,12 @@
 package dev.descent.backend;
 
+import dev.descent.InvalidInputException;
 import dev.descent.data.Dataset;
+import dev.descent.loss.Loss;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Objective;
 import dev.descent.optim.Problem;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -33,8 +36,34 @@ public interface Backend extends DataPasses, FusedSteps, AutoCloseable {
     /** What the passes run on, e.g. "2 threads, 256-bit float32 vectors". */
     String device();
 
-    /** Takes the data and the problem; called once. Labels of softmax data are class indices. */
+    /**
+     * Takes the data and the problem; called once. Labels of softmax data are class indices below the
+     * problem's outputs ({@link #requireMatching}).
+     */
     void upload(Dataset data, Problem problem);
+
+    /**
+     * Refuses data that does not fit the problem, before a backend takes it: a width other than the
+     * problem's features, or a softmax label that is not a class index below its outputs (a kernel would
+     * index past the row's outputs with it). Every implementation calls it first in {@link #upload}.
+     */
+    static void requireMatching(Dataset data, Problem problem) {
+        if (data.columns() != problem.features()) {
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                    "the data has %d features but the problem %d", data.columns(), problem.features()));
+        }
+        if (problem.loss().labels() == Loss.Labels.CLASS_INDEX) {
+            float[] labels = data.labels();
+            for (int i = 0; i < labels.length; i++) {
+                float label = labels[i];
+                if (!(label >= 0 && label < problem.outputs() && label == Math.rint(label))) {
+                    throw new InvalidInputException(String.format(Locale.ROOT,
+                            "row %d has label %s, not a class index below the problem's %d classes", i, label,
+                            problem.outputs()));
+                }
+            }
+        }
+    }
 
     /** The problem given to {@link #upload}. */
     Problem problem();

@@ -129,6 +129,7 @@ public final class CpuBackend implements Backend {
     @Override
     public void upload(Dataset data, Problem problemToSolve) {
         checkOpen();
+        Backend.requireMatching(data, problemToSolve);
         this.problem = problemToSolve;
         if (pass != null) {
             pass.close();

@@ -112,6 +112,7 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     @Override
     public final void upload(Dataset data, Problem problemToSolve) {
         checkOpen();
+        Backend.requireMatching(data, problemToSolve);
         this.problem = problemToSolve;
         this.rows = data.rows();
         this.features = data.columns();

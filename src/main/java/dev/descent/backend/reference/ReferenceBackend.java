@@ -80,6 +80,7 @@ public final class ReferenceBackend implements Backend {
     @Override
     public void upload(Dataset dataset, Problem problemToSolve) {
         checkOpen();
+        Backend.requireMatching(dataset, problemToSolve);
         this.data = dataset;
         this.problem = problemToSolve;
         this.update = new ParameterUpdate(problemToSolve);
