@@ -32,6 +32,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -78,6 +79,7 @@ enum : int {
     ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK = 8,
 };
 constexpr int FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
+constexpr unsigned STREAM_NON_BLOCKING = 1;
 constexpr int CAPTURE_MODE_GLOBAL = 0;
 constexpr int CAPTURE_MODE_THREAD_LOCAL = 1;
 
@@ -115,8 +117,10 @@ struct Module {
 };
 
 /* One recorded operation of a graph. */
+struct Event;
+
 struct Node {
-    enum Kind { LAUNCH, COPY, MEMSET } kind = LAUNCH;
+    enum Kind { LAUNCH, COPY, MEMSET, EVENT } kind = LAUNCH;
     Function *function = nullptr;
     dim3 grid, block;
     size_t shared_bytes = 0;
@@ -125,14 +129,24 @@ struct Node {
     const void *source = nullptr;
     size_t bytes = 0;
     unsigned value = 0;
+    /* a pageable source, copied when the copy was asked for (the driver stages it before returning) */
+    std::vector<unsigned char> staged;
+    Event *event = nullptr;
 };
 
 struct Graph {
     std::vector<Node> nodes;
 };
 
+/*
+ * Work is queued per stream and runs when something waits for it, so that a missing wait shows as
+ * stale data, as it would on a GPU: a stream synchronize, an event synchronize, a free, or a
+ * synchronous call on the legacy stream, which waits for the blocking streams (not the non-blocking).
+ */
 struct Stream {
     Context *context;
+    bool blocking = true;
+    std::deque<Node> pending;
     bool capturing = false;
     bool capture_invalidated = false;
     int capture_mode = CAPTURE_MODE_GLOBAL;
@@ -142,7 +156,8 @@ struct Stream {
 
 struct Event {
     std::chrono::steady_clock::time_point time;
-    bool recorded = false;
+    bool recorded = false;  // reached: its stream ran up to it
+    Stream *stream = nullptr;
 };
 
 struct Context {
@@ -156,7 +171,8 @@ thread_local Context *current_context = nullptr;
 std::set<Context *> contexts;
 Context *primary_context = nullptr;
 std::map<CUdeviceptr, Allocation> allocations;  // by start address
-std::set<void *> pinned;
+std::map<const char *, size_t> pinned;  // page-locked host memory, by start address
+Stream legacy_stream;
 std::set<Module *> modules;
 std::set<Stream *> streams;
 std::set<Event *> events;
@@ -295,7 +311,11 @@ CUresult execute(const Node &node) {
         case Node::LAUNCH:
             return execute_launch(node);
         case Node::COPY:
-            memmove(node.destination, node.source, node.bytes);
+            memmove(node.destination, node.staged.empty() ? node.source : node.staged.data(), node.bytes);
+            return SUCCESS;
+        case Node::EVENT:
+            node.event->time = std::chrono::steady_clock::now();
+            node.event->recorded = true;
             return SUCCESS;
         case Node::MEMSET: {
             unsigned *words = static_cast<unsigned *>(node.destination);
@@ -317,19 +337,83 @@ Node memset_node(CUdeviceptr destination, unsigned value, size_t count) {
     return node;
 }
 
-/* Work on a stream: recorded while it captures, run now otherwise. */
-CUresult submit(Stream *stream, Node node) {
-    if (stream != nullptr && !streams.count(stream)) {
+/* The stream a handle names: null (and CU_STREAM_LEGACY, CU_STREAM_PER_THREAD) is the legacy stream. */
+Stream *resolve(Stream *stream) {
+    uintptr_t handle = reinterpret_cast<uintptr_t>(stream);
+    return handle <= 2 ? &legacy_stream : stream;
+}
+
+bool known(Stream *stream) {
+    return stream == &legacy_stream || streams.count(stream) > 0;
+}
+
+/* Runs a stream's queued work in order; the first error drops the rest and is returned. */
+CUresult run_pending(Stream *stream) {
+    while (!stream->pending.empty()) {
+        Node node = std::move(stream->pending.front());
+        stream->pending.pop_front();
+        CUresult status = execute(node);
+        if (status != SUCCESS) {
+            stream->pending.clear();
+            return status;
+        }
+    }
+    return SUCCESS;
+}
+
+/* What the legacy stream waits for: the queued work of every blocking stream. */
+CUresult run_blocking_streams() {
+    for (Stream *stream : streams) {
+        if (stream->blocking) {
+            CUresult status = run_pending(stream);
+            if (status != SUCCESS) {
+                return status;
+            }
+        }
+    }
+    return SUCCESS;
+}
+
+CUresult run_every_stream() {
+    for (Stream *stream : streams) {
+        CUresult status = run_pending(stream);
+        if (status != SUCCESS) {
+            return status;
+        }
+    }
+    return SUCCESS;
+}
+
+/* Work on a stream: recorded while it captures; on the legacy stream run now, after the blocking streams; else queued. */
+CUresult submit(Stream *handle, Node node) {
+    Stream *stream = resolve(handle);
+    if (!known(stream)) {
         return ERROR_INVALID_HANDLE;
     }
-    if (stream != nullptr && stream->capturing) {
+    if (stream->capturing) {
         if (stream->capture_mode == CAPTURE_MODE_THREAD_LOCAL && stream->capture_thread != std::this_thread::get_id()) {
             return ERROR_STREAM_CAPTURE_WRONG_THREAD;
         }
         stream->capture->nodes.push_back(std::move(node));
         return SUCCESS;
     }
-    return execute(node);
+    if (stream == &legacy_stream) {
+        CUresult status = run_blocking_streams();
+        return status != SUCCESS ? status : execute(node);
+    }
+    stream->pending.push_back(std::move(node));
+    return SUCCESS;
+}
+
+/* Whether [address, address + bytes) is page-locked host memory from cuMemAllocHost. */
+bool is_pinned(const void *address, size_t bytes) {
+    const char *start = static_cast<const char *>(address);
+    auto after = pinned.upper_bound(start);
+    if (after == pinned.begin()) {
+        return false;
+    }
+    --after;
+    return start + bytes <= after->first + after->second;
 }
 
 /* The .entry list of a PTX text: each entry's parameter sizes and .maxntid. */
@@ -385,6 +469,58 @@ bool parse_ptx(const std::string &ptx, std::map<std::string, std::pair<std::vect
         return false;
     }
     return true;
+}
+
+/*
+ * A copy, synchronous (on the legacy stream, refused during a capture) or on a stream. As the driver
+ * does: a pageable source is staged when the copy is asked for; a copy to pageable memory returns once
+ * done, so it runs its stream's earlier work first; page-locked memory is read or written when the
+ * copy runs.
+ */
+CUresult copy(const char *call, bool synchronous, bool to_device, void *destination, bool from_device, const void *source,
+              size_t bytes, Stream *handle) {
+    std::lock_guard<std::recursive_mutex> guard(lock);
+    CUresult status = need_context();
+    if (status == SUCCESS && synchronous) {
+        status = refuse_during_capture(call);
+    }
+    if (status == SUCCESS && to_device) {
+        status = check_range(call, destination, bytes);
+    }
+    if (status == SUCCESS && from_device) {
+        status = check_range(call, source, bytes);
+    }
+    if (status != SUCCESS) {
+        return status;
+    }
+    Stream *stream = resolve(handle);
+    if (!known(stream)) {
+        return ERROR_INVALID_HANDLE;
+    }
+    Node node;
+    node.kind = Node::COPY;
+    node.destination = destination;
+    node.source = source;
+    node.bytes = bytes;
+    const bool pageable_source = !from_device && !is_pinned(source, bytes);
+    const bool pageable_destination = !to_device && !is_pinned(destination, bytes);
+    if ((pageable_source || pageable_destination) && stream->capturing) {
+        stream->capture_invalidated = true;
+        complain(std::string(call) + " of pageable host memory during a stream capture (the capture is now invalid)");
+        return ERROR_STREAM_CAPTURE_UNSUPPORTED;
+    }
+    if (pageable_source) {
+        const unsigned char *bytes_in = static_cast<const unsigned char *>(source);
+        node.staged.assign(bytes_in, bytes_in + bytes);
+    }
+    if (pageable_destination && stream != &legacy_stream) {
+        status = run_pending(stream);
+        if (status != SUCCESS) {
+            return status;
+        }
+        return execute(node);
+    }
+    return submit(stream, std::move(node));
 }
 
 /* Deletes the handles of `owned` that belong to the context. */
@@ -520,6 +656,11 @@ CUresult cuDevicePrimaryCtxRetain(Context **context, CUdevice device) {
 
 /* Frees what a context still holds, as destroying (or finally releasing) it does on the real driver. */
 void release_context(Context *context) {
+    for (Stream *stream : streams) {
+        if (stream->context == context) {
+            run_pending(stream);
+        }
+    }
     for (auto it = allocations.begin(); it != allocations.end();) {
         if (it->second.context == context) {
             allocated_bytes -= it->second.bytes;
@@ -575,7 +716,10 @@ CUresult cuCtxGetCurrent(Context **context) {
 CUresult cuCtxSynchronize() {
     std::lock_guard<std::recursive_mutex> guard(lock);
     CUresult status = need_context();
-    return status != SUCCESS ? status : refuse_during_capture("cuCtxSynchronize");
+    if (status == SUCCESS) {
+        status = refuse_during_capture("cuCtxSynchronize");
+    }
+    return status != SUCCESS ? status : run_every_stream();
 }
 
 CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total_bytes) {
@@ -636,6 +780,12 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
         complain("cuMemFree of an address that is not the start of an allocation");
         return ERROR_INVALID_VALUE;
     }
+    // a free waits for the work queued before it, which may still use the memory
+    status = run_every_stream();
+    if (status != SUCCESS) {
+        return status;
+    }
+    found = allocations.find(pointer);
     allocated_bytes -= found->second.bytes;
     munmap(found->second.mapping, found->second.mapping_bytes);
     allocations.erase(found);
@@ -652,48 +802,28 @@ CUresult cuMemAllocHost_v2(void **pointer, size_t bytes) {
     if (memory == nullptr) {
         return ERROR_OUT_OF_MEMORY;
     }
-    pinned.insert(memory);
+    pinned[static_cast<const char *>(memory)] = bytes;
     *pointer = memory;
     return SUCCESS;
 }
 
 CUresult cuMemFreeHost(void *pointer) {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    if (!pinned.erase(pointer)) {
+    if (!pinned.erase(static_cast<const char *>(pointer))) {
         return ERROR_INVALID_VALUE;
     }
+    // queued copies may still read it: the driver waits for them
+    CUresult status = run_every_stream();
     free(pointer);
-    return SUCCESS;
+    return status;
 }
 
 CUresult cuMemcpyHtoD_v2(CUdeviceptr destination, const void *source, size_t bytes) {
-    std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status == SUCCESS) {
-        status = refuse_during_capture("cuMemcpyHtoD (synchronous)");
-    }
-    if (status == SUCCESS) {
-        status = check_range("cuMemcpyHtoD", reinterpret_cast<void *>(destination), bytes);
-    }
-    if (status == SUCCESS) {
-        memcpy(reinterpret_cast<void *>(destination), source, bytes);
-    }
-    return status;
+    return copy("cuMemcpyHtoD", true, true, reinterpret_cast<void *>(destination), false, source, bytes, nullptr);
 }
 
 CUresult cuMemcpyDtoH_v2(void *destination, CUdeviceptr source, size_t bytes) {
-    std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status == SUCCESS) {
-        status = refuse_during_capture("cuMemcpyDtoH (synchronous)");
-    }
-    if (status == SUCCESS) {
-        status = check_range("cuMemcpyDtoH", reinterpret_cast<void *>(source), bytes);
-    }
-    if (status == SUCCESS) {
-        memcpy(destination, reinterpret_cast<void *>(source), bytes);
-    }
-    return status;
+    return copy("cuMemcpyDtoH", true, false, destination, true, reinterpret_cast<const void *>(source), bytes, nullptr);
 }
 
 CUresult cuMemsetD32_v2(CUdeviceptr destination, unsigned value, size_t count) {
@@ -705,10 +835,7 @@ CUresult cuMemsetD32_v2(CUdeviceptr destination, unsigned value, size_t count) {
     if (status == SUCCESS) {
         status = check_range("cuMemsetD32", reinterpret_cast<void *>(destination), 4 * count);
     }
-    if (status != SUCCESS) {
-        return status;
-    }
-    return execute(memset_node(destination, value, count));
+    return status != SUCCESS ? status : submit(nullptr, memset_node(destination, value, count));
 }
 
 CUresult cuMemsetD32Async(CUdeviceptr destination, unsigned value, size_t count, Stream *stream) {
@@ -723,41 +850,18 @@ CUresult cuMemsetD32Async(CUdeviceptr destination, unsigned value, size_t count,
     return submit(stream, memset_node(destination, value, count));
 }
 
-/* An asynchronous copy: run now, or recorded into the stream's capture. */
-CUresult copy_async(void *destination, const void *source, size_t bytes, Stream *stream) {
-    std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status != SUCCESS) {
-        return status;
-    }
-    Node node;
-    node.kind = Node::COPY;
-    node.destination = destination;
-    node.source = source;
-    node.bytes = bytes;
-    return submit(stream, std::move(node));
-}
 
 CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr destination, const void *source, size_t bytes, Stream *stream) {
-    CUresult status = check_range("cuMemcpyHtoDAsync", reinterpret_cast<void *>(destination), bytes);
-    return status != SUCCESS ? status
-                             : copy_async(reinterpret_cast<void *>(destination), source, bytes, stream);
+    return copy("cuMemcpyHtoDAsync", false, true, reinterpret_cast<void *>(destination), false, source, bytes, stream);
 }
 
 CUresult cuMemcpyDtoHAsync_v2(void *destination, CUdeviceptr source, size_t bytes, Stream *stream) {
-    CUresult status = check_range("cuMemcpyDtoHAsync", reinterpret_cast<void *>(source), bytes);
-    return status != SUCCESS ? status
-                             : copy_async(destination, reinterpret_cast<void *>(source), bytes, stream);
+    return copy("cuMemcpyDtoHAsync", false, false, destination, true, reinterpret_cast<const void *>(source), bytes, stream);
 }
 
 CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr destination, CUdeviceptr source, size_t bytes, Stream *stream) {
-    CUresult status = check_range("cuMemcpyDtoDAsync", reinterpret_cast<void *>(destination), bytes);
-    if (status == SUCCESS) {
-        status = check_range("cuMemcpyDtoDAsync", reinterpret_cast<void *>(source), bytes);
-    }
-    return status != SUCCESS ? status
-                             : copy_async(reinterpret_cast<void *>(destination),
-                                          reinterpret_cast<void *>(source), bytes, stream);
+    return copy("cuMemcpyDtoDAsync", false, true, reinterpret_cast<void *>(destination), true,
+                reinterpret_cast<const void *>(source), bytes, stream);
 }
 
 CUresult cuModuleLoadData(Module **module, const void *image) {
@@ -888,26 +992,39 @@ CUresult cuStreamCreate(Stream **stream, unsigned flags) {
     }
     Stream *made = new Stream();
     made->context = current_context;
+    made->blocking = (flags & STREAM_NON_BLOCKING) == 0;
     streams.insert(made);
     *stream = made;
     return SUCCESS;
 }
 
 CUresult cuStreamDestroy_v2(Stream *stream) {
-    return destroy(streams, stream, ERROR_INVALID_HANDLE);
-}
-
-CUresult cuStreamSynchronize(Stream *stream) {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    if (stream != nullptr && !streams.count(stream)) {
+    if (streams.count(stream) == 0) {
         return ERROR_INVALID_HANDLE;
     }
-    if (stream != nullptr && stream->capturing) {
+    // its queued work still runs, as on the device
+    CUresult status = run_pending(stream);
+    destroy(streams, stream, ERROR_INVALID_HANDLE);
+    return status;
+}
+
+CUresult cuStreamSynchronize(Stream *handle) {
+    std::lock_guard<std::recursive_mutex> guard(lock);
+    Stream *stream = resolve(handle);
+    if (!known(stream)) {
+        return ERROR_INVALID_HANDLE;
+    }
+    if (stream->capturing) {
         stream->capture_invalidated = true;
         complain("cuStreamSynchronize on a capturing stream (the capture is now invalid)");
         return ERROR_STREAM_CAPTURE_UNSUPPORTED;
     }
-    return refuse_during_capture("cuStreamSynchronize");
+    CUresult status = refuse_during_capture("cuStreamSynchronize");
+    if (status == SUCCESS) {
+        status = stream == &legacy_stream ? run_blocking_streams() : run_pending(stream);
+    }
+    return status;
 }
 
 CUresult cuStreamBeginCapture_v2(Stream *stream, int mode) {
@@ -958,12 +1075,12 @@ CUresult cuGraphLaunch(Graph *executable, Stream *stream) {
     if (executable == nullptr || !executables.count(executable)) {
         return ERROR_INVALID_VALUE;
     }
-    if (stream != nullptr && stream->capturing) {
+    if (resolve(stream)->capturing) {
         complain("cuGraphLaunch into a capturing stream is not modelled");
         return ERROR_INVALID_VALUE;
     }
     for (const Node &node : executable->nodes) {
-        CUresult status = execute(node);
+        CUresult status = submit(stream, node);
         if (status != SUCCESS) {
             return status;
         }
@@ -994,18 +1111,22 @@ CUresult cuEventDestroy_v2(Event *event) {
     return destroy(events, event, ERROR_INVALID_HANDLE);
 }
 
-CUresult cuEventRecord(Event *event, Stream *stream) {
+CUresult cuEventRecord(Event *event, Stream *handle) {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    if (!events.count(event) || (stream != nullptr && !streams.count(stream))) {
+    Stream *stream = resolve(handle);
+    if (!events.count(event) || !known(stream)) {
         return ERROR_INVALID_HANDLE;
     }
-    if (stream != nullptr && stream->capturing) {
+    if (stream->capturing) {
         complain("cuEventRecord into a capturing stream is not modelled");
         return ERROR_STREAM_CAPTURE_UNSUPPORTED;
     }
-    event->time = std::chrono::steady_clock::now();
-    event->recorded = true;
-    return SUCCESS;
+    event->recorded = false;
+    event->stream = stream;
+    Node node;
+    node.kind = Node::EVENT;
+    node.event = event;
+    return submit(stream, std::move(node));
 }
 
 CUresult cuEventSynchronize(Event *event) {
@@ -1013,7 +1134,11 @@ CUresult cuEventSynchronize(Event *event) {
     if (!events.count(event)) {
         return ERROR_INVALID_HANDLE;
     }
-    return refuse_during_capture("cuEventSynchronize");
+    CUresult status = refuse_during_capture("cuEventSynchronize");
+    if (status == SUCCESS && event->stream != nullptr && known(event->stream)) {
+        status = run_pending(event->stream);
+    }
+    return status;
 }
 
 CUresult cuEventElapsedTime(float *milliseconds, Event *start, Event *end) {
