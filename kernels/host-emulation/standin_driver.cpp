@@ -9,7 +9,7 @@
  *     context per thread: memory calls without one fail with CUDA_ERROR_INVALID_CONTEXT;
  *   - device memory as host memory, each allocation ending at a guard page, filled with 0xFF bytes (NaN)
  *     at allocation; copies and memsets must stay inside one allocation;
- *   - modules from PTX text: each .entry must be a compiled kernel whose parameter sizes equal the
+ *   - modules from PTX text or from a fatbin's PTX: each .entry must be a compiled kernel whose parameter sizes equal the
  *     PTX's .param list, and a launch may not exceed the entry's .maxntid or the dynamic shared memory
  *     its attributes allow;
  *   - streams run their work in order at once (there is no concurrency to model); events are host
@@ -17,6 +17,7 @@
  *   - capture rules: while a thread has a capture open, a synchronous copy, memset, allocation or free,
  *     or a stream synchronize, fails with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED and invalidates the
  *     capture, so cuStreamEndCapture returns CUDA_ERROR_STREAM_CAPTURE_INVALIDATED and no graph.
+ * DESCENT_STANDIN_FAULTS names a file through which a test injects a failure (take_injected_fault).
  * Every launch also runs in a second order (blocks and threads backward, DESCENT_STANDIN_ORDERS=1..6
  * sets how many) from the same memory, and must leave the same bits; a kernel that breaks a rule of
  * emulation.h, or differs between orders, fails its launch with CUDA_ERROR_LAUNCH_FAILED and a line
@@ -93,6 +94,7 @@ constexpr size_t MAX_SHARED_OPTIN = 232448;  // an H100's 227 KiB
 constexpr size_t SHARED_PER_MULTIPROCESSOR = 233472;
 constexpr size_t TOTAL_MEMORY = 8ull << 30;
 constexpr size_t ALLOCATION_ALIGNMENT = 256;
+constexpr uint32_t FATBIN_MAGIC = 0xBA55ED50u;
 
 struct Context;
 
@@ -416,6 +418,31 @@ bool is_pinned(const void *address, size_t bytes) {
     return start + bytes <= after->first + after->second;
 }
 
+/*
+ * The PTX text of a module image: the image itself, or the PTX inside a fatbin (build-ptx.sh writes
+ * them uncompressed, each PTX a NUL-terminated text starting ".version"). Machine code is not run here.
+ */
+std::string ptx_of(const void *image) {
+    const unsigned char *bytes = static_cast<const unsigned char *>(image);
+    const uint32_t magic = bytes[0] | bytes[1] << 8 | bytes[2] << 16 | static_cast<uint32_t>(bytes[3]) << 24;
+    if (magic != FATBIN_MAGIC) {
+        return static_cast<const char *>(image);
+    }
+    // the fatbin header: magic, version (2 bytes), header size (2), then the size of what follows (8)
+    uint16_t header_bytes;
+    uint64_t body_bytes;
+    memcpy(&header_bytes, bytes + 6, 2);
+    memcpy(&body_bytes, bytes + 8, 8);
+    const char *start = reinterpret_cast<const char *>(bytes);
+    const char *end = start + header_bytes + body_bytes;
+    static const char version[] = ".version ";
+    const char *found = std::search(start, end, version, version + sizeof version - 1);
+    if (found == end) {
+        return "";
+    }
+    return std::string(found, strnlen(found, static_cast<size_t>(end - found)));
+}
+
 /* The .entry list of a PTX text: each entry's parameter sizes and .maxntid. */
 bool parse_ptx(const std::string &ptx, std::map<std::string, std::pair<std::vector<size_t>, int>> &entries,
                std::string &problem) {
@@ -521,6 +548,32 @@ CUresult copy(const char *call, bool synchronous, bool to_device, void *destinat
         return execute(node);
     }
     return submit(stream, std::move(node));
+}
+
+/*
+ * Fault injection for the tests of error paths: when DESCENT_STANDIN_FAULTS names a file holding
+ * `fault`, the file is removed and the call that asked fails once.
+ */
+bool take_injected_fault(const char *fault) {
+    const char *path = getenv("DESCENT_STANDIN_FAULTS");
+    if (path == nullptr) {
+        return false;
+    }
+    FILE *file = fopen(path, "r");
+    if (file == nullptr) {
+        return false;
+    }
+    char text[64] = {0};
+    size_t length = fread(text, 1, sizeof text - 1, file);
+    fclose(file);
+    while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == ' ')) {
+        text[--length] = 0;
+    }
+    if (strcmp(text, fault) != 0) {
+        return false;
+    }
+    remove(path);
+    return true;
 }
 
 /* Deletes the handles of `owned` that belong to the context. */
@@ -872,7 +925,7 @@ CUresult cuModuleLoadData(Module **module, const void *image) {
     }
     std::map<std::string, std::pair<std::vector<size_t>, int>> entries;
     std::string problem;
-    if (!parse_ptx(static_cast<const char *>(image), entries, problem)) {
+    if (!parse_ptx(ptx_of(image), entries, problem)) {
         complain("cuModuleLoadData: " + problem);
         return ERROR_INVALID_IMAGE;
     }
@@ -970,6 +1023,11 @@ CUresult cuLaunchKernel(Function *function, unsigned grid_x, unsigned grid_y, un
         complain("cuLaunchKernel: " + function->name + " asks for " + std::to_string(shared_bytes) +
                  " bytes of dynamic shared memory; its attribute allows " + std::to_string(function->max_dynamic_shared));
         return ERROR_INVALID_VALUE;
+    }
+    if (resolve(stream)->capturing && take_injected_fault("launch-during-capture")) {
+        resolve(stream)->capture_invalidated = true;
+        complain("cuLaunchKernel: " + function->name + " fails during a capture, as injected by the test (the capture is now invalid)");
+        return ERROR_LAUNCH_FAILED;
     }
     Node node;
     node.kind = Node::LAUNCH;

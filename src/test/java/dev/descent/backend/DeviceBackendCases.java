@@ -190,6 +190,44 @@ public final class DeviceBackendCases {
     }
 
     /** Closing twice is harmless; a step or a read after close is refused. */
+    /**
+     * A second upload to one instance replaces the first: its steps (40 mini-batches, so that a run of
+     * pending steps replays a captured graph) give the bits of a fresh instance given only the second
+     * data. A graph kept from the first upload would replay the first upload's freed buffers.
+     */
+    public static void aSecondUploadReplacesTheFirst(Supplier<Backend> device) {
+        Dataset firstData = TestData.random(ModelKind.SOFTMAX, 600, 10, 3, 41);
+        Problem firstProblem = problem(ModelKind.SOFTMAX, OptimizerKind.ADAM, 10, 1);
+        Dataset secondData = TestData.random(ModelKind.LOGISTIC, 800, 7, 0, 42);
+        Problem secondProblem = problem(ModelKind.LOGISTIC, OptimizerKind.MOMENTUM, 7, 0);
+        double[] replaced;
+        try (Backend backend = device.get()) {
+            backend.upload(firstData, firstProblem);
+            backend.setParameters(start(firstProblem, 1));
+            fortyMiniBatches(backend, firstData.rows());
+            backend.readParameters();
+            backend.upload(secondData, secondProblem);
+            backend.setParameters(start(secondProblem, 2));
+            fortyMiniBatches(backend, secondData.rows());
+            replaced = backend.readParameters();
+        }
+        double[] fresh;
+        try (Backend backend = device.get()) {
+            backend.upload(secondData, secondProblem);
+            backend.setParameters(start(secondProblem, 2));
+            fortyMiniBatches(backend, secondData.rows());
+            fresh = backend.readParameters();
+        }
+        assertArrayEquals(fresh, replaced, 0.0, "parameters after a second upload, against a fresh instance's");
+    }
+
+    private static void fortyMiniBatches(Backend backend, int rows) {
+        int batch = rows / 40;
+        for (int first = 0; first + batch <= rows; first += batch) {
+            backend.step(RowPermutation.epochKey(3, 0), first, batch, 1e-2);
+        }
+    }
+
     public static void useAfterCloseIsRefused(Supplier<Backend> device) {
         Backend backend = device.get();
         Dataset data = TestData.random(ModelKind.LINEAR, 10, 3, 0, 1);

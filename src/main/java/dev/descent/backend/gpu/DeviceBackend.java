@@ -104,7 +104,7 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     protected abstract float[] gramSums(float[] vector);
 
     /** The device memory a problem takes besides per-backend extras: X, y, weights and the step's buffers. */
-    protected static long stepBytes(int rows, int features, int width, int maxGroups) {
+    public static long stepBytes(int rows, int features, int width, int maxGroups) {
         long xBytes = 4L * rows * features;
         return xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8);
     }

@@ -52,10 +52,20 @@ final class CublasBaseline {
         JCublas2.cublasSetStream(handle, new cudaStream_t(stream));
     }
 
+    /** Blocks of baseline_residual: a few per multiprocessor, fewer for small data. */
+    static int blocks(int rows, int multiprocessors) {
+        return Math.max(1, Math.min(4 * multiprocessors, (rows + THREADS - 1) / THREADS));
+    }
+
+    /** Device memory {@link #upload} takes, for the backend's memory check. */
+    static long deviceBytes(int rows, int features, int multiprocessors) {
+        return 4L * (2L * features + 1 + rows + 2L * blocks(rows, multiprocessors));
+    }
+
     /** Its buffers for this data, from the backend's allocator ({@code scratch}: floats to a zeroed buffer). */
     void upload(Data uploaded, int multiprocessors, LongFunction<CUdeviceptr> scratch) {
         this.data = uploaded;
-        blocks = Math.max(1, Math.min(4 * multiprocessors, (uploaded.rows() + THREADS - 1) / THREADS));
+        blocks = blocks(uploaded.rows(), multiprocessors);
         scaledWeights = scratch.apply(uploaded.features());
         offset = scratch.apply(1);
         outputs = scratch.apply(uploaded.rows());

@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import jcuda.CudaException;
 import jcuda.Pointer;
@@ -48,9 +50,11 @@ import jcuda.driver.JCudaDriver;
  * A full-batch fit reads the objective after every step (its stopping rule), so it runs step by
  * step; mini-batch epochs and benchmarks replay graphs.
  *
- * <p>Threads: one CUDA context per instance, made current on whichever thread calls in, so an
- * instance may move between threads, but it must not be called from two threads at once.
- * Everything is freed on {@link #close()}, also after an error.
+ * <p>Contexts and threads: every instance works in the device's primary context, on a non-blocking
+ * stream of its own, with every copy and memset asynchronous on that stream, so that two instances'
+ * work can overlap. The context is made current on whichever thread calls in, so an instance may move
+ * between threads, but it must not be called from two threads at once. Everything is freed on
+ * {@link #close()}, also after an error, and by a second {@link #upload}.
  */
 public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     /** Steps per captured graph: enough to hide the launch cost of small problems, few enough to keep reads prompt. */
@@ -81,6 +85,10 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int STREAM_THREADS = 256;
     /** stream_read's blocks per SM: 2,048 threads, an H100 SM's most, each with four loads in flight. */
     static final int STREAM_BLOCKS_PER_SM = 8;
+    /** What the driver may round an allocation up to (its large-page size), counted once per buffer by the memory check. */
+    static final long ALLOCATION_GRANULARITY = 2L << 20;
+    /** Buffers an upload makes: DeviceBackend's common ones, the args table, and the cublas baseline's. */
+    static final int MAX_BUFFERS = 26;
 
     private final CudaDevices.Device device;
     /** The `cublas` baseline: two cuBLAS GEMV per step in place of fused_step (cublas_baseline.cu). */
@@ -88,6 +96,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     /** Its data term, made by the constructor of a `cublas` instance; null for `cuda`. */
     private CublasBaseline baseline;
     private CUcontext context;
+    private CUdevice deviceHandle;
     private final List<CUmodule> modules = new ArrayList<>();
     private CUstream stream;
     private CUfunction fusedWide;
@@ -102,6 +111,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private int fusedSharedBytes;
 
     private CUdeviceptr deviceArgs;
+    private Launches launches;
 
     /** Pinned host copy of the args table (GRAPH_STEPS + 1 slots), written by step(), copied before a run. */
     private Pointer hostArgs;
@@ -209,10 +219,14 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         try {
             CUdevice handle = new CUdevice();
             JCudaDriver.cuDeviceGet(handle, device.index());
-            // each handle is kept only once the driver has made it, so close() after a failure frees what exists
-            CUcontext created = new CUcontext();
-            JCudaDriver.cuCtxCreate(created, 0, handle);
-            context = created;
+            // each handle is kept only once the driver has made it, so close() after a failure frees what exists;
+            // the device's primary context, shared by every instance (a context of its own costs 50-200 ms and
+            // hundreds of MB, and instances in separate contexts time-slice rather than overlap)
+            CUcontext retained = new CUcontext();
+            JCudaDriver.cuDevicePrimaryCtxRetain(retained, handle);
+            deviceHandle = handle;
+            context = retained;
+            JCudaDriver.cuCtxSetCurrent(context);
             for (String stem : CudaDevices.MODULES) {
                 modules.add(load(stem));
             }
@@ -220,9 +234,10 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             reduce = function(modules.get(1), "reduce_partials");
             streamRead = function(modules.get(1), "stream_read");
             update = function(modules.get(2), "update");
-            // a blocking stream: the host's plain copies (legacy stream) are ordered with its kernels both ways
+            // a non-blocking stream, so that instances sharing the primary context overlap: nothing of this
+            // instance may then use the legacy stream, so every copy and memset below is asynchronous on it
             CUstream newStream = new CUstream();
-            JCudaDriver.cuStreamCreate(newStream, CUstream_flags.CU_STREAM_DEFAULT);
+            JCudaDriver.cuStreamCreate(newStream, CUstream_flags.CU_STREAM_NON_BLOCKING);
             stream = newStream;
             Pointer pinned = new Pointer();
             JCudaDriver.cuMemAllocHost(pinned, (long) ARGS_BYTES * ARGS_SLOTS);
@@ -291,6 +306,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             throw new InvalidInputException("the cublas baseline fits one output (linear, logistic); use cuda for softmax");
         }
         try {
+            releaseUpload();
             chooseFusedKernel();
             requireMemory();
             allocateCommon(data);
@@ -300,11 +316,27 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
                         deviceProblem.lossKind(), deviceProblem.lossParameter()), device.multiprocessors(), this::scratch);
             }
             putArgs(WHOLE_DATA_SLOT, 0, 0, rows, false, 0, 1, 1, 1 / weightSum, rows);
-            JCudaDriver.cuMemcpyHtoD(deviceArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT),
-                    hostArgs.withByteOffset((long) ARGS_BYTES * WHOLE_DATA_SLOT), ARGS_BYTES);
+            copyArgs(WHOLE_DATA_SLOT);
+            launches = new Launches();
         } catch (CudaException e) {
             throw failure("uploading " + rows + " x " + features, e);
         }
+    }
+
+    /**
+     * Frees what an earlier upload to this instance made: its buffers, and the graph that holds their
+     * addresses (replaying it after a second upload would use freed memory). Its pending steps are dropped.
+     */
+    private void releaseUpload() {
+        pending = 0;
+        JCudaDriver.cuStreamSynchronize(stream);
+        argsCopyInFlight = false;
+        destroyGraph();
+        for (CUdeviceptr buffer : buffers) {
+            JCudaDriver.cuMemFree(buffer);
+        }
+        buffers.clear();
+        launches = null;
     }
 
     /**
@@ -347,16 +379,23 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         long[] free = new long[1];
         long[] total = new long[1];
         JCudaDriver.cuMemGetInfo(free, total);
-        String shortfall = memoryShortfall(device.name(), rows, features, width, maxGroups, free[0], total[0]);
+        long extra = cublasBaseline ? CublasBaseline.deviceBytes(rows, features, device.multiprocessors()) : 0;
+        String shortfall = memoryShortfall(device.name(), rows, features, width, maxGroups, extra, free[0], total[0]);
         if (shortfall != null) {
             throw new InvalidInputException(shortfall);
         }
     }
 
-    /** Why a problem of this size does not fit {@code free} bytes of device memory, or null when it does. */
-    static String memoryShortfall(String deviceName, int rows, int features, int width, int maxGroups, long free, long total) {
+    /**
+     * Why a problem of this size does not fit {@code free} bytes of device memory, or null when it does;
+     * {@code extraBytes} are the cublas baseline's buffers. Each buffer may take up to a granule more
+     * than its size.
+     */
+    static String memoryShortfall(String deviceName, int rows, int features, int width, int maxGroups, long extraBytes,
+                                  long free, long total) {
         long xBytes = 4L * rows * features;
-        long needed = stepBytes(rows, features, width, maxGroups) + (long) ARGS_BYTES * ARGS_SLOTS;
+        long needed = stepBytes(rows, features, width, maxGroups) + (long) ARGS_BYTES * ARGS_SLOTS + extraBytes
+                + (long) MAX_BUFFERS * ALLOCATION_GRANULARITY;
         if (needed <= free) {
             return null;
         }
@@ -417,6 +456,12 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         args.putInt(at + 44, 0);
     }
 
+    /** One slot of the pinned args table to the device, in stream order. */
+    private void copyArgs(int slot) {
+        JCudaDriver.cuMemcpyHtoDAsync(deviceArgs.withByteOffset((long) ARGS_BYTES * slot),
+                hostArgs.withByteOffset((long) ARGS_BYTES * slot), ARGS_BYTES, stream);
+    }
+
     /** Runs the pending steps: their scalars to the device, then a graph replay for a full run, else launch by launch. */
     private void runPending() {
         if (pending == 0) {
@@ -454,17 +499,35 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             return graphExec;
         }
         destroyGraph();
-        graph = new CUgraph();
+        CUgraph captured = new CUgraph();
         JCudaDriver.cuStreamBeginCapture(stream, CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+        RuntimeException failure = null;
         try {
             for (int slot = 0; slot < GRAPH_STEPS; slot++) {
                 launchStep(slot, groups);
             }
-        } finally {
-            JCudaDriver.cuStreamEndCapture(stream, graph);
+        } catch (RuntimeException e) {
+            failure = e;
         }
-        graphExec = new CUgraphExec();
-        JCudaDriver.cuGraphInstantiate(graphExec, graph, 0);
+        // the capture ends whatever happened; a failure inside it is the one to report (ending an
+        // invalidated capture fails too, and says less)
+        try {
+            JCudaDriver.cuStreamEndCapture(stream, captured);
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        // kept only once the driver has made it, so that close() never destroys a handle it does not hold
+        graph = captured;
+        CUgraphExec instantiated = new CUgraphExec();
+        JCudaDriver.cuGraphInstantiate(instantiated, graph, 0);
+        graphExec = instantiated;
         graphGroups = groups;
         return graphExec;
     }
@@ -482,46 +545,75 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
 
     /** fused_step, reduce_partials and update for the step in args slot {@code slot}. */
     private void launchStep(int slot, int groups) {
-        CUdeviceptr slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * slot);
         if (cublasBaseline) {
             baseline.launchGradient(parameters, sums);
         } else {
-            launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
+            launch(launches.fusedBySlot[slot], groups);
             launchReduce(groups, width);
         }
-        var optimizer = problem.optimizer();
-        Pointer parametersOfUpdate = Pointer.to(
-                Pointer.to(parameters), Pointer.to(first), Pointer.to(second), Pointer.to(sums),
-                ints(width), ints(features), ints(problem.penalizedCount()), ints(problem.intercept() ? 1 : 0),
-                Pointer.to(l2Factor), Pointer.to(l1Factor), ints(optimizer.kind().ordinal()),
-                floats(optimizer.momentum()), floats(optimizer.betaOne()), floats(optimizer.betaTwo()),
-                floats(optimizer.rho()), floats(optimizer.epsilon()), Pointer.to(slotArgs), Pointer.to(stats));
-        JCudaDriver.cuLaunchKernel(update, 1, 1, 1, UPDATE_THREADS, 1, 1, 0, stream, parametersOfUpdate, null);
+        JCudaDriver.cuLaunchKernel(update, 1, 1, 1, UPDATE_THREADS, 1, 1, 0, stream, launches.updateBySlot[slot], null);
     }
 
-    private void launchFused(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
-                             CUdeviceptr slotArgs, int groups) {
-        Pointer common1 = Pointer.to(x);
-        Pointer kernelParameters;
-        if (fused == fusedWide || k != 1) {
-            kernelParameters = Pointer.to(common1, Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0),
-                    Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows), ints(features), ints(k),
-                    ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss));
-            JCudaDriver.cuLaunchKernel(fusedWide, groups, 1, 1, WIDE_THREADS, 1, 1,
-                    Float.BYTES * SUB * (WIDE_THREADS + k), stream, kernelParameters, null);
-        } else {
-            kernelParameters = Pointer.to(common1, Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0),
-                    Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows), ints(features),
-                    ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss));
-            JCudaDriver.cuLaunchKernel(fused, groups, 1, 1, NARROW_THREADS, 1, 1, 0, stream, kernelParameters, null);
+    /** One kernel's launch but for its grid: the function, its block, and its arguments. */
+    private record Launch(CUfunction function, int threads, int sharedBytes, Pointer arguments) {
+    }
+
+    /**
+     * Every launch's arguments, made once per upload: a launch would otherwise build 13-18 Pointer
+     * objects, microseconds of host time against a step of about 10 us on the device for small data.
+     */
+    private final class Launches {
+        final Launch[] fusedBySlot = new Launch[ARGS_SLOTS];
+        final Pointer[] updateBySlot = new Pointer[ARGS_SLOTS];
+        /** The power iteration's pass: raw features (zero means, unit scales), r = z. */
+        final Launch gram;
+        private final Map<Long, Pointer> reduceByShape = new HashMap<>();
+
+        Launches() {
+            var optimizer = problem.optimizer();
+            for (int slot = 0; slot < ARGS_SLOTS; slot++) {
+                CUdeviceptr slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * slot);
+                fusedBySlot[slot] = fusedLaunch(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs);
+                updateBySlot[slot] = Pointer.to(
+                        Pointer.to(parameters), Pointer.to(first), Pointer.to(second), Pointer.to(sums),
+                        ints(width), ints(features), ints(problem.penalizedCount()), ints(problem.intercept() ? 1 : 0),
+                        Pointer.to(l2Factor), Pointer.to(l1Factor), ints(optimizer.kind().ordinal()),
+                        floats(optimizer.momentum()), floats(optimizer.betaOne()), floats(optimizer.betaTwo()),
+                        floats(optimizer.rho()), floats(optimizer.epsilon()), Pointer.to(slotArgs), Pointer.to(stats));
+            }
+            gram = fusedLaunch(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs());
         }
+
+        /** reduce_partials' arguments for this many partials of this width. */
+        Pointer reduce(int groups, int columns) {
+            return reduceByShape.computeIfAbsent(((long) groups << 32) | columns, key -> Pointer.to(Pointer.to(partial),
+                    Pointer.to(partialLoss), ints(groups), ints(columns), Pointer.to(sums)));
+        }
+    }
+
+    /** fused_wide for several outputs (and where chosen for d > 1,024), else this upload's fused_narrow. */
+    private Launch fusedLaunch(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
+                               CUdeviceptr slotArgs) {
+        if (fused == fusedWide || k != 1) {
+            return new Launch(fusedWide, WIDE_THREADS, Float.BYTES * SUB * (WIDE_THREADS + k), Pointer.to(Pointer.to(x),
+                    Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre),
+                    Pointer.to(inverse), Pointer.to(params), ints(rows), ints(features), ints(k), ints(lossKind),
+                    Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
+        }
+        return new Launch(fused, NARROW_THREADS, 0, Pointer.to(Pointer.to(x), Pointer.to(y), Pointer.to(sampleWeights),
+                ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows),
+                ints(features), ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
+    }
+
+    private void launch(Launch launch, int groups) {
+        JCudaDriver.cuLaunchKernel(launch.function(), groups, 1, 1, launch.threads(), 1, 1, launch.sharedBytes(), stream,
+                launch.arguments(), null);
     }
 
     private void launchReduce(int groups, int columns) {
-        Pointer kernelParameters = Pointer.to(Pointer.to(partial), Pointer.to(partialLoss), ints(groups), ints(columns),
-                Pointer.to(sums));
         int blocks = (columns + 1 + REDUCE_COLUMNS - 1) / REDUCE_COLUMNS;
-        JCudaDriver.cuLaunchKernel(reduce, blocks, 1, 1, REDUCE_COLUMNS, REDUCE_STRIPES, 1, 0, stream, kernelParameters, null);
+        JCudaDriver.cuLaunchKernel(reduce, blocks, 1, 1, REDUCE_COLUMNS, REDUCE_STRIPES, 1, 0, stream,
+                launches.reduce(groups, columns), null);
     }
 
     @Override
@@ -529,16 +621,15 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         runPending();
         float[] result = new float[width + 1];
         try {
-            CUdeviceptr slotArgs = wholeDataArgs();
+            int slot = WHOLE_DATA_SLOT;
             if (shuffled) {
-                // synchronous copy: no capture is open here, since runPending has ended any
+                // the slot's previous copy has run: every call here ends with the stream drained
                 putArgs(SUMS_BATCH_SLOT, key, start, size, true, 0, 1, 1, 0, size);
-                JCudaDriver.cuMemcpyHtoD(deviceArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT),
-                        hostArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT), ARGS_BYTES);
-                slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * SUMS_BATCH_SLOT);
+                copyArgs(SUMS_BATCH_SLOT);
+                slot = SUMS_BATCH_SLOT;
             }
             int groups = groups(size);
-            launchFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs, groups);
+            launch(launches.fusedBySlot[slot], groups);
             launchReduce(groups, width);
             synchronize();
             read(sums, result);
@@ -556,8 +647,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             synchronize();
             write(gramVector, vector);
             int groups = groups(rows);
-            // the power iteration on raw features (zero means, unit scales)
-            launchFused(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs(), groups);
+            launch(launches.gram, groups);
             launchReduce(groups, features + 1);
             synchronize();
             read(sums, result);
@@ -662,7 +752,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             attempt(failures, () -> JCudaDriver.cuModuleUnload(module));
         }
         modules.clear();
-        attempt(failures, () -> JCudaDriver.cuCtxDestroy(context));
+        attempt(failures, () -> JCudaDriver.cuDevicePrimaryCtxRelease(deviceHandle));
         context = null;
         if (!failures.isEmpty()) {
             throw failure("closing", failures.get(0));
@@ -680,14 +770,14 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     @Override
     protected CUdeviceptr input(float[] values) {
         CUdeviceptr buffer = allocate((long) Sizeof.FLOAT * values.length);
-        JCudaDriver.cuMemcpyHtoD(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length);
+        write(buffer, values);
         return buffer;
     }
 
     @Override
     protected CUdeviceptr scratch(long floats) {
         CUdeviceptr buffer = allocate(Sizeof.FLOAT * Math.max(1, floats));
-        JCudaDriver.cuMemsetD32(buffer, 0, Math.max(1, floats));
+        JCudaDriver.cuMemsetD32Async(buffer, 0, Math.max(1, floats), stream);
         return buffer;
     }
 
@@ -705,7 +795,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
 
     @Override
     protected void write(CUdeviceptr buffer, float[] values) {
-        JCudaDriver.cuMemcpyHtoD(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length);
+        // pageable source: the driver has staged it when the call returns, so the array may change after
+        JCudaDriver.cuMemcpyHtoDAsync(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length, stream);
     }
 
     /** The pending steps run, then the stream drains. */
@@ -722,12 +813,13 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
 
     @Override
     protected void clear(CUdeviceptr buffer, int floats) {
-        JCudaDriver.cuMemsetD32(buffer, 0, floats);
+        JCudaDriver.cuMemsetD32Async(buffer, 0, floats, stream);
     }
 
     @Override
     protected void read(CUdeviceptr buffer, float[] values) {
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(values), buffer, (long) Sizeof.FLOAT * values.length);
+        // to pageable memory: returns once the copy, after the stream's earlier work, is done
+        JCudaDriver.cuMemcpyDtoHAsync(Pointer.to(values), buffer, (long) Sizeof.FLOAT * values.length, stream);
     }
 
     private static Pointer ints(int value) {

@@ -2,9 +2,11 @@ package dev.descent.backend.gpu.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.descent.DescentException;
 import dev.descent.FitResult;
 import dev.descent.Fitter;
 import dev.descent.ModelKind;
@@ -20,6 +22,9 @@ import dev.descent.loss.Loss;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -173,7 +178,7 @@ class CudaBackendTest {
             }
             double sum = backend.takeObjectiveSum();
             double[] parameters = backend.readParameters();
-            double[] result = java.util.Arrays.copyOf(parameters, parameters.length + 1);
+            double[] result = Arrays.copyOf(parameters, parameters.length + 1);
             result[parameters.length] = sum;
             return result;
         }
@@ -213,6 +218,46 @@ class CudaBackendTest {
     }
 
     @Test
+    void aSecondUploadReplacesTheFirst() {
+        requireCuda();
+        DeviceBackendCases.aSecondUploadReplacesTheFirst(CudaBackendTest::open);
+    }
+
+    /**
+     * A launch that fails while a graph is captured (injected through the stand-in driver): the error
+     * reported is the launch's, not the invalidated capture's that ending it gives, and close() works.
+     */
+    @Test
+    void aLaunchFailingDuringCaptureIsTheErrorReportedAndCloseStillWorks() throws Exception {
+        requireCuda();
+        String faults = System.getenv("DESCENT_STANDIN_FAULTS");
+        assumeTrue(faults != null, "fault injection needs the stand-in driver (DESCENT_STANDIN_FAULTS)");
+        Dataset data = TestData.random(ModelKind.LOGISTIC, 3200, 16, 0, 5);
+        Problem problem = DeviceBackendCases.problem(ModelKind.LOGISTIC, OptimizerKind.ADAM, 16, 0);
+        Backend backend = open();
+        try {
+            backend.upload(data, problem);
+            backend.setParameters(DeviceBackendCases.start(problem, 1));
+            Files.writeString(Path.of(faults), "launch-during-capture");
+            DescentException e = assertThrows(DescentException.class,
+                    () -> {
+                        for (int first = 0; first < 3200; first += 100) {
+                            backend.step(RowPermutation.epochKey(1, 0), first, 100, 1e-2);
+                        }
+                    });
+            assertTrue(e.getMessage().contains("CUDA_ERROR_LAUNCH_FAILED"), e.getMessage());
+            assertTrue(Arrays.stream(e.getCause().getSuppressed())
+                    .anyMatch(s -> String.valueOf(s.getMessage()).contains("CUDA_ERROR_STREAM_CAPTURE_INVALIDATED")),
+                    "ending the invalidated capture is kept as suppressed");
+        } finally {
+            Files.deleteIfExists(Path.of(faults));
+            backend.close();
+        }
+        // and the next instance captures and replays as usual
+        DeviceBackendCases.aSecondUploadReplacesTheFirst(CudaBackendTest::open);
+    }
+
+    @Test
     void useAfterCloseIsRefusedAndCloseTwiceIsHarmless() {
         requireCuda();
         DeviceBackendCases.useAfterCloseIsRefused(CudaBackendTest::open);
@@ -226,9 +271,15 @@ class CudaBackendTest {
         try (Backend backend = open()) {
             backend.upload(data, problem);
             backend.setParameters(new double[9]);
-            Thread other = new Thread(() -> backend.step(0, 0, 500, 0.01));
+            // each thread launches (reading the objective runs the pending step), so each needs the context
+            double[] fromOther = new double[1];
+            Thread other = new Thread(() -> {
+                backend.step(0, 0, 500, 0.01);
+                fromOther[0] = backend.lastObjective();
+            });
             other.start();
             other.join();
+            assertTrue(Double.isFinite(fromOther[0]), "the objective read on the second thread");
             backend.step(0, 0, 500, 0.01);
             assertTrue(Double.isFinite(backend.lastObjective()));
         }

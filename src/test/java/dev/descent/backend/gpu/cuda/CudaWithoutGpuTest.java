@@ -87,10 +87,20 @@ class CudaWithoutGpuTest {
     @Test
     void dataLargerThanTheDeviceIsRefusedWithTheSizes() {
         long gib = 1L << 30;
-        String message = CudaBackend.memoryShortfall("H100", 200_000_000, 512, 513, 1024, 70 * gib, 80 * gib);
+        String message = CudaBackend.memoryShortfall("H100", 200_000_000, 512, 513, 1024, 0, 70 * gib, 80 * gib);
         assertTrue(message != null && message.contains("X (200,000,000 x 512 float32) needs 390,625 MiB")
                 && message.contains("71,680 MiB free of 81,920 MiB"), message);
-        assertNull(CudaBackend.memoryShortfall("H100", 1_000_000, 64, 65, 1024, 70 * gib, 80 * gib));
+        assertNull(CudaBackend.memoryShortfall("H100", 1_000_000, 64, 65, 1024, 0, 70 * gib, 80 * gib));
+        // what fits by its sizes alone, but not with every buffer rounded up to the driver's granule
+        long exact = CudaBackend.stepBytes(1000, 64, 65, 1024) + (long) CudaBackend.ARGS_BYTES * CudaBackend.ARGS_SLOTS;
+        assertTrue(CudaBackend.memoryShortfall("H100", 1000, 64, 65, 1024, 0, exact, 80 * gib) != null,
+                "allocation granularity is counted");
+        long withGranules = exact + CudaBackend.MAX_BUFFERS * CudaBackend.ALLOCATION_GRANULARITY;
+        assertNull(CudaBackend.memoryShortfall("H100", 1000, 64, 65, 1024, 0, withGranules, 80 * gib));
+        // the cublas baseline's own buffers (an n-float vector among them) count too
+        long baseline = CublasBaseline.deviceBytes(1000, 64, 132);
+        assertTrue(baseline >= 4L * 1000, "the baseline holds X u, one float a row");
+        assertTrue(CudaBackend.memoryShortfall("H100", 1000, 64, 65, 1024, baseline, withGranules, 80 * gib) != null);
     }
 
     @Test

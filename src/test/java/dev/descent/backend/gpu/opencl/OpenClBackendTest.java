@@ -158,6 +158,12 @@ class OpenClBackendTest {
     }
 
     @Test
+    void aSecondUploadReplacesTheFirst() {
+        requireOpenCl();
+        DeviceBackendCases.aSecondUploadReplacesTheFirst(OpenClBackendTest::open);
+    }
+
+    @Test
     void useAfterCloseIsRefused() {
         requireOpenCl();
         DeviceBackendCases.useAfterCloseIsRefused(OpenClBackendTest::open);
