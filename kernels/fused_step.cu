@@ -18,8 +18,11 @@
  *                     dot products with a shuffle butterfly, lets lane r compute row r's loss and
  *                     residual (one exp per row, not per lane) and broadcasts it back, then adds
  *                     r x' into its register accumulators while the row is still in registers.
- *                     Version 1 (this one); tuning candidates for a GPU run: float4 loads and
- *                     several rows per warp for small d.
+ *                     Version 2 (this one): the ROWS rows' indices first, then their loads with
+ *                     no branch between them (version 1 guarded each load, which the PTX kept as
+ *                     a chain of branch blocks). Tuning candidates for a GPU run: float4 loads
+ *                     and several rows per warp for small d; native-test's SASS check shows
+ *                     whether the loads issue back to back.
  *   fused_wide        any k and d: fused_step.h, the body fused_step.cl runs too (sub-blocks of
  *                     SUB rows, dot products split across the block and summed in a fixed tree),
  *                     for softmax and for d above 1024.
@@ -87,19 +90,35 @@ __device__ __forceinline__ void fused_narrow(const float *__restrict__ x, const 
     float loss_sum = 0.0f;
     float residual_sum = 0.0f;
     for (int base = first + warp * ROWS; base < last; base += WARPS * ROWS) {
-        /* lane r < ROWS finds row r of this round (the permutation is computed once per row, not per lane) */
+        /* lane r < ROWS finds row r of this round (the permutation is computed once per row, not per lane);
+           a row past the batch reads as row 0, which exists, and is masked below */
         const bool mine = lane < ROWS && base + lane < last;
         const int my_row = mine ? descent_batch_row(args, rows, base + lane) : 0;
+        /* Version 2: every row index first, then every load unconditional from a clamped address (a column
+           past d reads column d - 1, the same line as its neighbours), then the mask. Version 1 guarded each
+           load with its own branch and shuffled between rows, which the PTX kept as one load per branch
+           block, in sequence. */
+        int row_of[ROWS];
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            row_of[r] = __shfl_sync(DESCENT_FULL_WARP, my_row, r);
+        }
         float value[ROWS][CHUNKS];
 #pragma unroll
         for (int r = 0; r < ROWS; r++) {
-            const int i = __shfl_sync(DESCENT_FULL_WARP, my_row, r);
+            const float *row = x + (size_t) row_of[r] * d;
+#pragma unroll
+            for (int c = 0; c < CHUNKS; c++) {
+                value[r][c] = __ldg(row + min(lane + 32 * c, d - 1));
+            }
+        }
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
             const bool valid = base + r < last;
-            const float *row = x + (size_t) i * d;
 #pragma unroll
             for (int c = 0; c < CHUNKS; c++) {
                 const int j = lane + 32 * c;
-                value[r][c] = valid && j < d ? (__ldg(row + j) - centre[j]) * inverse[j] : 0.0f;
+                value[r][c] = valid && j < d ? (value[r][c] - centre[j]) * inverse[j] : 0.0f;
             }
         }
         float z[ROWS];
