@@ -260,19 +260,22 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         }
     }
 
-    /** Loads one module's PTX; an old driver gets a message that says what it needs. */
+    /**
+     * Loads one module's fatbin (machine code for sm_80 and sm_90, PTX for the rest); a driver too old
+     * for the PTX gets a message that says what it needs.
+     */
     private CUmodule load(String stem) {
         CUmodule module = new CUmodule();
         try {
-            JCudaDriver.cuModuleLoadData(module, CudaDevices.ptx(stem));
+            JCudaDriver.cuModuleLoadData(module, CudaDevices.fatbin(stem));
             return module;
         } catch (CudaException e) {
             if (String.valueOf(e.getMessage()).contains(CUresult.stringFor(CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION))) {
                 throw new DescentException("cuda: the driver (CUDA " + CudaDevices.versionText(CudaDevices.discover().driverVersion())
-                        + ") cannot load " + stem + ".ptx, which nvcc 13 wrote for CUDA 13: update the NVIDIA driver to r580 "
+                        + ") cannot load the PTX of " + stem + ".fatbin, which nvcc 13 wrote for CUDA 13: update the NVIDIA driver to r580 "
                         + "or newer", e);
             }
-            throw failure("loading " + stem + ".ptx", e);
+            throw failure("loading " + stem + ".fatbin", e);
         }
     }
 

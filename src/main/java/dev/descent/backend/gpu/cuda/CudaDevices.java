@@ -26,7 +26,7 @@ import jcuda.driver.JCudaDriver;
 public final class CudaDevices {
     /** The PTX of nvcc 13 needs a driver of CUDA 13 (r580) or newer; cuDriverGetVersion's encoding. */
     static final int REQUIRED_DRIVER_VERSION = 13000;
-    /** Where kernels/build-ptx.sh puts the PTX inside the jar. */
+    /** Where kernels/build-ptx.sh puts the PTX and the fatbins inside the jar. */
     static final String PTX_RESOURCE = "/kernels/ptx/";
     /** The kernel modules, one per stage (kernels/*.cu). */
     static final List<String> MODULES = List.of("fused_step", "reduce_partials", "update", "cublas_baseline");
@@ -91,7 +91,7 @@ public final class CudaDevices {
     }
 
     private static Discovery probe() {
-        if (!hasPtx()) {
+        if (!hasKernels()) {
             return new Discovery(List.of(), 0, "this build has no PTX (nvcc was not on the PATH when it was built; "
                     + "rebuild with CUDA's nvcc to get the cuda backend)");
         }
@@ -139,19 +139,24 @@ public final class CudaDevices {
         return value[0];
     }
 
-    static boolean hasPtx() {
-        return MODULES.stream().allMatch(stem -> CudaDevices.class.getResource(PTX_RESOURCE + stem + ".ptx") != null);
+    /** Whether this build carries every module's fatbin and PTX (build-ptx.sh writes both, or neither without nvcc). */
+    static boolean hasKernels() {
+        return MODULES.stream().allMatch(stem -> CudaDevices.class.getResource(PTX_RESOURCE + stem + ".ptx") != null
+                && CudaDevices.class.getResource(PTX_RESOURCE + stem + ".fatbin") != null);
     }
 
-    /** The PTX text of one module, from the jar. */
-    static String ptx(String stem) {
-        try (InputStream in = CudaDevices.class.getResourceAsStream(PTX_RESOURCE + stem + ".ptx")) {
+    /**
+     * One module's fatbin, from the jar: machine code for sm_80 and sm_90, and compute_75 PTX that the
+     * driver compiles for any other GPU (kernels/build-ptx.sh).
+     */
+    static byte[] fatbin(String stem) {
+        try (InputStream in = CudaDevices.class.getResourceAsStream(PTX_RESOURCE + stem + ".fatbin")) {
             if (in == null) {
-                throw new IllegalStateException("kernels/ptx/" + stem + ".ptx is missing from this build");
+                throw new IllegalStateException("kernels/ptx/" + stem + ".fatbin is missing from this build");
             }
-            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            return in.readAllBytes();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read kernels/ptx/" + stem + ".ptx", e);
+            throw new IllegalStateException("cannot read kernels/ptx/" + stem + ".fatbin", e);
         }
     }
 
