@@ -11,6 +11,7 @@ import dev.descent.backend.Agreement;
 import dev.descent.backend.Availability;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
+import dev.descent.backend.TestBackends;
 import dev.descent.data.Dataset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,7 +41,7 @@ class EstimatorChecksTest {
 
     static Stream<Arguments> everyKindOnEveryBackend() {
         List<Arguments> cases = new ArrayList<>();
-        for (BackendProvider provider : Backends.all()) {
+        for (BackendProvider provider : TestBackends.selected()) {
             for (ModelKind kind : ModelKind.values()) {
                 cases.add(Arguments.of(kind, provider.name()));
             }
@@ -49,7 +50,7 @@ class EstimatorChecksTest {
     }
 
     static Stream<Arguments> everyBackend() {
-        return Backends.all().stream().map(provider -> Arguments.of(provider.name()));
+        return TestBackends.selected().stream().map(provider -> Arguments.of(provider.name()));
     }
 
     static void requireBackend(String name) {
@@ -382,7 +383,7 @@ class EstimatorChecksTest {
 
     static Stream<Arguments> extremes() {
         List<Arguments> cases = new ArrayList<>();
-        for (BackendProvider provider : Backends.all()) {
+        for (BackendProvider provider : TestBackends.selected()) {
             for (String extreme : new String[] {"features 1e30", "features 1e-30", "labels 1e10"}) {
                 cases.add(Arguments.of(extreme, provider.name()));
             }

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UploadChecksTest {
     static Stream<String> everyBackend() {
-        return Backends.all().stream().map(BackendProvider::name);
+        return TestBackends.selected().stream().map(BackendProvider::name);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -15,6 +15,7 @@ import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
+import dev.descent.backend.TestBackends;
 import dev.descent.cli.Main;
 import dev.descent.data.Dataset;
 import dev.descent.data.NpyBytes;
@@ -52,7 +53,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FailureAndResourceTest {
     /** Open/close cycles per backend. */
-    static final int CYCLES = 1_000;
+    static final int CYCLES = Integer.getInteger("descent.test.cycles", 1_000);
     /**
      * Native memory (resident memory with the heap pinned) the cycles may add: allocator slack and
      * JIT code; a leak of one device buffer set or context per cycle (PoCL: about 1 MiB) would pass
@@ -68,7 +69,7 @@ class FailureAndResourceTest {
     Path folder;
 
     static Stream<Arguments> everyBackend() {
-        return Backends.all().stream().map(provider -> Arguments.of(provider.name()));
+        return TestBackends.selected().stream().map(provider -> Arguments.of(provider.name()));
     }
 
     static void requireBackend(String name) {
@@ -302,7 +303,7 @@ class FailureAndResourceTest {
 
     static Stream<Arguments> everyBackendFullAndMiniBatch() {
         List<Arguments> cases = new ArrayList<>();
-        for (BackendProvider provider : Backends.all()) {
+        for (BackendProvider provider : TestBackends.selected()) {
             cases.add(Arguments.of(provider.name(), 0));
             cases.add(Arguments.of(provider.name(), 64));
         }
