@@ -23,6 +23,9 @@
  *                     a chain of branch blocks). Tuning candidates for a GPU run: float4 loads
  *                     and several rows per warp for small d; native-test's SASS check shows
  *                     whether the loads issue back to back.
+ *   fused_tiled_<C>   softmax with up to 64 / C classes, and k = 1 past 1,024 features, d <= 256 C: a
+ *                     tile of rows in shared memory, read from memory once, the gradient in registers
+ *                     (below).
  *   fused_wide        any k and d: fused_step.h, the body fused_step.cl runs too (sub-blocks of
  *                     SUB rows, dot products split across the block and summed in a fixed tree),
  *                     for softmax and for d above 1024.
@@ -210,6 +213,143 @@ DESCENT_FUSED_NARROW(4, 8)
 DESCENT_FUSED_NARROW(8, 4)
 DESCENT_FUSED_NARROW(16, 2)
 DESCENT_FUSED_NARROW(32, 1)
+
+/*
+ * fused_tiled_<C>: softmax (k <= 64 / C classes) and one output past 1,024 features (d <= 256 C), a
+ * tile of rows at a time. Version 1. The block's 256 threads
+ *   1. load the tile's rows into shared memory once, standardized (coalesced along each row);
+ *   2. compute its z (tile rows x k dot products, one per thread at a time, each in column order);
+ *   3. turn each row's z into s * loss and s * dloss/dz in place (descent_weighted_row_loss);
+ *   4. add r x' into register accumulators: thread t owns columns t, t + 256, .. (C of them) for every
+ *      class, so the gradient needs no reduction across threads and X is read from memory once.
+ * Four barriers a tile, where fused_wide takes about 70 per 16 rows at k = 10 and re-reads X for the
+ * gradient at d > 1,024. The tile's row count comes from the host (the dynamic shared memory it may
+ * take): shared memory holds tile (rows x d) floats, z (rows x k), the rows' weights and indices.
+ * Every sum has a fixed order: z along j, r x' along the tile's rows, the loss by warp butterflies and
+ * then warps in order; so the pass is bit-reproducible.
+ */
+#define TILED_THREADS 256
+#define TILED_ACCUMULATORS 64
+
+template <int COLUMNS, int CLASSES>
+__device__ __forceinline__ void fused_tiled(const float *__restrict__ x, const float *__restrict__ y,
+                                            const float *__restrict__ sample_weight, int has_weights,
+                                            const float *__restrict__ mean, const float *__restrict__ inv_scale,
+                                            const float *__restrict__ params, int rows, int d, int k, int loss_kind,
+                                            int tile_rows, const descent_step_args *__restrict__ args,
+                                            float *__restrict__ partial, float *__restrict__ partial_loss) {
+    extern __shared__ float tile[];
+    __shared__ float warp_sums[TILED_THREADS / 32];
+    float *z = tile + (size_t) tile_rows * d;
+    float *weight = z + tile_rows * k;
+    int *row_index = (int *) (weight + tile_rows);
+    const int t = threadIdx.x;
+    int first;
+    int last;
+    descent_block_range(args->batch_size, 1, &first, &last);
+
+    float gradient[CLASSES][COLUMNS];
+#pragma unroll
+    for (int c = 0; c < CLASSES; c++) {
+#pragma unroll
+        for (int q = 0; q < COLUMNS; q++) {
+            gradient[c][q] = 0.0f;
+        }
+    }
+    float intercept = 0.0f;
+    float loss_sum = 0.0f;
+    for (int base = first; base < last; base += tile_rows) {
+        const int count = min(tile_rows, last - base);
+        if (t < count) {
+            const int i = descent_batch_row(args, rows, base + t);
+            row_index[t] = i;
+            weight[t] = has_weights ? sample_weight[i] : 1.0f;
+        }
+        __syncthreads();
+        for (int r = 0; r < count; r++) {
+            const float *row = x + (size_t) row_index[r] * d;
+            for (int j = t; j < d; j += TILED_THREADS) {
+                tile[(size_t) r * d + j] = (__ldg(row + j) - mean[j]) * inv_scale[j];
+            }
+        }
+        __syncthreads();
+        for (int p = t; p < count * k; p += TILED_THREADS) {
+            const int r = p / k;
+            const int c = p - r * k;
+            const float *xr = tile + (size_t) r * d;
+            const float *wc = params + (size_t) c * d;
+            // four chains, not one: a quarter of the latency of d dependent FMAs, and a quarter of their rounding
+            float dot[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+            int j = 0;
+            for (; j + 3 < d; j += 4) {
+#pragma unroll
+                for (int u = 0; u < 4; u++) {
+                    dot[u] += xr[j + u] * __ldg(wc + j + u);
+                }
+            }
+            for (; j < d; j++) {
+                dot[0] += xr[j] * __ldg(wc + j);
+            }
+            z[r * k + c] = ((dot[0] + dot[1]) + (dot[2] + dot[3])) + params[k * d + c];
+        }
+        __syncthreads();
+        if (t < count) {
+            loss_sum += descent_weighted_row_loss(loss_kind, args->loss_parameter, z + t * k, k, y[row_index[t]], weight[t]);
+        }
+        __syncthreads();
+        for (int r = 0; r < count; r++) {
+            const float *xr = tile + (size_t) r * d;
+            const float *rr = z + r * k;
+#pragma unroll
+            for (int q = 0; q < COLUMNS; q++) {
+                const int j = t + q * TILED_THREADS;
+                const float value = j < d ? xr[j] : 0.0f;
+#pragma unroll
+                for (int c = 0; c < CLASSES; c++) {
+                    gradient[c][q] += (c < k ? rr[c] : 0.0f) * value;
+                }
+            }
+            intercept += t < k ? rr[t] : 0.0f;
+        }
+        __syncthreads();
+    }
+    float *out = partial + (size_t) blockIdx.x * (k * d + k);
+#pragma unroll
+    for (int c = 0; c < CLASSES; c++) {
+#pragma unroll
+        for (int q = 0; q < COLUMNS; q++) {
+            const int j = t + q * TILED_THREADS;
+            if (c < k && j < d) {
+                out[(size_t) c * d + j] = gradient[c][q];
+            }
+        }
+    }
+    if (t < k) {
+        out[k * d + t] = intercept;
+    }
+    const float total = descent_block_sum(loss_sum, warp_sums, TILED_THREADS);
+    if (t == 0) {
+        partial_loss[blockIdx.x] = total;
+    }
+}
+
+/* One entry point per register width: C columns per thread, 64 / C classes, so 64 accumulators a thread. */
+#define DESCENT_FUSED_TILED(COLUMNS)                                                                                   \
+    extern "C" __global__ void __launch_bounds__(TILED_THREADS) fused_tiled_##COLUMNS(                                 \
+            const float *__restrict__ x, const float *__restrict__ y, const float *__restrict__ sample_weight,         \
+            int has_weights, const float *__restrict__ mean, const float *__restrict__ inv_scale,                      \
+            const float *__restrict__ params, int rows, int d, int k, int loss_kind, int tile_rows,                   \
+            const descent_step_args *__restrict__ args, float *__restrict__ partial, float *__restrict__ partial_loss) { \
+        fused_tiled<COLUMNS, TILED_ACCUMULATORS / COLUMNS>(x, y, sample_weight, has_weights, mean, inv_scale, params,  \
+                                                           rows, d, k, loss_kind, tile_rows, args, partial,            \
+                                                           partial_loss);                                              \
+    }
+DESCENT_FUSED_TILED(1)
+DESCENT_FUSED_TILED(2)
+DESCENT_FUSED_TILED(4)
+DESCENT_FUSED_TILED(8)
+DESCENT_FUSED_TILED(16)
+DESCENT_FUSED_TILED(32)
 
 /*
  * fused_wide: descent_fused_block (fused_step.h, shared with fused_step.cl) for any k and d, with the

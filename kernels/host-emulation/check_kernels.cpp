@@ -40,6 +40,9 @@ constexpr int UPDATE_THREADS = 256;
 constexpr int STREAM_THREADS = 256;
 constexpr int STREAM_BLOCKS_PER_SM = 8;
 constexpr int BASELINE_THREADS = 256;
+constexpr int TILED_THREADS = 256;
+constexpr int TILED_SHARED_BYTES = 96 * 1024;
+constexpr int TILED_MAX_TILE_ROWS = 32;
 /* An H100's multiprocessors, and the blocks of 256 threads resident on one: the most partials a pass writes. */
 constexpr int MULTIPROCESSORS = 132;
 constexpr int RESIDENT_BLOCKS_PER_SM = 8;
@@ -234,11 +237,18 @@ void reference_sums(const Pass &p, std::vector<double> &sums, std::vector<double
         for (int j = 0; j < p.d; j++) {
             scaled[j] = (static_cast<double>(p.x[static_cast<size_t>(i) * p.d + j]) - p.mean[j]) * p.inv_scale[j];
         }
+        // the float z a kernel computes is off by its rounding, up to the tolerance times the magnitude of its
+        // terms; each residual moves at most 2 per unit of the largest such error (softmax's Jacobian rows
+        // sum to at most 2 p_c), which the gradient's allowance takes in below
+        double z_magnitude = 0;
         for (int c = 0; c < p.k; c++) {
             z[c] = p.params[p.k * p.d + c];
+            double magnitude = std::fabs(z[c]);
             for (int j = 0; j < p.d; j++) {
                 z[c] += p.params[c * p.d + j] * scaled[j];
+                magnitude += std::fabs(p.params[c * p.d + j] * scaled[j]);
             }
+            z_magnitude = std::max(z_magnitude, magnitude);
         }
         double loss;
         if (p.loss_kind == DESCENT_SOFTMAX) {
@@ -259,16 +269,17 @@ void reference_sums(const Pass &p, std::vector<double> &sums, std::vector<double
             // the narrow kernel adds the intercept after the butterfly, as z here does
             z[0] = residual_of(p.loss_kind, p.loss_parameter, z[0], p.y[i], s, &loss);
         }
+        const double carried = 2 * s * z_magnitude;
         for (int c = 0; c < p.k; c++) {
             for (int j = 0; j < p.d; j++) {
                 sums[c * p.d + j] += z[c] * scaled[j];
-                magnitudes[c * p.d + j] += std::fabs(z[c] * scaled[j]);
+                magnitudes[c * p.d + j] += std::fabs(z[c] * scaled[j]) + carried * std::fabs(scaled[j]);
             }
             sums[p.k * p.d + c] += z[c];
-            magnitudes[p.k * p.d + c] += std::fabs(z[c]);
+            magnitudes[p.k * p.d + c] += std::fabs(z[c]) + carried;
         }
         sums[width] += loss;
-        magnitudes[width] += std::fabs(loss);
+        magnitudes[width] += std::fabs(loss) + carried;
     }
 }
 
@@ -309,8 +320,11 @@ const char *loss_name(int kind) {
     }
 }
 
-/* fused_narrow_C or fused_wide on one problem, launched as CudaBackend.launchFused does. */
-void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool weighted, bool shuffled, bool wide) {
+enum FusedKernel { NARROW, WIDE, TILED };
+
+/* fused_narrow_C, fused_tiled_C or fused_wide on one problem, launched as CudaBackend launches it. */
+void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool weighted, bool shuffled, FusedKernel kernel_kind) {
+    const bool wide = kernel_kind == WIDE;
     Pass p = make_pass(random, rows, d, k, loss_kind, weighted, shuffled);
     const int width = k * d + k;
     const int groups = groups_for(p.args.batch_size, width);
@@ -321,7 +335,8 @@ void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool wei
                 *params = p.params.data();
     const descent_step_args *args = &p.args;
     float *partial_out = partial.data(), *loss_out = partial_loss.data();
-    std::string name = std::string(wide ? "fused_wide" : "fused_narrow") + " " + loss_name(loss_kind) + " " +
+    std::string name = std::string(wide ? "fused_wide" : kernel_kind == TILED ? "fused_tiled" : "fused_narrow") + " " +
+                       loss_name(loss_kind) + " " +
                        std::to_string(rows) + "x" + std::to_string(d) + (k > 1 ? " k=" + std::to_string(k) : "") +
                        (weighted ? " weighted" : "") + (shuffled ? " batch " + std::to_string(p.args.batch_size) : "");
     std::vector<Region> regions{region(partial), region(partial_loss)};
@@ -331,6 +346,20 @@ void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool wei
         check(name, "fused_wide", dim3{static_cast<unsigned>(groups), 1, 1}, dim3{WIDE_THREADS, 1, 1},
               sizeof(float) * SUB * (WIDE_THREADS + k),
               {&x, &y, &s, &has_weights, &mean, &inv, &params, &rows, &d, &k, &loss, &args, &partial_out, &loss_out},
+              regions, verify);
+    } else if (kernel_kind == TILED) {
+        int columns = 1;
+        while (TILED_THREADS * columns < d) {
+            columns *= 2;
+        }
+        int tile_rows = std::min(TILED_MAX_TILE_ROWS, TILED_SHARED_BYTES / static_cast<int>(sizeof(float) * (d + k + 2)));
+        size_t shared = sizeof(float) * static_cast<size_t>(tile_rows) * (d + k + 2);
+        std::string kernel = "fused_tiled_" + std::to_string(columns);
+        int loss = loss_kind;
+        check(name + " tile " + std::to_string(tile_rows), kernel.c_str(), dim3{static_cast<unsigned>(groups), 1, 1},
+              dim3{TILED_THREADS, 1, 1}, shared,
+              {&x, &y, &s, &has_weights, &mean, &inv, &params, &rows, &d, &k, &loss, &tile_rows, &args, &partial_out,
+               &loss_out},
               regions, verify);
     } else {
         int chunks = 1;
@@ -353,7 +382,7 @@ void check_fused_kernels() {
     for (int chunks = 1; chunks <= 32; chunks *= 2) {
         for (int d : {chunks == 1 ? 1 : 16 * chunks + 1, 32 * chunks}) {
             for (int rows : {1, 65, 1000}) {
-                check_fused(random, rows, d, 1, losses[variant % 4], variant % 3 == 1, variant % 5 == 2, false);
+                check_fused(random, rows, d, 1, losses[variant % 4], variant % 3 == 1, variant % 5 == 2, NARROW);
                 variant++;
             }
         }
@@ -362,23 +391,36 @@ void check_fused_kernels() {
     for (int loss : losses) {
         for (int weighted = 0; weighted < 2; weighted++) {
             for (int shuffled = 0; shuffled < 2; shuffled++) {
-                check_fused(random, 3001, 33, 1, loss, weighted, shuffled, false);
+                check_fused(random, 3001, 33, 1, loss, weighted, shuffled, NARROW);
             }
         }
     }
     // fused_wide: one output past 1,024 features, softmax of few and of many classes (64 threads a block)
-    check_fused(random, 33, 1025, 1, DESCENT_LOGISTIC, true, false, true);
-    check_fused(random, 200, 1500, 1, DESCENT_LINEAR, false, true, true);
-    check_fused(random, 17, 2000, 1, DESCENT_GRAM, false, false, true);
+    check_fused(random, 33, 1025, 1, DESCENT_LOGISTIC, true, false, WIDE);
+    check_fused(random, 200, 1500, 1, DESCENT_LINEAR, false, true, WIDE);
+    check_fused(random, 17, 2000, 1, DESCENT_GRAM, false, false, WIDE);
     for (int k : {2, 3, 10}) {
         for (int rows : {1, 17, 300}) {
-            check_fused(random, rows, k == 10 ? 64 : 7, k, DESCENT_SOFTMAX, rows != 17, rows == 300, true);
+            check_fused(random, rows, k == 10 ? 64 : 7, k, DESCENT_SOFTMAX, rows != 17, rows == 300, WIDE);
         }
     }
-    check_fused(random, 70, 65, 10, DESCENT_SOFTMAX, true, true, true);
-    check_fused(random, 70, 5, 65, DESCENT_SOFTMAX, true, false, true);
-    check_fused(random, 40, 3, 100, DESCENT_SOFTMAX, false, true, true);
-    check_fused(random, 20, 3, 1000, DESCENT_SOFTMAX, true, false, true);
+    check_fused(random, 70, 65, 10, DESCENT_SOFTMAX, true, true, WIDE);
+    check_fused(random, 70, 5, 65, DESCENT_SOFTMAX, true, false, WIDE);
+    check_fused(random, 40, 3, 100, DESCENT_SOFTMAX, false, true, WIDE);
+    check_fused(random, 20, 3, 1000, DESCENT_SOFTMAX, true, false, WIDE);
+    // fused_tiled: every register width; softmax up to its most classes, one output past 1,024 features;
+    // rows around a tile, a block's 64 rows, and several blocks; tiles of 32 rows down to 2
+    check_fused(random, 1, 5, 2, DESCENT_SOFTMAX, false, false, TILED);
+    check_fused(random, 70, 200, 64, DESCENT_SOFTMAX, true, false, TILED);
+    check_fused(random, 33, 300, 32, DESCENT_SOFTMAX, false, true, TILED);
+    check_fused(random, 300, 784, 10, DESCENT_SOFTMAX, true, true, TILED);
+    check_fused(random, 65, 1024, 16, DESCENT_SOFTMAX, false, false, TILED);
+    check_fused(random, 129, 1025, 1, DESCENT_LOGISTIC, true, false, TILED);
+    check_fused(random, 200, 2000, 8, DESCENT_SOFTMAX, false, true, TILED);
+    check_fused(random, 64, 3000, 1, DESCENT_HUBER, true, true, TILED);
+    check_fused(random, 40, 5000, 1, DESCENT_GRAM, false, false, TILED);
+    check_fused(random, 17, 8192, 2, DESCENT_SOFTMAX, true, false, TILED);
+    check_fused(random, 1000, 1500, 1, DESCENT_LINEAR, false, true, TILED);
 }
 
 /* reduce_partials as CudaBackend.launchReduce launches it, against double sums of the partials. */

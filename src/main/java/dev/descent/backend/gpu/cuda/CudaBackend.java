@@ -71,6 +71,17 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int NARROW_THREADS = 256;
     static final int WIDE_THREADS = 64;
     static final int SUB = 16;
+    /**
+     * fused_tiled: threads a block; the gradient accumulators a thread holds (its C columns times the
+     * classes); the widest rows (256 threads x 32 columns); the dynamic shared memory a tile may take
+     * (two blocks on an H100's 228 KiB); its most rows; and its static shared memory (the loss's warp sums).
+     */
+    static final int TILED_THREADS = 256;
+    static final int TILED_ACCUMULATORS = 64;
+    static final int TILED_MAX_COLUMNS = 32;
+    static final int TILED_SHARED_BYTES = 96 * 1024;
+    static final int TILED_MAX_TILE_ROWS = 32;
+    static final int TILED_STATIC_SHARED_BYTES = 1024;
     /** Widest model fused_narrow takes (32 lanes x 32 columns in registers). */
     static final int NARROW_MAX_FEATURES = 1024;
     /** A block takes at least this many rows, so small batches use few blocks (and few partials to reduce). */
@@ -107,8 +118,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private final List<CUevent> events = new ArrayList<>();
 
     private CUfunction fused;
+    private String fusedName;
     private int fusedThreads;
     private int fusedSharedBytes;
+    /** fused_tiled's rows a tile: as many as TILED_SHARED_BYTES holds, at most TILED_MAX_TILE_ROWS. */
+    private int fusedTileRows;
 
     private CUdeviceptr deviceArgs;
     private Launches launches;
@@ -343,20 +357,39 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     }
 
     /**
-     * fused_narrow_C for one output and d <= 1024 (C = the columns each lane holds, a power of two),
-     * else fused_wide; and the most blocks that can be resident at once, which bounds the partials.
+     * fused_narrow_C for one output and d <= 1024 (C = the columns each lane holds, a power of two);
+     * else fused_tiled_C where its registers hold the gradient (d <= 256 C, k <= 64 / C) and a tile of
+     * rows fits its shared memory; else fused_wide. Also the most blocks that can be resident at once,
+     * which bounds the partials.
      */
     private void chooseFusedKernel() {
         int blocksPerMultiprocessor;
+        int tiledColumns = 1;
+        while (TILED_THREADS * tiledColumns < features) {
+            tiledColumns *= 2;
+        }
+        int tiledBudget = Math.min(TILED_SHARED_BYTES, device.sharedMemoryPerBlock() - TILED_STATIC_SHARED_BYTES);
+        int tileRows = Math.min(TILED_MAX_TILE_ROWS, tiledBudget / (Float.BYTES * (features + outputs + 2)));
         if (outputs == 1 && features <= NARROW_MAX_FEATURES) {
             int chunks = 1;
             while (32 * chunks < features) {
                 chunks *= 2;
             }
             fused = function(modules.get(0), "fused_narrow_" + chunks);
+            fusedName = "fused_narrow_" + chunks;
             fusedThreads = NARROW_THREADS;
             fusedSharedBytes = 0;
+        } else if (tiledColumns <= TILED_MAX_COLUMNS && outputs <= TILED_ACCUMULATORS / tiledColumns && tileRows >= 1) {
+            fusedName = "fused_tiled_" + tiledColumns;
+            fused = function(modules.get(0), fusedName);
+            fusedTileRows = tileRows;
+            fusedThreads = TILED_THREADS;
+            fusedSharedBytes = Float.BYTES * tileRows * (features + outputs + 2);
+            if (fusedSharedBytes > 48 * 1024) {
+                JCudaDriver.cuFuncSetAttribute(fused, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedSharedBytes);
+            }
         } else {
+            fusedName = "fused_wide";
             fused = fusedWide;
             fusedThreads = WIDE_THREADS;
             fusedSharedBytes = Float.BYTES * SUB * (WIDE_THREADS + outputs);
@@ -594,9 +627,18 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         }
     }
 
-    /** fused_wide for several outputs (and where chosen for d > 1,024), else this upload's fused_narrow. */
+    /**
+     * This upload's fused_tiled (for k up to the problem's outputs, the power iteration's k = 1 too), or
+     * fused_wide for several outputs (and where chosen), else its fused_narrow.
+     */
     private Launch fusedLaunch(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
                                CUdeviceptr slotArgs) {
+        if (fusedName.startsWith("fused_tiled")) {
+            return new Launch(fused, TILED_THREADS, fusedSharedBytes, Pointer.to(Pointer.to(x), Pointer.to(y),
+                    Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse),
+                    Pointer.to(params), ints(rows), ints(features), ints(k), ints(lossKind), ints(fusedTileRows),
+                    Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
+        }
         if (fused == fusedWide || k != 1) {
             return new Launch(fusedWide, WIDE_THREADS, Float.BYTES * SUB * (WIDE_THREADS + k), Pointer.to(Pointer.to(x),
                     Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre),
@@ -836,7 +878,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private DescentException failure(String operation, RuntimeException e) {
         return new DescentException("CUDA error during " + operation + " on " + device.name() + ": " + e.getMessage()
                 + (problem == null ? "" : String.format(Locale.ROOT, " (%d rows, %d features, %d outputs, kernel %s)", rows,
-                features, outputs, fused == fusedWide ? "fused_wide" : "fused_narrow")), e);
+                features, outputs, fusedName)), e);
     }
 
     /** Makes this instance's context current on the calling thread (it may have moved threads). */

@@ -27,7 +27,8 @@ class CudaWithoutGpuTest {
     /** Entry points CudaBackend looks up, per module. */
     static final List<List<String>> ENTRY_POINTS = List.of(
             List.of("fused_step", "fused_narrow_1", "fused_narrow_2", "fused_narrow_4", "fused_narrow_8", "fused_narrow_16",
-                    "fused_narrow_32", "fused_wide"),
+                    "fused_narrow_32", "fused_tiled_1", "fused_tiled_2", "fused_tiled_4", "fused_tiled_8", "fused_tiled_16",
+                    "fused_tiled_32", "fused_wide"),
             List.of("reduce_partials", "reduce_partials", "stream_read"),
             List.of("update", "update"),
             List.of("cublas_baseline", "baseline_weights", "baseline_residual", "baseline_sums"));
