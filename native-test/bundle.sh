@@ -5,7 +5,7 @@
 #   native-test/bundle.sh [OUT_DIR]          (default: target/native-bundle)
 #
 # OUT_DIR/
-#   descent.jar          the shaded jar (PTX included), natives for other platforms removed
+#   descent.jar          the CLI jar (target/descent-cli.jar, kernels included), natives for other platforms removed
 #   test-classes/        the compiled tests (src/test) and their data files
 #   junit-console.jar    the JUnit Platform console launcher (standalone)
 #   runtime/             a jlink'ed Java runtime (java.base, ..., jdk.incubator.vector; no java.desktop)
@@ -30,7 +30,7 @@ cp target/native-deps/junit-platform-console-standalone-$junit_console_version.j
 cp -r target/test-classes "$out/test-classes"
 cp bench/peers/torch_step.py native-test/run.sh "$out/"
 # natives of other operating systems and architectures are dead weight on the x86-64 Linux target
-/usr/bin/python3 - target/descent.jar "$out/descent.jar" <<'PY'
+/usr/bin/python3 - target/descent-cli.jar "$out/descent.jar" <<'PY'
 import re, sys, zipfile
 keep = re.compile(r"(linux-x86_64|Linux/x86_64/)")
 native = re.compile(r"\.(so|dll|dylib|jnilib)$")

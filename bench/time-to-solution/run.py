@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression, Ridge, SGDClassifier
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DESCENT = os.path.join(HERE, "..", "..", "descent")
-JAR = os.path.join(HERE, "..", "..", "target", "descent.jar")
+JAR = os.path.join(HERE, "..", "..", "target", "descent-cli.jar")
 
 
 def problems():

@@ -10,8 +10,8 @@ out="bench/results/$(date -u +%Y-%m-%d)-sparse"
 work=/tmp/descent-sparse-pass
 mkdir -p "$out" "$work"
 mvn -B -q package -DskipTests
-javac --add-modules jdk.incubator.vector -nowarn -cp target/descent.jar -d "$work" bench/experiments/sparse-pass/*.java
-run() { java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "target/descent.jar:$work" "$@" 2>&1 | grep -v WARNING; }
+javac --add-modules jdk.incubator.vector -nowarn -cp target/descent-cli.jar -d "$work" bench/experiments/sparse-pass/*.java
+run() { java --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "target/descent-cli.jar:$work" "$@" 2>&1 | grep -v WARNING; }
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git rev-parse --short HEAD)"
