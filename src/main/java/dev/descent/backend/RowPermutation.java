@@ -38,7 +38,7 @@ public final class RowPermutation {
         return total;
     }
 
-    /** The row visited at {@code position} (0 <= position < rows) in the epoch with this key. */
+    /** The row visited at {@code position} ({@literal 0 <= position < rows}) in the epoch with this key. */
     public static int row(long key, int rows, int position) {
         int bits = Math.max(2, 32 - Integer.numberOfLeadingZeros(rows - 1));
         bits += bits & 1;

@@ -78,7 +78,7 @@ public enum Loss {
     },
 
     /**
-     * Huber's loss with delta = the parameter (> 0), e = z - y: e^2 / 2 where |e| <= delta, else
+     * Huber's loss with delta = the parameter (> 0), e = z - y: e^2 / 2 where |e| {@literal <=} delta, else
      * delta (|e| - delta / 2); derivative e clipped to [-delta, delta], curvature at most 1. Any
      * finite label; prediction z. Squared near the fit, linear in the outliers' residuals.
      */

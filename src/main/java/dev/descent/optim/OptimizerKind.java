@@ -3,7 +3,7 @@ package dev.descent.optim;
 import dev.descent.InvalidInputException;
 import java.util.Locale;
 
-/** The update rules descent implements; the formulas are in {@link dev.descent.engine.ParameterUpdate}. */
+/** The update rules descent implements; the formulas are in {@link ParameterUpdate}. */
 public enum OptimizerKind {
     GD, MOMENTUM, NESTEROV, ADAGRAD, RMSPROP, ADAM;
 

@@ -209,11 +209,16 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     protected final float[] readStats() {
         checkUploaded();
         if (!statsFresh) {
-            flush();
-            read(stats, statsHost);
+            readStepStatistics(statsHost);
             statsFresh = true;
         }
         return statsHost;
+    }
+
+    /** Runs what is pending and reads the update's three statistics into {@code into}. */
+    protected void readStepStatistics(float[] into) {
+        flush();
+        read(stats, into);
     }
 
     @Override

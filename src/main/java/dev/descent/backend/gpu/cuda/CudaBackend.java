@@ -59,6 +59,8 @@ import jcuda.driver.JCudaDriver;
 public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     /** Steps per captured graph: enough to hide the launch cost of small problems, few enough to keep reads prompt. */
     static final int GRAPH_STEPS = 32;
+    /** The update's statistics (objective, gradient-mapping norm, epoch objective sum): three floats. */
+    static final int STATS_BYTES = 3 * Float.BYTES;
     /** Bytes of one descent_step_args (cuda_compat.h). */
     static final int ARGS_BYTES = 48;
     /** Slot of the args table that always describes the whole data in storage order (data-term sums, power iteration). */
@@ -129,6 +131,9 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
 
     /** Pinned host copy of the args table (GRAPH_STEPS + 1 slots), written by step(), copied before a run. */
     private Pointer hostArgs;
+    /** Pinned host memory the update's three statistics are copied into, queued behind the steps. */
+    private Pointer hostStats;
+    private ByteBuffer hostStatsBuffer;
     private ByteBuffer args;
     private int pending;
     private int pendingGroups;
@@ -257,6 +262,10 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             JCudaDriver.cuMemAllocHost(pinned, (long) ARGS_BYTES * ARGS_SLOTS);
             hostArgs = pinned;
             args = hostArgs.getByteBuffer(0, (long) ARGS_BYTES * ARGS_SLOTS).order(ByteOrder.LITTLE_ENDIAN);
+            Pointer pinnedStats = new Pointer();
+            JCudaDriver.cuMemAllocHost(pinnedStats, STATS_BYTES);
+            hostStats = pinnedStats;
+            hostStatsBuffer = hostStats.getByteBuffer(0, STATS_BYTES).order(ByteOrder.LITTLE_ENDIAN);
             if (cublasBaseline) {
                 baseline = new CublasBaseline(function(modules.get(3), "baseline_weights"),
                         function(modules.get(3), "baseline_residual"), function(modules.get(3), "baseline_sums"), stream);
@@ -790,6 +799,9 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         if (hostArgs != null) {
             attempt(failures, () -> JCudaDriver.cuMemFreeHost(hostArgs));
         }
+        if (hostStats != null) {
+            attempt(failures, () -> JCudaDriver.cuMemFreeHost(hostStats));
+        }
         if (stream != null) {
             attempt(failures, () -> JCudaDriver.cuStreamDestroy(stream));
         }
@@ -842,6 +854,22 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     protected void write(CUdeviceptr buffer, float[] values) {
         // pageable source: the driver has staged it when the call returns, so the array may change after
         JCudaDriver.cuMemcpyHtoDAsync(buffer, Pointer.to(values), (long) Sizeof.FLOAT * values.length, stream);
+    }
+
+    /**
+     * The statistics after the pending steps: their copy to pinned memory is queued behind them, so one
+     * wait covers both (a plain read would wait for the steps, then start a copy and wait again).
+     */
+    @Override
+    protected void readStepStatistics(float[] into) {
+        runPending();
+        try {
+            JCudaDriver.cuMemcpyDtoHAsync(hostStats, stats, STATS_BYTES, stream);
+            synchronize();
+        } catch (CudaException e) {
+            throw failure("reading the step's statistics", e);
+        }
+        hostStatsBuffer.asFloatBuffer().get(into, 0, 3);
     }
 
     /** The pending steps run, then the stream drains. */
