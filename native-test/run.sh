@@ -17,7 +17,8 @@
 #   tests-summary.txt  the machine and the test run's totals and failures
 #   summary.txt        step times side by side, ratios, bandwidth
 # The defaults fit about 5 minutes in all; for a longer run raise them:
-#   DESCENT_BENCH_SHAPES (10000x64,1000000x64,1000000x256), DESCENT_BENCH_STEPS (20),
+#   DESCENT_BENCH_SHAPES (10000x64,1000000x64,1000000x256), DESCENT_BENCH_SOFTMAX_SHAPE (60000x784, 10 classes:
+#   fused_tiled beside fused_wide), DESCENT_BENCH_STEPS (20),
 #   DESCENT_BENCH_WARMUP_SECONDS (0.5), DESCENT_CUDA_CYCLES (open/close cycles of the leak test, 200),
 #   DESCENT_STAGE_SECONDS (the most any one stage may take, 150; 3600 for all)
 set -uo pipefail
@@ -31,6 +32,7 @@ java="$here/runtime/bin/java"
 jsig="$(dirname "$(dirname "$(readlink -f "$java")")")/lib/libjsig.so"
 [[ -f "$jsig" ]] && export LD_PRELOAD="$jsig${LD_PRELOAD:+:$LD_PRELOAD}"
 shapes="${DESCENT_BENCH_SHAPES:-10000x64,1000000x64,1000000x256}"
+softmax_shape="${DESCENT_BENCH_SOFTMAX_SHAPE:-60000x784}"
 steps="${DESCENT_BENCH_STEPS:-20}"
 warmup_seconds="${DESCENT_BENCH_WARMUP_SECONDS:-0.5}"
 # the whole suite (all) takes minutes of its own; the GPU run's stages get 150 s each
@@ -96,6 +98,14 @@ for model in linear logistic; do
     | tee "$work/descent-$model-graph.txt"
   pack
 done
+# softmax: fused_tiled (chosen by shape) beside fused_wide, which it replaced unmeasured, and the cpu
+for kernels in auto wide; do
+  backends="cuda"; [[ "$kernels" == auto ]] && backends="cuda,cpu"
+  timeout "$stage_seconds" "$java" "${jvm[@]}" -Ddescent.cuda.kernels="$kernels" -jar descent.jar bench --backends "$backends" \
+    --model softmax --classes 10 --shape "$softmax_shape" --steps "$steps" --warmup 5 --warmup-seconds "$warmup_seconds" \
+    --json "$work/descent-softmax-$kernels.json" 2>&1 | tee "$work/descent-softmax-$kernels.txt"
+  pack
+done
 timeout "$stage_seconds" python3 torch_step.py --shapes "$shapes" --models linear,logistic --steps "$steps" 2>&1 | tee "$work/torch.txt"
 pack
 
@@ -129,5 +139,20 @@ for model in ("linear", "logistic"):
         print(f"{model:9} {shape:13} {r['median_ms']:11.4f} {gm:9.4f} {cb:9.4f} {t:9.4f} {t / r['median_ms']:6.2f} {t / gm:11.2f} "
               f"{r['x_bytes_per_s'] / 1e9:8.1f} {r['read_bandwidth_bytes_per_s'] / 1e9:9.1f} {100 * r['fraction_of_read_bandwidth']:6.1f}% "
               f"{r['time_to_first_step_ms']:13.1f}")
+print()
+print("softmax, 10 classes: fused_tiled (auto) against fused_wide (-Ddescent.cuda.kernels=wide); ratio > 1: tiled faster")
+print(f"{'shape':13} {'tiled ms':>9} {'wide ms':>9} {'ratio':>6} {'cpu ms':>9} {'X GB/s tiled':>12}")
+def rows_of(name):
+    path = out / name
+    return json.loads(path.read_text())["results"] if path.exists() else []
+tiled = {r["shape"]: r for r in rows_of("descent-softmax-auto.json") if r["backend"] == "cuda" and r["available"]}
+wide = {r["shape"]: r for r in rows_of("descent-softmax-wide.json") if r["backend"] == "cuda" and r["available"]}
+cpu = {r["shape"]: r for r in rows_of("descent-softmax-auto.json") if r["backend"] == "cpu" and r["available"]}
+if not tiled:
+    print("no softmax results (the stage failed or ran out of time: see descent-softmax-*.txt)")
+for shape, r in tiled.items():
+    w = wide.get(shape, {}).get("median_ms", float("nan"))
+    c = cpu.get(shape, {}).get("median_ms", float("nan"))
+    print(f"{shape:13} {r['median_ms']:9.4f} {w:9.4f} {w / r['median_ms']:6.2f} {c:9.4f} {r['x_bytes_per_s'] / 1e9:12.1f}")
 PY
 exit "$status"

@@ -84,6 +84,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int TILED_SHARED_BYTES = 96 * 1024;
     static final int TILED_MAX_TILE_ROWS = 32;
     static final int TILED_STATIC_SHARED_BYTES = 1024;
+    /**
+     * The system property that forces fused_wide for every problem (value {@code wide}), so that the GPU
+     * benchmark can time the kernels it replaced beside them; {@code auto}, the default, chooses by shape.
+     */
+    static final String KERNELS_PROPERTY = "descent.cuda.kernels";
     /** Widest model fused_narrow takes (32 lanes x 32 columns in registers). */
     static final int NARROW_MAX_FEATURES = 1024;
     /** A block takes at least this many rows, so small batches use few blocks (and few partials to reduce). */
@@ -120,6 +125,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private final List<CUevent> events = new ArrayList<>();
 
     private CUfunction fused;
+    /** The fused kernel this upload runs (fused_narrow_C, fused_tiled_C or fused_wide), for messages and tests. */
     private String fusedName;
     private int fusedThreads;
     private int fusedSharedBytes;
@@ -320,6 +326,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         return cublasBaseline ? "cublas" : "cuda";
     }
 
+    /** The fused kernel the current upload runs. */
+    String fusedKernel() {
+        return fusedName;
+    }
+
     @Override
     public String device() {
         return device.name() + " (compute " + device.major() + "." + device.minor() + "), float32"
@@ -379,7 +390,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         }
         int tiledBudget = Math.min(TILED_SHARED_BYTES, device.sharedMemoryPerBlock() - TILED_STATIC_SHARED_BYTES);
         int tileRows = Math.min(TILED_MAX_TILE_ROWS, tiledBudget / (Float.BYTES * (features + outputs + 2)));
-        if (outputs == 1 && features <= NARROW_MAX_FEATURES) {
+        boolean wideOnly = forcedWide();
+        if (!wideOnly && outputs == 1 && features <= NARROW_MAX_FEATURES) {
             int chunks = 1;
             while (32 * chunks < features) {
                 chunks *= 2;
@@ -388,7 +400,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             fusedName = "fused_narrow_" + chunks;
             fusedThreads = NARROW_THREADS;
             fusedSharedBytes = 0;
-        } else if (tiledColumns <= TILED_MAX_COLUMNS && outputs <= TILED_ACCUMULATORS / tiledColumns && tileRows >= 1) {
+        } else if (!wideOnly && tiledColumns <= TILED_MAX_COLUMNS && outputs <= TILED_ACCUMULATORS / tiledColumns
+                && tileRows >= 1) {
             fusedName = "fused_tiled_" + tiledColumns;
             fused = function(modules.get(0), fusedName);
             fusedTileRows = tileRows;
@@ -417,6 +430,16 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         blocksPerMultiprocessor = Math.max(1, resident[0]);
         long residentBlocks = (long) device.multiprocessors() * blocksPerMultiprocessor;
         maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
+    }
+
+    /** Whether {@link #KERNELS_PROPERTY} asks for fused_wide everywhere; any value but auto and wide is refused. */
+    static boolean forcedWide() {
+        String value = System.getProperty(KERNELS_PROPERTY, "auto");
+        return switch (value) {
+            case "auto" -> false;
+            case "wide" -> true;
+            default -> throw new InvalidInputException("-D" + KERNELS_PROPERTY + " takes auto or wide, not " + value);
+        };
     }
 
     /** Refuses, before allocating, data that cannot fit the device's free memory, naming the sizes. */

@@ -17,8 +17,10 @@ import dev.descent.backend.Backend;
 import dev.descent.backend.DataTermSumsCases;
 import dev.descent.backend.DeviceBackendCases;
 import dev.descent.backend.RowPermutation;
+import dev.descent.backend.reference.ReferenceBackend;
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
+import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;
@@ -215,6 +217,61 @@ class CudaBackendTest {
         assertEquals(cpu.status(), cuda.status(), cuda.reason());
         Agreement.assertClose("objective at the end", new double[] {cpu.objective()}, new double[] {cuda.objective()},
                 DeviceBackendCases.ABSOLUTE, DeviceBackendCases.RELATIVE);
+    }
+
+    /**
+     * fused_tiled, where it is chosen, against the reference and against fused_wide, which took those
+     * shapes before it (-Ddescent.cuda.kernels=wide brings it back, for the benchmark's comparison).
+     */
+    @Test
+    void theTiledKernelAgreesWithTheWideKernelItReplaced() {
+        requireCuda();
+        Object[][] cases = {{ModelKind.SOFTMAX, 300, 784, 10}, {ModelKind.SOFTMAX, 70, 33, 64},
+            {ModelKind.LOGISTIC, 129, 1025, 1}, {ModelKind.LINEAR, 40, 5000, 1}};
+        for (Object[] c : cases) {
+            ModelKind kind = (ModelKind) c[0];
+            int rows = (Integer) c[1];
+            int columns = (Integer) c[2];
+            int classes = (Integer) c[3];
+            Dataset data = TestData.random(kind, rows, columns, classes, rows + columns);
+            Problem problem = DeviceBackendCases.problem(kind.loss(), OptimizerKind.GD, columns, 1, classes);
+            double[] start = DeviceBackendCases.start(problem, 7);
+            double[] reference = sums(new ReferenceBackend(), data, problem, start, null);
+            double[] tiled = sums(open(), data, problem, start, "fused_tiled");
+            String previous = System.setProperty(CudaBackend.KERNELS_PROPERTY, "wide");
+            double[] wide;
+            try {
+                wide = sums(open(), data, problem, start, "fused_wide");
+            } finally {
+                if (previous == null) {
+                    System.clearProperty(CudaBackend.KERNELS_PROPERTY);
+                } else {
+                    System.setProperty(CudaBackend.KERNELS_PROPERTY, previous);
+                }
+            }
+            String what = kind + " " + rows + " x " + columns + " x " + classes;
+            Agreement.assertClose(what + ": fused_tiled against the reference", reference, tiled, DeviceBackendCases.ABSOLUTE,
+                    DeviceBackendCases.RELATIVE);
+            Agreement.assertClose(what + ": fused_tiled against fused_wide", wide, tiled, DeviceBackendCases.ABSOLUTE,
+                    DeviceBackendCases.RELATIVE);
+        }
+    }
+
+    /** The loss sum, then the gradient sums, at {@code start}; checks the fused kernel's name where one is given. */
+    private static double[] sums(Backend backend, Dataset data, Problem problem, double[] start, String kernel) {
+        try (backend) {
+            backend.upload(data, problem);
+            if (kernel != null) {
+                assertTrue(((CudaBackend) backend).fusedKernel().startsWith(kernel), ((CudaBackend) backend).fusedKernel());
+            }
+            backend.setParameters(start);
+            DataTermSums out = new DataTermSums(problem.parameterCount());
+            backend.dataTermSums(out);
+            double[] result = new double[out.gradient().length + 1];
+            result[0] = out.lossSum();
+            System.arraycopy(out.gradient(), 0, result, 1, out.gradient().length);
+            return result;
+        }
     }
 
     @Test
