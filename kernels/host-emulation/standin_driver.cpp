@@ -222,6 +222,18 @@ CUresult need_context() {
     return current_context != nullptr && contexts.count(current_context) ? SUCCESS : ERROR_INVALID_CONTEXT;
 }
 
+/* What a synchronous call needs: a current context, and no capture it would break. */
+CUresult need_context_outside_capture(const char *call) {
+    CUresult status = need_context();
+    return status != SUCCESS ? status : refuse_during_capture(call);
+}
+
+/* Unmaps an allocation and takes its bytes off the count; the caller erases it from `allocations`. */
+void unmap(const Allocation &allocation) {
+    allocated_bytes -= allocation.bytes;
+    munmap(allocation.mapping, allocation.mapping_bytes);
+}
+
 /* The allocation holding [address, address + bytes), or null. */
 const Allocation *inside(const void *address, size_t bytes) {
     CUdeviceptr start = reinterpret_cast<CUdeviceptr>(address);
@@ -507,10 +519,7 @@ bool parse_ptx(const std::string &ptx, std::map<std::string, std::pair<std::vect
 CUresult copy(const char *call, bool synchronous, bool to_device, void *destination, bool from_device, const void *source,
               size_t bytes, Stream *handle) {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status == SUCCESS && synchronous) {
-        status = refuse_during_capture(call);
-    }
+    CUresult status = synchronous ? need_context_outside_capture(call) : need_context();
     if (status == SUCCESS && to_device) {
         status = check_range(call, destination, bytes);
     }
@@ -716,8 +725,7 @@ void release_context(Context *context) {
     }
     for (auto it = allocations.begin(); it != allocations.end();) {
         if (it->second.context == context) {
-            allocated_bytes -= it->second.bytes;
-            munmap(it->second.mapping, it->second.mapping_bytes);
+            unmap(it->second);
             it = allocations.erase(it);
         } else {
             ++it;
@@ -768,10 +776,7 @@ CUresult cuCtxGetCurrent(Context **context) {
 
 CUresult cuCtxSynchronize() {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status == SUCCESS) {
-        status = refuse_during_capture("cuCtxSynchronize");
-    }
+    CUresult status = need_context_outside_capture("cuCtxSynchronize");
     return status != SUCCESS ? status : run_every_stream();
 }
 
@@ -788,10 +793,7 @@ CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total_bytes) {
 
 CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status == SUCCESS) {
-        status = refuse_during_capture("cuMemAlloc");
-    }
+    CUresult status = need_context_outside_capture("cuMemAlloc");
     if (status != SUCCESS) {
         return status;
     }
@@ -821,10 +823,7 @@ CUresult cuMemAlloc_v2(CUdeviceptr *pointer, size_t bytes) {
 
 CUresult cuMemFree_v2(CUdeviceptr pointer) {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status == SUCCESS) {
-        status = refuse_during_capture("cuMemFree");
-    }
+    CUresult status = need_context_outside_capture("cuMemFree");
     if (status != SUCCESS) {
         return status;
     }
@@ -838,9 +837,7 @@ CUresult cuMemFree_v2(CUdeviceptr pointer) {
     if (status != SUCCESS) {
         return status;
     }
-    found = allocations.find(pointer);
-    allocated_bytes -= found->second.bytes;
-    munmap(found->second.mapping, found->second.mapping_bytes);
+    unmap(found->second);
     allocations.erase(found);
     return SUCCESS;
 }
@@ -881,10 +878,7 @@ CUresult cuMemcpyDtoH_v2(void *destination, CUdeviceptr source, size_t bytes) {
 
 CUresult cuMemsetD32_v2(CUdeviceptr destination, unsigned value, size_t count) {
     std::lock_guard<std::recursive_mutex> guard(lock);
-    CUresult status = need_context();
-    if (status == SUCCESS) {
-        status = refuse_during_capture("cuMemsetD32 (synchronous)");
-    }
+    CUresult status = need_context_outside_capture("cuMemsetD32 (synchronous)");
     if (status == SUCCESS) {
         status = check_range("cuMemsetD32", reinterpret_cast<void *>(destination), 4 * count);
     }
