@@ -124,7 +124,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private final List<CUdeviceptr> buffers = new ArrayList<>();
     private final List<CUevent> events = new ArrayList<>();
 
+    /** The family of fused kernel chooseFusedKernel picks by shape. */
+    private enum FusedKind { NARROW, TILED, WIDE }
+
     private CUfunction fused;
+    private FusedKind fusedKind;
     /** The fused kernel this upload runs (fused_narrow_C, fused_tiled_C or fused_wide), for messages and tests. */
     private String fusedName;
     private int fusedThreads;
@@ -396,12 +400,14 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             while (32 * chunks < features) {
                 chunks *= 2;
             }
-            fused = function(modules.get(0), "fused_narrow_" + chunks);
+            fusedKind = FusedKind.NARROW;
             fusedName = "fused_narrow_" + chunks;
+            fused = function(modules.get(0), fusedName);
             fusedThreads = NARROW_THREADS;
             fusedSharedBytes = 0;
         } else if (!wideOnly && tiledColumns <= TILED_MAX_COLUMNS && outputs <= TILED_ACCUMULATORS / tiledColumns
                 && tileRows >= 1) {
+            fusedKind = FusedKind.TILED;
             fusedName = "fused_tiled_" + tiledColumns;
             fused = function(modules.get(0), fusedName);
             fusedTileRows = tileRows;
@@ -411,6 +417,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
                 JCudaDriver.cuFuncSetAttribute(fused, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedSharedBytes);
             }
         } else {
+            fusedKind = FusedKind.WIDE;
             fusedName = "fused_wide";
             fused = fusedWide;
             fusedThreads = WIDE_THREADS;
@@ -665,13 +672,13 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
      */
     private Launch fusedLaunch(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
                                CUdeviceptr slotArgs) {
-        if (fusedName.startsWith("fused_tiled")) {
+        if (fusedKind == FusedKind.TILED) {
             return new Launch(fused, TILED_THREADS, fusedSharedBytes, Pointer.to(Pointer.to(x), Pointer.to(y),
                     Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse),
                     Pointer.to(params), ints(rows), ints(features), ints(k), ints(lossKind), ints(fusedTileRows),
                     Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
         }
-        if (fused == fusedWide || k != 1) {
+        if (fusedKind == FusedKind.WIDE || k != 1) {
             return new Launch(fusedWide, WIDE_THREADS, Float.BYTES * SUB * (WIDE_THREADS + k), Pointer.to(Pointer.to(x),
                     Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre),
                     Pointer.to(inverse), Pointer.to(params), ints(rows), ints(features), ints(k), ints(lossKind),
