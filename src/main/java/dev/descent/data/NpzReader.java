@@ -190,39 +190,44 @@ final class NpzReader {
     }
 
     private static long[] longs(Path file, ZipFile zip, String name, int count, long largest) throws IOException {
-        Member member = open(file, zip, name, count);
-        requireInteger(file, member);
         long[] values = new long[count];
-        int[] next = {0};
-        member.forEachChunk(file, count, buffer -> {
-            while (buffer.hasRemaining()) {
-                long value = member.header().size() == 4 ? buffer.getInt() : buffer.getLong();
-                if (value < 0 || value > largest) {
-                    throw DataFormatException.in(file, name + ".npy element " + next[0] + " is " + value
-                            + "; expected 0.." + largest);
-                }
-                values[next[0]++] = value;
+        forEachInteger(file, zip, name, count, (index, value) -> {
+            if (value < 0 || value > largest) {
+                throw DataFormatException.in(file, name + ".npy element " + index + " is " + value + "; expected 0.." + largest);
             }
+            values[index] = value;
         });
         return values;
     }
 
     private static int[] ints(Path file, ZipFile zip, String name, int count, int bound) throws IOException {
+        int[] values = new int[count];
+        forEachInteger(file, zip, name, count, (index, value) -> {
+            if (value < 0 || value >= bound) {
+                throw DataFormatException.in(file, name + ".npy element " + index + " is column index " + value
+                        + ", outside the shape's 0.." + (bound - 1));
+            }
+            values[index] = (int) value;
+        });
+        return values;
+    }
+
+    /** What to do with element {@code index} of an integer member. */
+    private interface IntegerElement {
+        void accept(int index, long value);
+    }
+
+    /** Each element of an integer member (int32 or int64), in order. */
+    private static void forEachInteger(Path file, ZipFile zip, String name, int count, IntegerElement each)
+            throws IOException {
         Member member = open(file, zip, name, count);
         requireInteger(file, member);
-        int[] values = new int[count];
         int[] next = {0};
         member.forEachChunk(file, count, buffer -> {
             while (buffer.hasRemaining()) {
-                long value = member.header().size() == 4 ? buffer.getInt() : buffer.getLong();
-                if (value < 0 || value >= bound) {
-                    throw DataFormatException.in(file, name + ".npy element " + next[0] + " is column index " + value
-                            + ", outside the shape's 0.." + (bound - 1));
-                }
-                values[next[0]++] = (int) value;
+                each.accept(next[0]++, member.header().size() == 4 ? buffer.getInt() : buffer.getLong());
             }
         });
-        return values;
     }
 
     private static float[] floats(Path file, ZipFile zip, String name, int count) throws IOException {
