@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.descent.backend.Agreement;
-import dev.descent.backend.Availability;
 import dev.descent.backend.BackendProvider;
-import dev.descent.backend.Backends;
 import dev.descent.backend.TestBackends;
 import dev.descent.data.Dataset;
 import java.util.ArrayList;
@@ -54,9 +51,7 @@ class EstimatorChecksTest {
     }
 
     static void requireBackend(String name) {
-        Availability availability = Backends.all().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow()
-                .availability();
-        assumeTrue(availability.available(), () -> name + " unavailable: " + availability.reason());
+        TestBackends.require(name);
     }
 
     static double optimumTolerance(String backend) {

@@ -3,11 +3,8 @@ package dev.descent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.descent.backend.Availability;
-import dev.descent.backend.BackendProvider;
-import dev.descent.backend.Backends;
+import dev.descent.backend.TestBackends;
 import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
 import dev.descent.data.Standardization;
@@ -153,9 +150,7 @@ class SparseFitTest {
     /** OpenCL (PoCL in CI) takes dense rows: the fit makes the sparse data dense and says so. */
     @Test
     void aDenseOnlyBackendGetsTheRowsMadeDense() {
-        BackendProvider opencl = Backends.all().stream().filter(p -> p.name().equals("opencl")).findFirst().orElseThrow();
-        Availability availability = opencl.availability();
-        assumeTrue(availability.available(), () -> "opencl unavailable: " + availability.reason());
+        TestBackends.require("opencl");
         Dataset[] data = denseAndSparse(ModelKind.LOGISTIC, 300, 6);
         FitResult dense = Fitter.of(ModelKind.LOGISTIC).backend("opencl").l2(1e-2).fit(data[0]);
         FitResult sparse = Fitter.of(ModelKind.LOGISTIC).backend("opencl").l2(1e-2).fit(data[1]);

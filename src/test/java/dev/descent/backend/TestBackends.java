@@ -1,5 +1,7 @@
 package dev.descent.backend;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +16,19 @@ public final class TestBackends {
     public static final String PROPERTY = "descent.test.backends";
 
     private TestBackends() {
+    }
+
+    /** The provider of that name. */
+    public static BackendProvider provider(String name) {
+        return Backends.all().stream().filter(provider -> provider.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** The provider of that name; the calling test is skipped, with the reason, where it is unavailable here. */
+    public static BackendProvider require(String name) {
+        BackendProvider provider = provider(name);
+        Availability availability = provider.availability();
+        assumeTrue(availability.available(), () -> name + " unavailable: " + availability.reason());
+        return provider;
     }
 
     /** The providers this run covers, in {@link Backends#all()}'s order. */

@@ -2,7 +2,6 @@ package dev.descent.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.descent.InvalidInputException;
 import dev.descent.ModelKind;
@@ -27,9 +26,7 @@ class UploadChecksTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyBackend")
     void aLabelPastTheClassesOrAWrongWidthIsRefused(String name) {
-        BackendProvider provider = Backends.all().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
-        Availability availability = provider.availability();
-        assumeTrue(availability.available(), () -> name + " unavailable: " + availability.reason());
+        BackendProvider provider = TestBackends.require(name);
         Dataset fourClasses = TestData.random(ModelKind.SOFTMAX, 50, 6, 4, 3);
         Problem threeClasses = DeviceBackendCases.problem(ModelKind.SOFTMAX, OptimizerKind.ADAM, 6, 0);
         try (Backend backend = provider.create()) {

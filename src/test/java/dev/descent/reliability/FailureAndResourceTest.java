@@ -11,7 +11,6 @@ import dev.descent.Fitter;
 import dev.descent.LinearModel;
 import dev.descent.ModelKind;
 import dev.descent.TestData;
-import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.Backends;
@@ -73,12 +72,7 @@ class FailureAndResourceTest {
     }
 
     static void requireBackend(String name) {
-        Availability availability = provider(name).availability();
-        assumeTrue(availability.available(), () -> name + " unavailable: " + availability.reason());
-    }
-
-    static BackendProvider provider(String name) {
-        return Backends.all().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        TestBackends.require(name);
     }
 
     // ---- a save killed halfway ----------------------------------------------------------------------
