@@ -4,6 +4,7 @@ import dev.descent.FitStatus;
 import dev.descent.Fitter;
 import dev.descent.backend.Backend;
 import dev.descent.optim.Coordinates;
+import dev.descent.optim.DataTerm;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Lbfgs;
 import dev.descent.optim.Objective;
@@ -12,9 +13,10 @@ import dev.descent.optim.SmoothFunction;
 import java.util.Arrays;
 
 /**
- * A fit by L-BFGS (OWL-QN with l1) on the backend's data-term sums, in the optimizer's coordinates
- * (centred and scaled, as the first-order rules run): each evaluation sets the parameters on the
- * backend and takes one pass over X; only vectors of the parameters' size cross.
+ * A fit by L-BFGS (OWL-QN with l1) on data-term sums, in the optimizer's coordinates (centred and
+ * scaled, as the first-order rules run): each evaluation asks the {@link DataTerm} for its sums at a
+ * point, one pass over X; only vectors of the parameters' size cross. The sums come from one backend
+ * ({@link #QuasiNewtonLoop(Backend, Settings)}) or from anywhere else, such as the partitions of a Spark fit.
  */
 public final class QuasiNewtonLoop {
     /**
@@ -30,13 +32,30 @@ public final class QuasiNewtonLoop {
                            Fitter.EpochListener listener) {
     }
 
-    private final Backend device;
+    private final DataTerm dataTerm;
     private final Problem problem;
     private final Settings settings;
 
+    /** A loop on one backend's sums: each evaluation sets the parameters on it and takes one pass. */
     public QuasiNewtonLoop(Backend device, Settings settings) {
-        this.device = device;
-        this.problem = device.problem();
+        this(new DataTerm() {
+            @Override
+            public Problem problem() {
+                return device.problem();
+            }
+
+            @Override
+            public void sumsAt(double[] parameters, DataTermSums out) {
+                device.setParameters(parameters);
+                device.dataTermSums(out);
+            }
+        }, settings);
+    }
+
+    /** A loop on any source of sums; its problem's coordinates (mean, scale) are the ones the solver works in. */
+    public QuasiNewtonLoop(DataTerm dataTerm, Settings settings) {
+        this.dataTerm = dataTerm;
+        this.problem = dataTerm.problem();
         this.settings = settings;
     }
 
@@ -54,8 +73,7 @@ public final class QuasiNewtonLoop {
             if (!problem.intercept()) {
                 Arrays.fill(original, problem.penalizedCount(), count, 0.0);
             }
-            device.setParameters(original);
-            device.dataTermSums(sums);
+            dataTerm.sumsAt(original, sums);
             if (firstPassEnd[0] == 0) {
                 firstPassEnd[0] = System.nanoTime();
             }
@@ -145,8 +163,8 @@ public final class QuasiNewtonLoop {
         }
         double finalObjective = result.value();
         if (!Double.isFinite(finalObjective)) {
-            device.setParameters(parameters);
-            finalObjective = device.evaluate(null);
+            dataTerm.sumsAt(parameters, sums);
+            finalObjective = Objective.of(problem, sums, parameters, null);
         }
         double perPass = result.evaluations() == 0 ? Double.NaN : (end - begin) / 1e6 / result.evaluations();
         return new FitLoop.Outcome(status, reason, result.evaluations(), result.iterations(),

@@ -59,6 +59,20 @@ public final class Coordinates {
                 }
             }
         }
+        return preconditioning(mean, square, weightSum, intercept, l2, curvatureBound);
+    }
+
+    /**
+     * {@link #preconditioning(Dataset, boolean, double, double)} from the data's moments, for data that no
+     * single machine holds (a Spark fit adds them up across partitions): per feature j,
+     * {@code weightedSums[j] = sum_i s_i x_ij} and {@code weightedSquares[j] = sum_i s_i x_ij^2}, and
+     * {@code weightSum = sum_i s_i}. The two arrays are consumed.
+     */
+    public static double[][] preconditioning(double[] weightedSums, double[] weightedSquares, double weightSum,
+                                             boolean intercept, double l2, double curvatureBound) {
+        int d = weightedSums.length;
+        double[] mean = weightedSums;
+        double[] square = weightedSquares;
         double[] scale = new double[d];
         for (int j = 0; j < d; j++) {
             mean[j] /= weightSum;
