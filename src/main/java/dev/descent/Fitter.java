@@ -404,6 +404,25 @@ public final class Fitter {
     }
 
     /**
+     * What will stop a fit of {@code rows} rows with these settings, for a display of its progress: the
+     * solver, and the gradient norm at which it stops, absolute (first-order steps) or relative to the
+     * start (the quasi-Newton solvers).
+     */
+    public record StoppingTarget(Solver solver, double gradientTolerance, boolean relativeToStart) {
+    }
+
+    /** The {@link StoppingTarget} of a fit of {@code rows} rows with the current settings. */
+    public StoppingTarget stoppingTarget(int rows) {
+        int batch = batchSize == 0 ? rows : batchSize;
+        Solver chosen = solverFor(batch, rows);
+        if (chosen == Solver.FIRST_ORDER) {
+            return new StoppingTarget(chosen, gradientTolerance, false);
+        }
+        return new StoppingTarget(chosen, gradientToleranceSet ? gradientTolerance : DEFAULT_QUASI_NEWTON_GRADIENT_TOLERANCE,
+                true);
+    }
+
+    /**
      * The solver a fit uses: the one set, or by default L-BFGS (OWL-QN with l1) on the full batch, which
      * reached the best optimum on every problem of bench/results/2026-12-05-time-to-solution in 6-617
      * passes where the first-order steps stopped up to 0.63 above it; and the first-order steps when a

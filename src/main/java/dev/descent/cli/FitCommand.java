@@ -127,7 +127,7 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME", description = "auto, cpu, reference, ... (see descent devices; default: auto).")
     String backend;
 
-    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a PNG of the objective per epoch (log scale).")
+    @Option(names = "--plot", paramLabel = "FILE.png", description = "Write a PNG of the objective and the gradient norm per iteration or epoch, with where the fit stopped.")
     Path plot;
 
     @Option(names = "--threads", defaultValue = "0", paramLabel = "N",
@@ -181,7 +181,11 @@ final class FitCommand implements Callable<Integer> {
         DataFile.Request request = DataFile.Request.forFit(label, weights, labels).withIndexBase(parseIndexBase(indexBase))
                 .withHashedFeatures(hashFeatures == null ? 0 : requirePositive("--hash-features", hashFeatures))
                 .withDelimiter(parseDelimiter(delimiter)).withDropped(drop);
-        DataFile.Table table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request);
+        DataFile.Table table;
+        try (LoadProgress loading = new LoadProgress(train, !quiet && System.console() != null ? Progress.terminal() : null,
+                PROGRESS_AFTER_MILLIS)) {
+            table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request, loading.bytesRead());
+        }
         long loadNanos = System.nanoTime() - loadStart;
         checkLabels(kind, table);
         Standardization standardization = standardize ? Standardization.learn(table.data()) : null;
@@ -192,7 +196,9 @@ final class FitCommand implements Callable<Integer> {
             fitter.initialModel(startingModel(table, standardization != null));
         }
 
-        Progress progress = new Progress(!quiet && System.console() != null, maxEpochs);
+        Progress progress = new Progress(!quiet && System.console() != null ? Progress.terminal() : null, maxEpochs,
+                fitter.stoppingTarget(table.data().rows()), PROGRESS_AFTER_MILLIS);
+        FitTrace trace = new FitTrace();
         FitResult result;
         console.printf(Locale.ROOT, "fitting %s on %,d rows x %,d features%s (Ctrl-C stops at the next step and keeps the best weights)%n",
                 kind, table.data().rows(), table.data().columns(), sparsity(table.data()));
@@ -200,11 +206,14 @@ final class FitCommand implements Callable<Integer> {
         try (CtrlC stop = CtrlC.interruptsThisThread()) {
             long fitStart = System.nanoTime();
             try {
-                result = fitter.listener(progress::onEpoch).fit(table.data());
+                result = fitter.listener((epoch, objective, gradientNorm, rate) -> {
+                    trace.onEpoch(epoch, objective, gradientNorm, rate);
+                    progress.onEpoch(epoch, objective, gradientNorm, rate);
+                }).fit(table.data());
             } finally {
                 progress.close();
             }
-            return finish(result, kind, table, standardization, console,
+            return finish(result, trace, kind, table, standardization, console,
                     new long[] {loadNanos, System.nanoTime() - fitStart});
         }
     }
@@ -257,7 +266,7 @@ final class FitCommand implements Callable<Integer> {
     }
 
     /** Writes the model (also after Ctrl-C) and the summary; returns the exit code. */
-    private int finish(FitResult result, ModelKind kind, DataFile.Table table, Standardization standardization,
+    private int finish(FitResult result, FitTrace trace, ModelKind kind, DataFile.Table table, Standardization standardization,
                        PrintWriter console, long[] loadAndFitNanos) throws IOException {
         // the fit hands an interrupt back on the thread; writing the model must not trip over it
         boolean interrupted = Thread.interrupted() || result.status() == FitStatus.INTERRUPTED;
@@ -267,7 +276,7 @@ final class FitCommand implements Callable<Integer> {
                 hashFeatures == null ? 0 : hashFeatures, table.classNames()));
         long writeNanos = System.nanoTime() - writeStart;
         if (plot != null) {
-            ConvergencePlot.write(result, kind + " on " + train.getFileName() + ": " + result.status(), plot);
+            ConvergencePlot.write(result, trace, kind + " on " + train.getFileName(), plot);
         }
 
         if (!quiet) {
@@ -414,33 +423,71 @@ final class FitCommand implements Callable<Integer> {
         }
     }
 
-    /** A progress bar on the terminal, started only once a fit has run for a second. */
-    private static final class Progress implements AutoCloseable {
-        private final boolean enabled;
+    /**
+     * A progress bar on the terminal, started only once a fit has run for a second, that measures
+     * progress toward convergence, not toward the epoch limit: the larger of the epochs used and how far
+     * the gradient norm has come, in decades, from its start to the stopping rule's target. It stays
+     * within 80 columns.
+     */
+    static final class Progress implements AutoCloseable {
+        /** Columns the bar and its message may take. */
+        static final int WIDTH = 80;
+        private final me.tongfei.progressbar.ProgressBarConsumer consumer;
         private final int maxEpochs;
+        private final Fitter.StoppingTarget target;
+        private final long delayMillis;
         private final long start = System.nanoTime();
+        private final String unit;
+        private double startGradient = Double.NaN;
         private ProgressBar bar;
 
-        Progress(boolean enabled, int maxEpochs) {
-            this.enabled = enabled;
+        /** {@code consumer} null: no bar. */
+        Progress(me.tongfei.progressbar.ProgressBarConsumer consumer, int maxEpochs, Fitter.StoppingTarget target,
+                 long delayMillis) {
+            this.consumer = consumer;
             this.maxEpochs = maxEpochs;
+            this.target = target;
+            this.delayMillis = delayMillis;
+            this.unit = target.solver() == Solver.FIRST_ORDER ? "epoch" : "iteration";
+        }
+
+        /** The terminal (standard error), at most {@link #WIDTH} columns. */
+        static me.tongfei.progressbar.ProgressBarConsumer terminal() {
+            return new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err, WIDTH);
+        }
+
+        /** Percent of the way to convergence after epoch {@code epoch} (0-based) with this gradient norm. */
+        int percent(int epoch, double gradientNorm) {
+            if (Double.isNaN(startGradient) && gradientNorm > 0 && Double.isFinite(gradientNorm)) {
+                startGradient = gradientNorm;
+            }
+            double byEpochs = (epoch + 1.0) / maxEpochs;
+            double byGradient = 0;
+            double goal = target.relativeToStart() ? startGradient * target.gradientTolerance() : target.gradientTolerance();
+            if (goal > 0 && startGradient > goal && gradientNorm > 0) {
+                byGradient = Math.log(startGradient / gradientNorm) / Math.log(startGradient / goal);
+            } else if (goal > 0 && gradientNorm <= goal) {
+                byGradient = 1;
+            }
+            return (int) Math.round(100 * Math.max(0, Math.min(1, Math.max(byEpochs, byGradient))));
         }
 
         void onEpoch(int epoch, double objective, double gradientNorm, double learningRate) {
-            if (!enabled) {
+            int percent = percent(epoch, gradientNorm);
+            if (consumer == null) {
                 return;
             }
             long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-            if (bar == null && elapsedMillis < PROGRESS_AFTER_MILLIS) {
+            if (bar == null && elapsedMillis < delayMillis) {
                 return;
             }
             if (bar == null) {
-                bar = new ProgressBarBuilder().setTaskName("fit").setInitialMax(maxEpochs).setUnit(" epochs", 1)
-                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).build();
+                bar = new ProgressBarBuilder().setTaskName("fit").setInitialMax(100).setUnit("%", 1).hideEta()
+                        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).setConsumer(consumer).build();
             }
-            bar.stepTo(epoch + 1);
-            bar.setExtraMessage(String.format(Locale.ROOT, "objective %.6g, %.1f epochs/s", objective,
-                    (epoch + 1) / Math.max(1e-9, elapsedMillis / 1000.0)));
+            bar.stepTo(percent);
+            bar.setExtraMessage(String.format(Locale.ROOT, "%s %d, f %.6g, |g| %.1e", unit, epoch + 1, objective,
+                    gradientNorm));
         }
 
         @Override

@@ -90,7 +90,13 @@ final class PredictCommand implements Callable<Integer> {
         } else if (base >= 0) {
             request = request.withIndexBase(base);
         }
-        DataFile.Table table = DataFile.read(data, dataFormat, request);
+        DataFile.Table table;
+        // on standard error, and only on a terminal (System.console() is null when standard output is piped)
+        boolean showProgress = System.console() != null;
+        try (LoadProgress loading = new LoadProgress(data, showProgress ? FitCommand.Progress.terminal() : null,
+                FitCommand.PROGRESS_AFTER_MILLIS)) {
+            table = DataFile.read(data, dataFormat, request, loading.bytesRead());
+        }
         Dataset rows = table.data();
         if (table.warning() != null) {
             spec.commandLine().getErr().println("descent: warning: " + table.warning());

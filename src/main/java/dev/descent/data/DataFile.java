@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads training or prediction data from CSV, LIBSVM/svmlight, NumPy .npy or scipy.sparse .npz files into a
@@ -189,8 +190,15 @@ public final class DataFile {
     /** What a reader is given for standard input, and what its errors name: no file has this name by accident. */
     static final Path STANDARD_INPUT = Path.of("<standard input>");
 
-    /** The file's bytes, decompressed when it is gzip-compressed (it starts with gzip's magic bytes, whatever its name). */
+    /** Where {@link #read(Path, Format, Request, AtomicLong)} counts the bytes its text readers take from files. */
+    private static final ThreadLocal<AtomicLong> BYTES_READ = new ThreadLocal<>();
+
+    /**
+     * The file's bytes, decompressed when it is gzip-compressed (it starts with gzip's magic bytes, whatever its
+     * name); counted (before decompression) into the counter of the read in progress on this thread, if any.
+     */
     static java.io.InputStream open(Path file) throws IOException {
+        AtomicLong counter = BYTES_READ.get();
         java.io.InputStream source = file == STANDARD_INPUT
                 ? new java.io.FilterInputStream(System.in) {
                     @Override
@@ -199,6 +207,9 @@ public final class DataFile {
                     }
                 }
                 : Files.newInputStream(file);
+        if (counter != null) {
+            source = new Counted(source, counter);
+        }
         java.io.InputStream in = new java.io.BufferedInputStream(source, 1 << 16);
         in.mark(2);
         int first = in.read();
@@ -217,6 +228,48 @@ public final class DataFile {
             return gzipMagic(in.read(), in.read());
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** A stream that adds the bytes taken from it to a counter another thread may read (a progress display). */
+    private static final class Counted extends java.io.FilterInputStream {
+        private final AtomicLong counter;
+
+        Counted(java.io.InputStream in, AtomicLong counter) {
+            super(in);
+            this.counter = counter;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                counter.incrementAndGet();
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = in.read(buffer, offset, length);
+            if (n > 0) {
+                counter.addAndGet(n);
+            }
+            return n;
+        }
+    }
+
+    /**
+     * As {@link #read(Path, Format, Request)}, adding the bytes the CSV and LIBSVM readers take from the file
+     * (compressed bytes for a gzip file) to {@code bytesRead} as they go, for a display of the load's progress on
+     * another thread. The binary formats read at the speed of the page cache and are not counted.
+     */
+    public static Table read(Path file, Format format, Request request, AtomicLong bytesRead) {
+        BYTES_READ.set(bytesRead);
+        try {
+            return read(file, format, request);
+        } finally {
+            BYTES_READ.remove();
         }
     }
 
