@@ -210,6 +210,9 @@ final class FitCommand implements Callable<Integer> {
                     trace.onEpoch(epoch, objective, gradientNorm, rate);
                     progress.onEpoch(epoch, objective, gradientNorm, rate);
                 }).fit(table.data());
+                if (result.status() == FitStatus.CONVERGED) {
+                    progress.converged();
+                }
             } finally {
                 progress.close();
             }
@@ -488,6 +491,13 @@ final class FitCommand implements Callable<Integer> {
             bar.stepTo(percent);
             bar.setExtraMessage(String.format(Locale.ROOT, "%s %d, f %.6g, |g| %.1e", unit, epoch + 1, objective,
                     gradientNorm));
+        }
+
+        /** The fit met a stopping rule (maybe another than the gradient's): the bar ends full. */
+        void converged() {
+            if (bar != null) {
+                bar.stepTo(100);
+            }
         }
 
         @Override

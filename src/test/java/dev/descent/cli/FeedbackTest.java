@@ -77,6 +77,19 @@ class FeedbackTest {
         }
     }
 
+    @Test
+    void aFitThatConvergedByAnotherRuleEndsAtFull() {
+        Lines lines = new Lines();
+        try (FitCommand.Progress progress = new FitCommand.Progress(lines, 1000,
+                new Fitter.StoppingTarget(Solver.LBFGS, 1e-7, true), 0)) {
+            progress.onEpoch(0, 1.0, 1.0, Double.NaN);
+            progress.onEpoch(1, 0.5, 1e-3, Double.NaN);
+            progress.converged(); // e.g. the objective stopped improving first
+        }
+        String last = lines.lines.get(lines.lines.size() - 1);
+        assertTrue(last.contains("100%"), last);
+    }
+
     /** A CSV of a few MiB: a header and rows of numbers. */
     private Path csv(String name) throws java.io.IOException {
         Path file = folder.resolve(name);
