@@ -28,11 +28,15 @@ import java.util.Locale;
  * @param solver                first-order steps, or the quasi-Newton method that chose the steps
  * @param batchSize             rows per step
  * @param seed                  seed of the shuffling and of random initialization
+ * @param heldOutLoss           with {@link Fitter#validation} or {@link Fitter#validationFraction}: the mean loss of the
+ *                              held-out rows after each epoch or iteration (the weights returned are those of the lowest);
+ *                              empty otherwise
  */
 public record FitResult(LinearModel model, FitStatus status, String reason, int epochs, long steps,
                         double[] objectiveHistory, double objective, String backend, String device,
                         String backendChoice, double medianStepMillis, double uploadMillis, double timeToFirstStepMillis,
-                        double learningRate, Optimizer optimizer, Solver solver, int batchSize, long seed) {
+                        double learningRate, Optimizer optimizer, Solver solver, int batchSize, long seed,
+                        double[] heldOutLoss) {
 
     /** How the steps were chosen, in words: the first-order rule with its settings, or the quasi-Newton solver. */
     public String method() {
@@ -63,10 +67,24 @@ public record FitResult(LinearModel model, FitStatus status, String reason, int 
                         : "solver " + solver, batchSize, seed, medianStepMillis, timeToFirstStepMillis);
     }
 
-    /** Epochs and steps, or a quasi-Newton solver's iterations and passes over the data, and the objective. */
+    /**
+     * Epochs and steps, or a quasi-Newton solver's iterations and passes over the data, and the objective; with
+     * held-out rows, their lowest loss and when.
+     */
     public String progress() {
-        return solver == Solver.FIRST_ORDER
+        String progress = solver == Solver.FIRST_ORDER
                 ? String.format(Locale.ROOT, "epochs %d, steps %d, objective %.9g", epochs, steps, objective)
                 : String.format(Locale.ROOT, "iterations %d, passes over the data %d, objective %.9g", steps, epochs, objective);
+        if (heldOutLoss.length == 0) {
+            return progress;
+        }
+        int best = 0;
+        for (int k = 1; k < heldOutLoss.length; k++) {
+            if (heldOutLoss[k] < heldOutLoss[best]) {
+                best = k;
+            }
+        }
+        return progress + String.format(Locale.ROOT, ", held-out loss %.6g (after %s %d)", heldOutLoss[best],
+                solver == Solver.FIRST_ORDER ? "epoch" : "iteration", best + 1);
     }
 }

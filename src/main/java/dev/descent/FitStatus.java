@@ -4,6 +4,11 @@ package dev.descent;
 public enum FitStatus {
     /** The stopping rule was met (objective no longer improving, or gradient norm small). */
     CONVERGED,
+    /**
+     * Early stopping: the loss on held-out rows stopped improving ({@link Fitter#validation}); the
+     * weights are those with the lowest held-out loss.
+     */
+    EARLY_STOPPED,
     /** The epoch limit came first; the weights are the last iterate. */
     MAX_EPOCHS,
     /** The objective became non-finite or kept rising; the weights are the best seen, not the last. */

@@ -4,6 +4,7 @@ import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
 import dev.descent.data.Dataset;
 import dev.descent.fit.FitLoop;
+import dev.descent.fit.HeldOut;
 import dev.descent.fit.Labels;
 import dev.descent.fit.LearningRate;
 import dev.descent.fit.QuasiNewtonLoop;
@@ -97,6 +98,9 @@ public final class Fitter {
     private boolean classWeighted;
     private java.util.Map<Double, Double> classWeights;
     private EpochListener listener;
+    /** Held-out rows for early stopping, given or split off the data by {@link #validationFraction}; null: none. */
+    private Dataset validation;
+    private double validationFraction;
 
     private Fitter(ModelKind model) {
         this.model = model;
@@ -294,6 +298,32 @@ public final class Fitter {
         return this;
     }
 
+    /**
+     * Early stopping on held-out rows: after every epoch (or quasi-Newton iteration) the mean loss of
+     * {@code heldOut} (labelled like the training data, with its classes) is computed at the current
+     * weights; when it has not improved for {@link #patience} epochs or iterations the fit stops with
+     * {@link FitStatus#EARLY_STOPPED}, and in every case the weights with the lowest held-out loss are
+     * returned ({@link FitResult#heldOutLoss()}). Null: no early stopping.
+     */
+    public Fitter validation(Dataset heldOut) {
+        this.validation = heldOut;
+        this.validationFraction = 0;
+        return this;
+    }
+
+    /**
+     * As {@link #validation(Dataset)}, on a fraction of the fit's rows (0 < fraction < 1) chosen at random
+     * by the {@link #seed} and left out of the training; 0 turns early stopping off.
+     */
+    public Fitter validationFraction(double fraction) {
+        if (!(fraction >= 0 && fraction < 1)) {
+            throw new InvalidInputException("the validation fraction must be at least 0 and below 1, got " + fraction);
+        }
+        this.validationFraction = fraction;
+        this.validation = null;
+        return this;
+    }
+
     public Fitter listener(EpochListener value) {
         this.listener = value;
         return this;
@@ -314,6 +344,12 @@ public final class Fitter {
         if (data == null || !data.hasLabels()) {
             throw new InvalidInputException("fitting needs labels: the data set has none");
         }
+        Dataset heldOutRows = validation;
+        if (validationFraction > 0) {
+            Dataset[] parts = split(data, validationFraction, seed);
+            data = parts[0];
+            heldOutRows = parts[1];
+        }
         int rows = data.rows();
         int batch = batchSize == 0 ? rows : batchSize;
         if (batch > rows) {
@@ -324,6 +360,10 @@ public final class Fitter {
                 throw new InvalidInputException("class weights are for classifiers; a " + model + " model has no classes");
             }
             data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
+            if (heldOutRows != null) {
+                heldOutRows = heldOutRows.withSampleWeights(
+                        Labels.classWeighted(heldOutRows.labels(), heldOutRows.sampleWeights(), classWeights));
+            }
         }
         Solver chosen = solverFor(batch, rows);
         requireSolverFits(chosen, batch, rows);
@@ -333,6 +373,7 @@ public final class Fitter {
         // the kernels take class indices, and a binary loss 0 or 1: -1/+1 labels become 0/1, and predict maps back
         boolean relabel = classIndices || loss.labels() == Loss.Labels.BINARY && classes[0] != 0;
         Dataset training = relabel ? data.withLabels(Labels.classIndices(data.labels(), classes)) : data;
+        Dataset heldOutTraining = heldOutRows == null ? null : heldOutLabels(heldOutRows, loss, classes, relabel, data.columns());
         int outputs = classIndices ? classes.length : 1;
         double[][] moments = precondition
                 ? Coordinates.preconditioning(data, intercept, l2, loss.curvatureBound(loss.defaultParameter()))
@@ -350,7 +391,9 @@ public final class Fitter {
         String backendName;
         String device;
         double uploadMillis;
-        try (Backend instance = selection.backend()) {
+        double[] heldOutLoss;
+        try (Backend instance = selection.backend();
+             HeldOut heldOut = heldOutTraining == null ? null : heldOut(heldOutTraining, problem)) {
             instance.upload(training, problem);
             uploadMillis = (System.nanoTime() - start) / 1e6;
             double[] initial = initialParameters(problem, classes);
@@ -360,18 +403,19 @@ public final class Fitter {
                 instance.setParameters(initial);
                 instance.checkpoint();
                 FitLoop.Settings settings = new FitLoop.Settings(maxEpochs, tolerance, patience, gradientTolerance, batch,
-                        seed, epoch -> schedule == Schedule.CONSTANT ? rate : rate / (1 + decay * epoch), listener);
+                        seed, epoch -> schedule == Schedule.CONSTANT ? rate : rate / (1 + decay * epoch), listener, heldOut);
                 outcome = new FitLoop(instance, settings).run(initial, start);
             } else {
                 initialRate = Double.NaN;
                 QuasiNewtonLoop.Settings settings = new QuasiNewtonLoop.Settings(maxEpochs,
                         toleranceSet ? tolerance : DEFAULT_QUASI_NEWTON_TOLERANCE,
                         gradientToleranceSet ? gradientTolerance : DEFAULT_QUASI_NEWTON_GRADIENT_TOLERANCE, lbfgsHistory,
-                        listener);
+                        listener, heldOut);
                 outcome = new QuasiNewtonLoop(instance, settings).run(initial, start);
             }
             backendName = instance.name();
             device = instance.device();
+            heldOutLoss = heldOut == null ? new double[0] : heldOut.history();
         }
         if (outcome.status() == FitStatus.INTERRUPTED) {
             // the fit consumed the interrupt to finish cleanly; the caller's thread keeps it, as is the custom
@@ -381,7 +425,67 @@ public final class Fitter {
                 outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device,
                 explanation, outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), initialRate,
                 optimizer, chosen,
-                batch, seed);
+                batch, seed, heldOutLoss);
+    }
+
+    /** {data without the held-out rows, the held-out rows}: a fraction of the rows chosen at random by the seed. */
+    private static Dataset[] split(Dataset data, double fraction, long seed) {
+        int rows = data.rows();
+        int held = (int) Math.round(fraction * rows);
+        if (held < 1 || held >= rows) {
+            throw new InvalidInputException("a validation fraction of " + fraction + " of " + rows + " rows leaves "
+                    + (held < 1 ? "no row to validate on" : "no row to train on"));
+        }
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        for (int i = rows - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        int[] heldOut = Arrays.copyOf(order, held);
+        int[] kept = Arrays.copyOfRange(order, held, rows);
+        Arrays.sort(heldOut);
+        Arrays.sort(kept);
+        return new Dataset[] {data.select(kept), data.select(heldOut)};
+    }
+
+    /** The held-out rows with the labels the kernels take, refused when they do not fit the training data. */
+    private static Dataset heldOutLabels(Dataset heldOut, Loss loss, double[] classes, boolean relabel, int columns) {
+        if (!heldOut.hasLabels()) {
+            throw new InvalidInputException("the validation data has no labels");
+        }
+        if (heldOut.columns() != columns) {
+            throw new InvalidInputException("the validation data has " + heldOut.columns() + " features, the training data "
+                    + columns);
+        }
+        if (loss.labels() != Loss.Labels.ANY_FINITE) {
+            float[] labels = heldOut.labels();
+            for (int i = 0; i < labels.length; i++) {
+                if (Arrays.binarySearch(classes, labels[i]) < 0) {
+                    throw new InvalidInputException("validation row " + i + " has label " + labels[i]
+                            + ", not one of the training data's classes " + Arrays.toString(classes));
+                }
+            }
+        }
+        return relabel ? heldOut.withLabels(Labels.classIndices(heldOut.labels(), classes)) : heldOut;
+    }
+
+    /** The held-out rows on a backend of their own (the fit's backend choice), for early stopping. */
+    private HeldOut heldOut(Dataset rows, Problem problem) {
+        Backends.Selection selection = Backends.open(backend, threads, rows.isSparse());
+        Dataset uploadable = rows.isSparse() && !selection.backend().takesSparse() ? densified(rows, selection) : rows;
+        try {
+            selection.backend().upload(uploadable, problem);
+        } catch (RuntimeException e) {
+            selection.backend().close();
+            throw e;
+        }
+        return new HeldOut(selection.backend(), patience);
     }
 
     /** Sparse data made dense for a backend that takes only dense rows; the backend is closed if that fails. */
@@ -527,7 +631,9 @@ public final class Fitter {
                 + ", batchSize=" + (batchSize == 0 ? "full" : batchSize) + ", maxEpochs=" + maxEpochs + ", tolerance="
                 + tolerance + ", patience=" + patience + ", gradientTolerance=" + gradientTolerance + ", l2=" + l2
                 + ", l1=" + l1 + ", intercept=" + intercept + ", precondition=" + precondition + ", seed=" + seed
-                + ", randomInit=" + randomInit + ", initialModel=" + (initialModel == null ? "none" : "given") + ", backend=" + backend
+                + ", randomInit=" + randomInit + ", initialModel=" + (initialModel == null ? "none" : "given")
+                + ", validation=" + (validation != null ? validation.rows() + " rows" : validationFraction > 0 ? validationFraction
+                        + " of the rows" : "none") + ", backend=" + backend
                 + "}";
     }
 }

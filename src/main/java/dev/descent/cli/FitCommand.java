@@ -30,7 +30,7 @@ import picocli.CommandLine;
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fits a model to a data file and writes it as JSON.",
             "Ctrl-C stops the fit at the next step and still writes the model, with the best weights so far.",
-            "Exit codes: 0 converged, or stopped by the epoch or iteration limit or a stalled line search (a warning on"
+            "Exit codes: 0 converged or stopped early (--validation), or stopped by the epoch or iteration limit or a stalled line search (a warning on"
                 + " stderr says how far from converged; with --strict these exit 1); 1 diverged (the model is still written,"
                 + " with the best weights seen and its status); 2 bad usage or bad input; 130 interrupted (the model is"
                 + " still written)."})
@@ -121,8 +121,15 @@ final class FitCommand implements Callable<Integer> {
             + "same model, features and classes, and --standardize as it was fitted).")
     Path init;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the mini-batch shuffles (default: 0).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the mini-batch shuffles and of"
+            + " the rows --validation holds out (default: 0).")
     long seed;
+
+    @Option(names = "--validation", paramLabel = "FRACTION|FILE", description = "Early stopping on held-out rows: a fraction"
+            + " of the training rows (0 < FRACTION < 1, chosen by --seed) or a second file in the training data's format."
+            + " The fit stops when their loss has not improved for 5 epochs or iterations, and keeps the weights with the"
+            + " lowest.")
+    String validation;
 
     @Option(names = "--backend", defaultValue = "auto", paramLabel = "NAME", description = "auto, cpu, reference, ... (see descent devices; default: auto).")
     String backend;
@@ -195,6 +202,9 @@ final class FitCommand implements Callable<Integer> {
         if (init != null) {
             fitter.initialModel(startingModel(table, standardization != null));
         }
+        if (validation != null) {
+            holdOut(fitter, table, request, standardization);
+        }
 
         Progress progress = new Progress(!quiet && System.console() != null ? Progress.terminal() : null, maxEpochs,
                 fitter.stoppingTarget(table.data().rows()), PROGRESS_AFTER_MILLIS);
@@ -219,6 +229,37 @@ final class FitCommand implements Callable<Integer> {
             return finish(result, trace, kind, table, standardization, console,
                     new long[] {loadNanos, System.nanoTime() - fitStart});
         }
+    }
+
+    /**
+     * --validation: a fraction of the rows, or a file read as the training data was (same columns, label, hashing
+     * and class names) and standardized as it was.
+     */
+    private void holdOut(Fitter fitter, DataFile.Table table, DataFile.Request request, Standardization standardization) {
+        double fraction;
+        try {
+            fraction = Double.parseDouble(validation);
+        } catch (NumberFormatException e) {
+            fraction = Double.NaN;
+        }
+        if (!Double.isNaN(fraction)) {
+            if (!(fraction > 0 && fraction < 1)) {
+                throw new InvalidInputException("--validation takes a fraction between 0 and 1 or a file, not " + validation);
+            }
+            fitter.validationFraction(fraction);
+            return;
+        }
+        Path file = Path.of(validation);
+        DataFile.Format fileFormat = format == null ? DataFile.Format.guess(file) : DataFile.Format.parse(format);
+        DataFile.Request same = table.classNames() == null ? request : request.withClassNames(table.classNames());
+        DataFile.Table heldOut = DataFile.read(file, fileFormat, noHeader ? same.withoutHeader() : same);
+        if (!heldOut.data().hasLabels()) {
+            throw new InvalidInputException("--validation " + file + ": the file has no labels");
+        }
+        if (standardization != null) {
+            standardization.applyInPlace(heldOut.data());
+        }
+        fitter.validation(heldOut.data());
     }
 
     /** ", sparse: N non-zeros (density D), X in M MiB" for sparse data; empty for dense. */
@@ -298,7 +339,7 @@ final class FitCommand implements Callable<Integer> {
             return Main.EXIT_INTERRUPTED;
         }
         return switch (result.status()) {
-            case CONVERGED -> 0;
+            case CONVERGED, EARLY_STOPPED -> 0;
             case MAX_EPOCHS, STALLED -> {
                 PrintWriter err = spec.commandLine().getErr();
                 err.println("descent: warning: " + notConvergedWarning(result));

@@ -153,6 +153,48 @@ public final class Dataset {
         return sparse;
     }
 
+    /**
+     * The rows at {@code indices} (in that order; each within 0..rows-1), with their labels and sample
+     * weights, copied: a held-out part of a data set, for instance.
+     */
+    public Dataset select(int[] indices) {
+        float[] y = labels == null ? null : new float[indices.length];
+        float[] s = sampleWeights == null ? null : new float[indices.length];
+        for (int r = 0; r < indices.length; r++) {
+            int i = indices[r];
+            if (i < 0 || i >= rows) {
+                throw new InvalidInputException("row " + i + " is not among the " + rows + " rows");
+            }
+            if (y != null) {
+                y[r] = labels[i];
+            }
+            if (s != null) {
+                s[r] = sampleWeights[i];
+            }
+        }
+        if (sparse == null) {
+            float[] x = new float[Math.multiplyExact(indices.length, columns)];
+            for (int r = 0; r < indices.length; r++) {
+                System.arraycopy(features, indices[r] * columns, x, r * columns, columns);
+            }
+            return new Dataset(x, null, indices.length, columns, y, s);
+        }
+        long[] offsets = sparse.rowOffsets();
+        long[] newOffsets = new long[indices.length + 1];
+        for (int r = 0; r < indices.length; r++) {
+            newOffsets[r + 1] = newOffsets[r] + offsets[indices[r] + 1] - offsets[indices[r]];
+        }
+        int[] columnIndices = new int[Math.toIntExact(newOffsets[indices.length])];
+        float[] values = new float[columnIndices.length];
+        for (int r = 0; r < indices.length; r++) {
+            int from = (int) offsets[indices[r]];
+            int length = (int) (offsets[indices[r] + 1] - from);
+            System.arraycopy(sparse.columnIndices(), from, columnIndices, (int) newOffsets[r], length);
+            System.arraycopy(sparse.values(), from, values, (int) newOffsets[r], length);
+        }
+        return new Dataset(null, CsrMatrix.of(newOffsets, columnIndices, values, columns), indices.length, columns, y, s);
+    }
+
     /** The same data with X held dense (this data set itself when it already is). */
     public Dataset dense() {
         return sparse == null ? this : new Dataset(sparse.toDense(), null, rows, columns, labels, sampleWeights);

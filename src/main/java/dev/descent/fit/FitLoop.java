@@ -21,9 +21,17 @@ public final class FitLoop {
                           double[] parameters, double medianStepMillis, double firstStepMillis) {
     }
 
-    /** The loop's settings: the limit, the rules' parameters, the batch, the seed of the permutations, the rate by epoch. */
+    /**
+     * The loop's settings: the limit, the rules' parameters, the batch, the seed of the permutations, the rate by
+     * epoch, and held-out rows for early stopping (or null).
+     */
     public record Settings(int maxEpochs, double tolerance, int patience, double gradientTolerance, int batch, long seed,
-                           IntToDoubleFunction learningRate, Fitter.EpochListener listener) {
+                           IntToDoubleFunction learningRate, Fitter.EpochListener listener, HeldOut heldOut) {
+        /** Settings without early stopping. */
+        public Settings(int maxEpochs, double tolerance, int patience, double gradientTolerance, int batch, long seed,
+                        IntToDoubleFunction learningRate, Fitter.EpochListener listener) {
+            this(maxEpochs, tolerance, patience, gradientTolerance, batch, seed, learningRate, listener, null);
+        }
     }
 
     private final Backend device;
@@ -103,6 +111,11 @@ public final class FitLoop {
                 settings.listener().onEpoch(epoch, objective, gradientNorm, rate);
             }
             epoch++;
+            if (settings.heldOut() != null && settings.heldOut().after(device.readParameters())) {
+                status = FitStatus.EARLY_STOPPED;
+                reason = settings.heldOut().reason("epoch");
+                break;
+            }
 
             StoppingRule.Stop stop = divergence.after(epoch, history, gradientNorm, rate);
             if (stop != null) {
@@ -131,7 +144,14 @@ public final class FitLoop {
         if (reason == null) {
             reason = "reached the limit of " + maxEpochs + " epochs before the stopping rule was met";
         }
-        if (status == FitStatus.DIVERGED || status == FitStatus.INTERRUPTED) {
+        HeldOut heldOut = settings.heldOut();
+        if (heldOut != null && heldOut.bestParameters() != null && status != FitStatus.DIVERGED) {
+            // early stopping returns the weights the held-out rows liked best, whichever rule stopped the fit
+            if (status != FitStatus.EARLY_STOPPED) {
+                reason += heldOut.note("epoch");
+            }
+            device.setParameters(heldOut.bestParameters());
+        } else if (status == FitStatus.DIVERGED || status == FitStatus.INTERRUPTED) {
             device.restoreCheckpoint();
             reason += "; returning the weights of the best epoch";
         }

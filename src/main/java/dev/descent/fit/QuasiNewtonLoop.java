@@ -27,9 +27,14 @@ public final class QuasiNewtonLoop {
     /** Below this fraction of its start, a gradient at which no step lowers the objective counts as converged. */
     static final double STALL_GRADIENT = 1e-2;
 
-    /** The loop's settings: limits and tolerances, and the L-BFGS history. */
+    /** The loop's settings: limits and tolerances, the L-BFGS history, and held-out rows for early stopping (or null). */
     public record Settings(int maxIterations, double tolerance, double gradientTolerance, int history,
-                           Fitter.EpochListener listener) {
+                           Fitter.EpochListener listener, HeldOut heldOut) {
+        /** Settings without early stopping. */
+        public Settings(int maxIterations, double tolerance, double gradientTolerance, int history,
+                        Fitter.EpochListener listener) {
+            this(maxIterations, tolerance, gradientTolerance, history, listener, null);
+        }
     }
 
     private final DataTerm dataTerm;
@@ -101,12 +106,25 @@ public final class QuasiNewtonLoop {
         int[] recorded = {0};
         // an interrupt stops the run after the iteration; the flag is cleared so that the last passes run
         // undisturbed (Fitter sets it again for the caller)
-        Lbfgs.Progress progress = (iteration, value, gradientNorm) -> {
+        HeldOut heldOut = settings.heldOut();
+        boolean[] stoppedEarly = {false};
+        double[] heldOutPoint = new double[count];
+        Lbfgs.Progress progress = (iteration, value, gradientNorm, x) -> {
             if (recorded[0] < history.length) {
                 history[recorded[0]++] = value;
             }
             if (settings.listener() != null) {
                 settings.listener().onEpoch(iteration - 1, value, gradientNorm, Double.NaN);
+            }
+            if (heldOut != null) {
+                Coordinates.toOriginal(problem, x, heldOutPoint);
+                if (!problem.intercept()) {
+                    Arrays.fill(heldOutPoint, problem.penalizedCount(), count, 0.0);
+                }
+                if (heldOut.after(heldOutPoint)) {
+                    stoppedEarly[0] = true;
+                    return false;
+                }
             }
             return !Thread.interrupted();
         };
@@ -148,6 +166,11 @@ public final class QuasiNewtonLoop {
                                 + " of its start); the weights are the best found; try the first-order solver or --standardize";
             }
             case INTERRUPTED -> {
+                if (stoppedEarly[0]) {
+                    status = FitStatus.EARLY_STOPPED;
+                    reason = heldOut.reason("iteration");
+                    break;
+                }
                 status = FitStatus.INTERRUPTED;
                 reason = "interrupted after " + result.iterations() + " iterations; returning the best weights so far";
             }
@@ -162,6 +185,14 @@ public final class QuasiNewtonLoop {
             Arrays.fill(parameters, problem.penalizedCount(), count, 0.0);
         }
         double finalObjective = result.value();
+        if (heldOut != null && heldOut.bestParameters() != null && status != FitStatus.DIVERGED) {
+            // early stopping returns the weights the held-out rows liked best, whichever rule stopped the fit
+            if (status != FitStatus.EARLY_STOPPED) {
+                reason += heldOut.note("iteration");
+            }
+            parameters = heldOut.bestParameters();
+            finalObjective = Double.NaN;
+        }
         if (!Double.isFinite(finalObjective)) {
             dataTerm.sumsAt(parameters, sums);
             finalObjective = Objective.of(problem, sums, parameters, null);

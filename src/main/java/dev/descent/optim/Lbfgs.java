@@ -51,7 +51,8 @@ public final class Lbfgs {
      */
     @FunctionalInterface
     public interface Progress {
-        boolean onIteration(int iteration, double value, double gradientNorm);
+        /** After iteration {@code iteration}, at {@code x} (the solver's own array: read, do not keep); false stops. */
+        boolean onIteration(int iteration, double value, double gradientNorm, double[] x);
     }
 
     private final int history;
@@ -215,7 +216,7 @@ public final class Lbfgs {
             System.arraycopy(gNew, 0, g, 0, n);
             pseudoGradient(x, g, l1, pg);
             norm = maxAbs(pg);
-            if (progress != null && !progress.onIteration(iteration, value, norm)) {
+            if (progress != null && !progress.onIteration(iteration, value, norm, x)) {
                 stop = Stop.INTERRUPTED;
                 break;
             }

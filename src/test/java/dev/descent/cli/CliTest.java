@@ -546,6 +546,38 @@ class CliTest {
         assertTrue(linear.err().contains("holds names such as 'bird', not numbers"), linear.err());
     }
 
+    /** `--validation` holds out a fraction of the rows or reads a second file (string classes mapped as the training's). */
+    @Test
+    void validationHoldsOutRowsForEarlyStopping() throws IOException {
+        Path model = folder.resolve("validated.json");
+        Run fraction = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic",
+                "--validation", "0.25", "--out", model.toString());
+        assertEquals(0, fraction.code(), fraction.err() + fraction.out());
+        assertTrue(fraction.out().contains("held-out loss"), fraction.out());
+        String animals = "weight,ears,animal\n25,1,dog\n0.2,0,bird\n3.5,2,cat\n30,1,dog\n0.3,0,bird\n4,2,cat\n"
+                + "28,1,dog\n0.25,0,bird\n3,2,cat\n";
+        Path trainAnimals = folder.resolve("animals.csv");
+        Files.writeString(trainAnimals, animals);
+        Path heldOut = folder.resolve("held.csv");
+        // other rows, classes in another order of first appearance: looked up by name, not by position
+        Files.writeString(heldOut, "weight,ears,animal\n3.8,2,cat\n0.22,0,bird\n27,1,dog\n");
+        Run file = run("fit", "--train", trainAnimals.toString(), "--model", "softmax", "--standardize",
+                "--validation", heldOut.toString(), "--out", folder.resolve("a.json").toString());
+        assertEquals(0, file.code(), file.err() + file.out());
+        assertTrue(file.out().contains("held-out loss"), file.out());
+        Files.writeString(heldOut, "weight,ears,animal\n3.8,2,fish\n");
+        Run unknown = run("fit", "--train", trainAnimals.toString(), "--model", "softmax", "--validation", heldOut.toString(),
+                "--out", folder.resolve("a.json").toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("fish") && unknown.err().strip().lines().count() == 1, unknown.err());
+        for (String bad : new String[] {"1.5", "0", folder.resolve("missing.csv").toString()}) {
+            Run refused = run("fit", "--train", train.toString(), "--label", "target", "--model", "logistic", "--validation", bad,
+                    "--out", folder.resolve("b.json").toString());
+            assertEquals(2, refused.code(), bad + ": " + refused.out());
+            assertTrue(refused.err().strip().lines().count() == 1, refused.err());
+        }
+    }
+
     /** `--data -` predicts from standard input (CSV, or LIBSVM with --format), gzip-compressed or not; errors name it. */
     @Test
     void predictReadsStandardInput() throws IOException {
