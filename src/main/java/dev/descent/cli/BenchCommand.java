@@ -41,10 +41,12 @@ import picocli.CommandLine;
  * bandwidth measured in the same run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Times a full-batch step on every backend (or the ones named) on generated data: median and",
-            "spread over many steps after a warm-up (device events where the backend has them, else the wall clock), rows/s, bytes of X per second and that as a fraction of the memory",
-            "read bandwidth measured in the same run (host memory for cpu, the device's for a device), and the time to",
-            "the first step (start-up, kernel build, upload). Unavailable backends are listed with the reason."})
+        // picocli starts a line at each element and lists a command by its first: one element per paragraph
+        description = {"Times a full-batch step on every backend (or the ones named) on generated data.",
+            "For each: the median and spread over many steps after a warm-up (device events where the backend has"
+                + " them, else the wall clock), rows/s, bytes of X per second and that as a fraction of the memory read"
+                + " bandwidth measured in the same run (host memory for cpu, the device's for a device), and the time to"
+                + " the first step (start-up, kernel build, upload). Unavailable backends are listed with the reason."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "logistic", paramLabel = "linear|logistic|softmax", description = "Loss (default: ${DEFAULT-VALUE}).")
     String model;
@@ -67,9 +69,9 @@ final class BenchCommand implements Callable<Integer> {
     double warmupSeconds;
 
     @Option(names = "--read-every", defaultValue = "1", paramLabel = "N",
-            description = {"Read the objective back after every N-th step (default: ${DEFAULT-VALUE}, as a full-batch fit does).",
-                "More lets a GPU backend queue the steps in between (cuda replays captured graphs); each timed sample is",
-                "then N steps, and the step time is the sample's time divided by N."})
+            description = "Read the objective back after every N-th step (default: ${DEFAULT-VALUE}, as a full-batch fit"
+                + " does). More lets a GPU backend queue the steps in between (cuda replays captured graphs); each timed"
+                + " sample is then N steps, and the step time is the sample's time divided by N.")
     int readEvery;
 
     @Option(names = "--classes", defaultValue = "10", paramLabel = "K", description = "Classes for softmax (default: ${DEFAULT-VALUE}).")

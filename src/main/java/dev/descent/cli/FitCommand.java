@@ -30,10 +30,10 @@ import picocli.CommandLine;
 @Command(name = "fit", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fits a model to a data file and writes it as JSON.",
             "Ctrl-C stops the fit at the next step and still writes the model, with the best weights so far.",
-            "Exit codes: 0 converged or stopped early (--validation), or stopped by the epoch or iteration limit or a stalled line search (a warning on"
-                + " stderr says how far from converged; with --strict these exit 1); 1 diverged (the model is still written,"
-                + " with the best weights seen and its status); 2 bad usage or bad input; 130 interrupted (the model is"
-                + " still written)."})
+            "Exit codes: 0 converged or stopped early (--validation), or stopped by the epoch or iteration limit or a"
+                + " stalled line search (a warning on stderr says how far from converged; with --strict these exit 1);"
+                + " 1 diverged (the model is still written, with the best weights seen and its status); 2 bad usage or"
+                + " bad input; 130 interrupted (the model is still written)."})
 final class FitCommand implements Callable<Integer> {
     /** A progress bar appears only on fits that last longer than this. */
     static final long PROGRESS_AFTER_MILLIS = 1000;
@@ -59,7 +59,7 @@ final class FitCommand implements Callable<Integer> {
             + " (default: a comma).")
     String delimiter;
 
-    @Option(names = "--drop", paramLabel = "COLUMN,...", split = ",", description = "CSV columns to leave out (ids,"
+    @Option(names = "--drop", paramLabel = "COLUMN", split = ",", splitSynopsisLabel = ",", description = "CSV columns to leave out (ids,"
             + " free text); the model does not have them.")
     List<String> drop;
 

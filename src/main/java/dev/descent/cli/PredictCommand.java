@@ -23,9 +23,11 @@ import picocli.CommandLine;
 
 /** {@code descent predict}: applies a model file to data, one line per row. */
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Applies a model to data: one line per row (the value, or the class label; with --proba the",
-            "class probabilities, comma-separated, in the order of the model's \"classes\"). When the data has the",
-            "label column the metric is printed (to the console; to stderr when predictions go to stdout)."})
+        // picocli starts a line at each element and lists a command by its first: one element per paragraph
+        description = {"Applies a model to data: one line per row.",
+            "Each line is the value, or the class label; with --proba the class probabilities, comma-separated, in the"
+                + " order of the model's \"classes\". When the data has the label column the metric is printed (to the"
+                + " console; to stderr when predictions go to stdout)."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "A model written by descent fit.")
     Path model;

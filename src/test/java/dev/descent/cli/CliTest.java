@@ -546,6 +546,22 @@ class CliTest {
         assertTrue(linear.err().contains("holds names such as 'bird', not numbers"), linear.err());
     }
 
+    /** The command list gives each command one whole sentence (picocli shows a description's first element only). */
+    @Test
+    void helpListsEveryCommandWithAWholeSentence() {
+        Run help = run("--help");
+        assertEquals(0, help.code(), help.err());
+        String commands = help.out().substring(help.out().indexOf("Commands:") + "Commands:".length());
+        String[] names = {"fit", "predict", "devices", "bench", "demo"};
+        for (int c = 0; c < names.length; c++) {
+            int from = commands.indexOf("  " + names[c] + " ");
+            int to = c + 1 < names.length ? commands.indexOf("  " + names[c + 1] + " ") : commands.length();
+            assertTrue(from >= 0 && to > from, help.out());
+            String text = commands.substring(from + names[c].length() + 2, to).strip().replaceAll("\\s+", " ");
+            assertTrue(text.endsWith("."), names[c] + ": '" + text + "' is cut off");
+        }
+    }
+
     /** `--validation` holds out a fraction of the rows or reads a second file (string classes mapped as the training's). */
     @Test
     void validationHoldsOutRowsForEarlyStopping() throws IOException {
