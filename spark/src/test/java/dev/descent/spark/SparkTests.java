@@ -48,7 +48,15 @@ final class SparkTests {
      * n rows of d features with scales 1 .. 1 + d (so standardization matters), labels of a linear model
      * (classes = 0), binary (2) or softmax (k > 2) one with noise; weights in [0.5, 2) when weighted, else 1.
      */
-    static Data generate(int n, int d, int classes, boolean weighted, int partitions, long seed) {
+    static synchronized Data generate(int n, int d, int classes, boolean weighted, int partitions, long seed) {
+        // parameterized tests ask for the same set again: one cached frame each (Spark warns on caching a plan twice)
+        return GENERATED.computeIfAbsent(List.of(n, d, classes, weighted, partitions, seed),
+                key -> generateOnce(n, d, classes, weighted, partitions, seed));
+    }
+
+    private static final java.util.Map<List<Object>, Data> GENERATED = new java.util.HashMap<>();
+
+    private static Data generateOnce(int n, int d, int classes, boolean weighted, int partitions, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         int outputs = Math.max(1, classes == 2 ? 1 : classes);
         double[][] truth = new double[outputs][d];
