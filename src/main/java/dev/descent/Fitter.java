@@ -2,6 +2,7 @@ package dev.descent;
 
 import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
+import dev.descent.backend.RowPermutation;
 import dev.descent.data.Dataset;
 import dev.descent.fit.FitLoop;
 import dev.descent.fit.HeldOut;
@@ -428,6 +429,9 @@ public final class Fitter {
                 batch, seed, heldOutLoss);
     }
 
+    /** The permutation key of {@link #validationFraction}'s split: epoch -1, before any epoch a fit runs. */
+    private static final int VALIDATION_SPLIT_EPOCH = -1;
+
     /** {data without the held-out rows, the held-out rows}: a fraction of the rows chosen at random by the seed. */
     private static Dataset[] split(Dataset data, double fraction, long seed) {
         int rows = data.rows();
@@ -436,19 +440,18 @@ public final class Fitter {
             throw new InvalidInputException("a validation fraction of " + fraction + " of " + rows + " rows leaves "
                     + (held < 1 ? "no row to validate on" : "no row to train on"));
         }
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++) {
-            order[i] = i;
+        // the first positions of the seed's row permutation (the mini-batches' own), under a key no epoch uses
+        long key = RowPermutation.epochKey(seed, VALIDATION_SPLIT_EPOCH);
+        int[] heldOut = new int[held];
+        int[] kept = new int[rows - held];
+        for (int p = 0; p < rows; p++) {
+            int row = RowPermutation.row(key, rows, p);
+            if (p < held) {
+                heldOut[p] = row;
+            } else {
+                kept[p - held] = row;
+            }
         }
-        SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        for (int i = rows - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
-        int[] heldOut = Arrays.copyOf(order, held);
-        int[] kept = Arrays.copyOfRange(order, held, rows);
         Arrays.sort(heldOut);
         Arrays.sort(kept);
         return new Dataset[] {data.select(kept), data.select(heldOut)};
