@@ -97,9 +97,10 @@ public final class DescentLinearRegression
 
     @Override
     public DescentLinearRegressionModel train(Dataset<?> dataset) {
+        requireSolverFits();
         DistributedFit.Result result = DistributedFit.run(dataset, new DistributedFit.Settings(false, getFeaturesCol(),
                 getLabelCol(), weightColumnOrNull(), getRegParam(), getElasticNetParam(), getFitIntercept(),
-                getStandardization(), getMaxIter(), getTol(), getAggregationDepth(), backendName(), chosenSolver()));
+                getStandardization(), getMaxIter(), getTol(), getAggregationDepth(), backendName()));
         return new DescentLinearRegressionModel(uid(), result.weights()[0], result.intercepts()[0], result.summary());
     }
 

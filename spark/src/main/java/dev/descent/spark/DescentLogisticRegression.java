@@ -101,9 +101,10 @@ public final class DescentLogisticRegression
 
     @Override
     public DescentLogisticRegressionModel train(Dataset<?> dataset) {
+        requireSolverFits();
         DistributedFit.Result result = DistributedFit.run(dataset, new DistributedFit.Settings(true, getFeaturesCol(),
                 getLabelCol(), weightColumnOrNull(), getRegParam(), getElasticNetParam(), getFitIntercept(),
-                getStandardization(), getMaxIter(), getTol(), getAggregationDepth(), backendName(), chosenSolver()));
+                getStandardization(), getMaxIter(), getTol(), getAggregationDepth(), backendName()));
         return new DescentLogisticRegressionModel(uid(), result.classes(), result.weights(), result.intercepts(),
                 result.summary());
     }

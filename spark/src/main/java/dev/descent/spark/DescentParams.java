@@ -161,13 +161,16 @@ public interface DescentParams extends Params {
         return getOrDefault(solver());
     }
 
-    /** The solver to run: the one set, or L-BFGS, OWL-QN when the penalty has an L1 part. */
-    default Solver chosenSolver() {
+    /**
+     * Refuses a solver set against the penalty. The penalty decides the method (descent's quasi-Newton loop
+     * runs OWL-QN exactly when there is an L1 part, L-BFGS otherwise); "auto" accepts either.
+     */
+    default void requireSolverFits() {
         String name = getSolver();
-        boolean l1 = getRegParam() * getElasticNetParam() > 0;
         if (name.equals("auto")) {
-            return l1 ? Solver.OWLQN : Solver.LBFGS;
+            return;
         }
+        boolean l1 = getRegParam() * getElasticNetParam() > 0;
         Solver solver = Solver.parse(name);
         if (solver == Solver.LBFGS && l1) {
             throw new IllegalArgumentException("solver lbfgs needs a smooth objective: with elasticNetParam "
@@ -177,7 +180,6 @@ public interface DescentParams extends Params {
             throw new IllegalArgumentException("solver owlqn is for an L1 part: set elasticNetParam > 0 and regParam > 0, "
                     + "or use lbfgs (or auto)");
         }
-        return solver;
     }
 
     /** The column of sample weights, or null for none. */

@@ -12,7 +12,6 @@ import dev.descent.optim.DataTerm;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Optimizer;
 import dev.descent.optim.Problem;
-import dev.descent.optim.Solver;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,11 +48,11 @@ final class DistributedFit {
     /** What to fit: the columns, the model, MLlib's params. */
     record Settings(boolean classifier, String featuresCol, String labelCol, String weightCol, double regParam,
                     double elasticNetParam, boolean fitIntercept, boolean standardization, int maxIter, double tol,
-                    int aggregationDepth, String backend, Solver solver) {
+                    int aggregationDepth, String backend) {
     }
 
     /** The fitted model in the original features' scale, and how the fit went. */
-    record Result(int classes, int features, double[][] weights, double[] intercepts, TrainingSummary summary) {
+    record Result(int classes, double[][] weights, double[] intercepts, TrainingSummary summary) {
     }
 
     private DistributedFit() {
@@ -159,7 +158,7 @@ final class DistributedFit {
         TrainingSummary report = new TrainingSummary(outcome.history(), (int) outcome.steps(), dataTerm.passes,
                 outcome.status().name(), outcome.reason(), (end - start) / 1e6, (end - solverStart) / 1e6,
                 dataTerm.slowestPartitionNanos / 1e6, String.join(", ", dataTerm.backends));
-        return new Result(classes, d, weights, intercepts, report);
+        return new Result(classes, weights, intercepts, report);
     }
 
     /**

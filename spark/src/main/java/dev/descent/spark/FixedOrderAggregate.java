@@ -60,12 +60,12 @@ final class FixedOrderAggregate {
 
     /** One value per partition, keyed by the partition's index. */
     static <T> JavaPairRDD<Integer, T> keyed(JavaRDD<T> onePerPartition) {
-        return onePerPartition.mapPartitionsWithIndex((index, values) -> {
+        return JavaPairRDD.fromJavaRDD(onePerPartition.mapPartitionsWithIndex((index, values) -> {
             List<Tuple2<Integer, T>> out = new ArrayList<>(1);
             while (values.hasNext()) {
                 out.add(new Tuple2<>(index, values.next()));
             }
             return out.iterator();
-        }, true).mapToPair(pair -> pair);
+        }, true));
     }
 }
