@@ -4,7 +4,7 @@
 f* is the lowest objective any run reached (scikit-learn lbfgs at tol 1e-10 in float64 included),
 evaluated in float64 from each system's weights; the gap is (f - f*) / f*. Systems and how their time to a
 gap is found:
-  - descent, Java API in one JVM (Trace.java): the objective after every iteration, timed from the fit call
+  - descent, Java API in one JVM (InProcess.java): the objective after every iteration, timed from the fit call
     (the fit's own objective, from float32 sums: good to about 1e-7 relative); the first fit of a fresh JVM
     and the same fit again;
   - descent, whole CLI run (JVM start, .npy load, fit, model write): run again with --max-epochs set to the
@@ -104,7 +104,7 @@ def main():
     classes = tempfile.mkdtemp(prefix="descent-traces-classes-")
     here = os.path.dirname(os.path.abspath(__file__))
     subprocess.run(["javac", "--add-modules", "jdk.incubator.vector", "-nowarn", "-cp", run.JAR, "-d", classes,
-                    os.path.join(here, "Trace.java")], capture_output=True, check=True)
+                    os.path.join(here, "InProcess.java")], capture_output=True, check=True)
     java_home = os.path.dirname(os.path.dirname(os.path.realpath(run.shutil.which("java"))))
     env = dict(os.environ, LD_PRELOAD=os.path.join(java_home, "lib", "libjsig.so"))
     lines = ["| problem | system | to 1e-3 (s) | to 1e-6 (s) | final gap | final wall (s) | accuracy |",
@@ -117,7 +117,7 @@ def main():
         reference = [run.objective(kind, x, y, *run.sklearn_fit(kind, x, y, l2, l1, 1e-10)[2:], l2, l1)]
         traces = [json.loads(line) for line in subprocess.run(
             ["java", "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-cp", run.JAR + os.pathsep + classes,
-             "Trace", os.path.join(folder, "x.npy"), os.path.join(folder, "y.npy"), kind, repr(l2), repr(l1)],
+             "InProcess", os.path.join(folder, "x.npy"), os.path.join(folder, "y.npy"), kind, repr(l2), repr(l1)],
             capture_output=True, text=True, check=True, env=env).stdout.splitlines() if line.startswith("{")]
         full = [run.descent_fit(kind, folder, l2, l1, []) for _ in range(3)]
         cli_seconds = min(r[0] for r in full)
