@@ -19,6 +19,8 @@
 #define DESCENT_SOFTMAX 2
 #define DESCENT_GRAM 3
 #define DESCENT_HUBER 4
+#define DESCENT_POISSON 5
+#define DESCENT_SQUARED_HINGE 6
 
 /* Update rules: OptimizerKind's order. */
 #define DESCENT_GD 0
@@ -51,6 +53,23 @@ DESCENT_INLINE float descent_huber_residual(float z, float y, float p) {
     return e > p ? p : (e < -p ? -p : e);
 }
 
+/* poisson (log link): loss y (log y - z) + (e^z - y), 0 log 0 = 0 (half the deviance); dloss/dz = e^z - y. */
+DESCENT_INLINE float descent_poisson_loss(float z, float y) {
+    float shortfall = y > 0.0f ? y * (log(y) - z) : 0.0f;
+    return shortfall + (exp(z) - y);
+}
+DESCENT_INLINE float descent_poisson_residual(float z, float y) { return exp(z) - y; }
+
+/* squared hinge, labels 0/1 as t = 2y - 1: loss max(0, 1 - t z)^2; dloss/dz = -2 t max(0, 1 - t z). */
+DESCENT_INLINE float descent_squared_hinge_loss(float z, float y) {
+    float margin = fmax(1.0f - (2.0f * y - 1.0f) * z, 0.0f);
+    return margin * margin;
+}
+DESCENT_INLINE float descent_squared_hinge_residual(float z, float y) {
+    float t = 2.0f * y - 1.0f;
+    return -2.0f * t * fmax(1.0f - t * z, 0.0f);
+}
+
 /*
  * s * loss(z, y) into *loss, and returns s * dloss/dz, for k = 1; p is the loss's parameter (Huber's
  * delta; 0 for losses without one). The power iteration's "loss" is r = s z.
@@ -67,6 +86,14 @@ DESCENT_INLINE float descent_weighted_residual(int loss_kind, float p, float z, 
     if (loss_kind == DESCENT_HUBER) {
         *loss = s * descent_huber_loss(z, label, p);
         return s * descent_huber_residual(z, label, p);
+    }
+    if (loss_kind == DESCENT_POISSON) {
+        *loss = s * descent_poisson_loss(z, label);
+        return s * descent_poisson_residual(z, label);
+    }
+    if (loss_kind == DESCENT_SQUARED_HINGE) {
+        *loss = s * descent_squared_hinge_loss(z, label);
+        return s * descent_squared_hinge_residual(z, label);
     }
     *loss = 0.0f;
     return s * z;

@@ -188,6 +188,16 @@ double residual_of(int kind, double p, double z, double y, double s, double *los
         *loss = s * (std::fabs(e) <= p ? 0.5 * e * e : p * (std::fabs(e) - 0.5 * p));
         return s * (e > p ? p : (e < -p ? -p : e));
     }
+    if (kind == DESCENT_POISSON) {
+        *loss = s * ((y > 0 ? y * (std::log(y) - z) : 0) + std::exp(z) - y);
+        return s * (std::exp(z) - y);
+    }
+    if (kind == DESCENT_SQUARED_HINGE) {
+        double t = 2 * y - 1;
+        double margin = std::fmax(1 - t * z, 0.0);
+        *loss = s * margin * margin;
+        return s * -2 * t * margin;
+    }
     *loss = 0;
     return s * z;
 }
@@ -207,7 +217,8 @@ Pass make_pass(Random &random, int rows, int d, int k, int loss_kind, bool weigh
     pass.y.resize(rows);
     for (float &label : pass.y) {
         label = loss_kind == DESCENT_SOFTMAX ? static_cast<float>(random.below(k))
-                : loss_kind == DESCENT_LOGISTIC ? static_cast<float>(random.below(2))
+                : loss_kind == DESCENT_LOGISTIC || loss_kind == DESCENT_SQUARED_HINGE ? static_cast<float>(random.below(2))
+                : loss_kind == DESCENT_POISSON ? static_cast<float>(random.below(6))
                                                 : random.uniform(-3, 3);
     }
     pass.s = randoms(random, rows, 0.25f, 2);
@@ -316,6 +327,8 @@ const char *loss_name(int kind) {
         case DESCENT_LOGISTIC: return "logistic";
         case DESCENT_SOFTMAX: return "softmax";
         case DESCENT_GRAM: return "gram";
+        case DESCENT_POISSON: return "poisson";
+        case DESCENT_SQUARED_HINGE: return "squared_hinge";
         default: return "huber";
     }
 }
@@ -388,7 +401,7 @@ void check_fused_kernels() {
         }
     }
     // every loss, with and without weights and shuffled batches, on one shape
-    for (int loss : losses) {
+    for (int loss : {DESCENT_LINEAR, DESCENT_LOGISTIC, DESCENT_HUBER, DESCENT_POISSON, DESCENT_SQUARED_HINGE, DESCENT_GRAM}) {
         for (int weighted = 0; weighted < 2; weighted++) {
             for (int shuffled = 0; shuffled < 2; shuffled++) {
                 check_fused(random, 3001, 33, 1, loss, weighted, shuffled, NARROW);

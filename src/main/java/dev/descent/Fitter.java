@@ -81,6 +81,8 @@ public final class Fitter {
     private double gradientTolerance = DEFAULT_GRADIENT_TOLERANCE;
     private double l2;
     private double l1;
+    /** The loss's parameter (Huber's delta); NaN for a loss without one. */
+    private double lossParameter;
     private boolean intercept = true;
     private long seed;
     /** Null until set: then {@link #solverFor} chooses by the other settings. */
@@ -105,6 +107,7 @@ public final class Fitter {
 
     private Fitter(ModelKind model) {
         this.model = model;
+        this.lossParameter = model.loss().defaultParameter();
     }
 
     public static Fitter of(ModelKind model) {
@@ -236,6 +239,21 @@ public final class Fitter {
         return this;
     }
 
+    /**
+     * Huber's delta (> 0, default 1): residuals within delta of the fit count squared, larger ones linearly,
+     * in the labels' units. Only a {@link ModelKind#HUBER} fit takes it.
+     */
+    public Fitter delta(double value) {
+        if (model != ModelKind.HUBER) {
+            throw new InvalidInputException("delta is huber's parameter; " + model + " models take none");
+        }
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new InvalidInputException("delta must be positive and finite, got " + value);
+        }
+        this.lossParameter = value;
+        return this;
+    }
+
     public Fitter intercept(boolean fit) {
         this.intercept = fit;
         return this;
@@ -357,7 +375,7 @@ public final class Fitter {
             throw new InvalidInputException("batch size " + batchSize + " is larger than the " + rows + " rows of the data");
         }
         if (classWeighted) {
-            if (model.loss().labels() == Loss.Labels.ANY_FINITE) {
+            if (!model.classifies()) {
                 throw new InvalidInputException("class weights are for classifiers; a " + model + " model has no classes");
             }
             data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
@@ -377,9 +395,10 @@ public final class Fitter {
         Dataset heldOutTraining = heldOutRows == null ? null : heldOutLabels(heldOutRows, loss, classes, relabel, data.columns());
         int outputs = classIndices ? classes.length : 1;
         double[][] moments = precondition
-                ? Coordinates.preconditioning(data, intercept, l2, loss.curvatureBound(loss.defaultParameter()))
+                ? Coordinates.preconditioning(data, intercept, l2, loss.curvatureBound(lossParameter))
                 : new double[2][];
-        Problem problem = new Problem(model, outputs, data.columns(), intercept, l2, l1, optimizer, moments[0], moments[1]);
+        Problem problem = new Problem(loss, outputs, data.columns(), intercept, l2, l1, optimizer, moments[0], moments[1],
+                lossParameter);
 
         Backends.Selection selection = Backends.open(backend, threads, training.isSparse());
         String explanation = selection.explanation();
@@ -466,7 +485,12 @@ public final class Fitter {
             throw new InvalidInputException("the validation data has " + heldOut.columns() + " features, the training data "
                     + columns);
         }
-        if (loss.labels() != Loss.Labels.ANY_FINITE) {
+        if (loss.labels() == Loss.Labels.NON_NEGATIVE && Labels.firstNegativeLabel(heldOut.labels()) >= 0) {
+            int row = Labels.firstNegativeLabel(heldOut.labels());
+            throw new InvalidInputException("validation row " + row + " has label " + heldOut.labels()[row] + "; " + loss
+                    + " regression needs labels >= 0");
+        }
+        if (loss.classifies()) {
             float[] labels = heldOut.labels();
             for (int i = 0; i < labels.length; i++) {
                 if (Arrays.binarySearch(classes, labels[i]) < 0) {
@@ -548,6 +572,12 @@ public final class Fitter {
     /** Refuses a solver asked for what it cannot do, naming the option. */
     private void requireSolverFits(Solver solver, int batch, int rows) {
         if (solver == Solver.FIRST_ORDER) {
+            if (Double.isNaN(learningRate) && !optimizer.kind().isAdaptive()
+                    && Double.isInfinite(model.loss().curvatureBound(lossParameter))) {
+                throw new InvalidInputException("the curvature of " + model + "'s loss has no bound, so no learning rate "
+                        + "follows from the data: give one, use an adaptive rule (adam, adagrad or rmsprop), or the lbfgs "
+                        + "solver (the default on the full batch)");
+            }
             return;
         }
         if (batch != rows) {
@@ -595,7 +625,7 @@ public final class Fitter {
             throw new InvalidInputException("the starting model has " + initialModel.features() + " features, but the data has "
                     + problem.features());
         }
-        if (model != ModelKind.LINEAR && !Arrays.equals(initialModel.classes(), classes)) {
+        if (model.classifies() && !Arrays.equals(initialModel.classes(), classes)) {
             throw new InvalidInputException("the starting model's classes " + Arrays.toString(initialModel.classes())
                     + " are not the data's " + Arrays.toString(classes));
         }
@@ -633,7 +663,7 @@ public final class Fitter {
                 + (Double.isNaN(learningRate) ? "auto" : learningRate) + ", schedule=" + schedule + ", decay=" + decay
                 + ", batchSize=" + (batchSize == 0 ? "full" : batchSize) + ", maxEpochs=" + maxEpochs + ", tolerance="
                 + tolerance + ", patience=" + patience + ", gradientTolerance=" + gradientTolerance + ", l2=" + l2
-                + ", l1=" + l1 + ", intercept=" + intercept + ", precondition=" + precondition + ", seed=" + seed
+                + ", l1=" + l1 + (Double.isNaN(lossParameter) ? "" : ", delta=" + lossParameter) + ", intercept=" + intercept + ", precondition=" + precondition + ", seed=" + seed
                 + ", randomInit=" + randomInit + ", initialModel=" + (initialModel == null ? "none" : "given")
                 + ", validation=" + (validation != null ? validation.rows() + " rows" : validationFraction > 0 ? validationFraction
                         + " of the rows" : "none") + ", backend=" + backend

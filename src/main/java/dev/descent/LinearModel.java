@@ -6,12 +6,13 @@ import dev.descent.loss.Loss;
 import java.util.Arrays;
 
 /**
- * A fitted model: z = W x + b, then the identity (linear), the sigmoid (logistic) or the softmax.
- * Predictions are computed in double from the float32 data.
+ * A fitted model: z = W x + b, then the loss's link: the identity (linear, huber), e^z (poisson), the
+ * sigmoid (logistic), the softmax, or the sign of z (svm). Predictions are computed in double from the
+ * float32 data.
  *
- * @param kind       linear, logistic or softmax
- * @param classes    the class labels in increasing order (logistic: {0, 1}); empty for linear
- * @param weights    (outputs, features): one row for linear and logistic, one per class for softmax
+ * @param kind       the model kind
+ * @param classes    the class labels in increasing order (logistic, svm: {0, 1} or {-1, 1}); empty for regression
+ * @param weights    (outputs, features): one row, or one per class for softmax
  * @param intercepts one per output
  */
 public record LinearModel(ModelKind kind, double[] classes, double[][] weights, double[] intercepts) {
@@ -79,10 +80,17 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         }
     }
 
-    /** Class probabilities, (rows, classes), columns in the order of {@link #classes()}. Not for linear models. */
+    /** Whether {@link #predictProba} applies: logistic and softmax models. */
+    public boolean hasProbabilities() {
+        Loss.Link link = kind.loss().link();
+        return link == Loss.Link.SIGMOID || link == Loss.Link.SOFTMAX;
+    }
+
+    /** Class probabilities, (rows, classes), columns in the order of {@link #classes()}. Logistic and softmax models only. */
     public double[][] predictProba(Dataset data) {
-        if (kind == ModelKind.LINEAR) {
-            throw new InvalidInputException("a linear model has no class probabilities; use predict");
+        if (!hasProbabilities()) {
+            throw new InvalidInputException(kind + " models have no class probabilities; use predict"
+                    + (kind.classifies() ? " (or decisionFunction for its scores)" : ""));
         }
         double[][] z = decisionFunction(data);
         double[][] probabilities = new double[z.length][];
@@ -99,8 +107,9 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
     }
 
     /**
-     * The predicted value (linear) or the most probable class label (logistic: p >= 0.5 gives 1). Row
-     * by row, so it needs memory for the answer only (no rows x outputs table).
+     * The predicted value (linear and huber: z; poisson: the mean e^z) or class label (logistic: p >= 0.5,
+     * svm: z >= 0, give the second class; softmax: the most probable). Row by row, so it needs memory for
+     * the answer only (no rows x outputs table).
      */
     public double[] predict(Dataset data) {
         requireFeatures(data);
@@ -108,9 +117,10 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         double[] predicted = new double[data.rows()];
         for (int i = 0; i < predicted.length; i++) {
             outputs(data, i, z);
-            predicted[i] = switch (kind) {
-                case LINEAR -> z[0];
-                case LOGISTIC -> z[0] >= 0 ? classes[1] : classes[0];
+            predicted[i] = switch (kind.loss().link()) {
+                case IDENTITY -> z[0];
+                case EXP -> Math.exp(z[0]);
+                case SIGMOID, SIGN -> z[0] >= 0 ? classes[1] : classes[0];
                 case SOFTMAX -> classes[argMax(z)];
             };
         }
@@ -127,13 +137,19 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         return predictProba(Dataset.of(x, null));
     }
 
-    /** R^2 for a linear model, accuracy for a classifier; the data must have labels. */
+    /**
+     * Accuracy for a classifier, R^2 for linear and huber, and for poisson D^2, the fraction of the Poisson
+     * deviance explained (scikit-learn's {@code PoissonRegressor.score}); the data must have labels.
+     */
     public double score(Dataset data) {
         if (!data.hasLabels()) {
             throw new InvalidInputException("the data has no labels to score against");
         }
         double[] predicted = predict(data);
-        return kind == ModelKind.LINEAR ? Metrics.r2(data.labels(), predicted) : Metrics.accuracy(data.labels(), predicted);
+        if (kind.classifies()) {
+            return Metrics.accuracy(data.labels(), predicted);
+        }
+        return kind == ModelKind.POISSON ? Metrics.poissonD2(data.labels(), predicted) : Metrics.r2(data.labels(), predicted);
     }
 
     private void requireFeatures(Dataset data) {

@@ -19,14 +19,30 @@ public final class Metrics {
         return sum / truth.length;
     }
 
+    /** Mean absolute error: (1/n) sum |yhat - y|. */
+    public static double meanAbsoluteError(float[] truth, double[] predicted) {
+        requireSameLength(truth.length, predicted.length);
+        double sum = 0;
+        for (int i = 0; i < truth.length; i++) {
+            sum += Math.abs(predicted[i] - truth[i]);
+        }
+        return sum / truth.length;
+    }
+
+    /** Mean Poisson deviance (1/n) sum 2 (y log(y / mu) - y + mu), as scikit-learn's mean_poisson_deviance. */
+    public static double meanPoissonDeviance(float[] truth, double[] mean) {
+        requireSameLength(truth.length, mean.length);
+        double sum = 0;
+        for (int i = 0; i < truth.length; i++) {
+            sum += poissonUnitDeviance(truth[i], mean[i]);
+        }
+        return sum / truth.length;
+    }
+
     /** Coefficient of determination: 1 - SS_res / SS_tot (1 is perfect; 0 is predicting the mean). */
     public static double r2(float[] truth, double[] predicted) {
         requireSameLength(truth.length, predicted.length);
-        double mean = 0;
-        for (float t : truth) {
-            mean += t;
-        }
-        mean /= truth.length;
+        double mean = mean(truth);
         double residual = 0;
         double total = 0;
         for (int i = 0; i < truth.length; i++) {
@@ -34,6 +50,36 @@ public final class Metrics {
             total += (truth[i] - mean) * (truth[i] - mean);
         }
         return total == 0 ? (residual == 0 ? 1.0 : 0.0) : 1 - residual / total;
+    }
+
+    /**
+     * D^2 of a Poisson model, 1 - D(y, mu) / D(y, mean y) with the Poisson deviance
+     * D(y, mu) = 2 sum (y log(y / mu) - y + mu): the fraction of deviance explained (1 is perfect; 0 is
+     * predicting the mean), as scikit-learn's {@code d2_tweedie_score} with power 1. Means must be positive.
+     */
+    public static double poissonD2(float[] truth, double[] mean) {
+        requireSameLength(truth.length, mean.length);
+        double average = mean(truth);
+        double deviance = 0;
+        double nullDeviance = 0;
+        for (int i = 0; i < truth.length; i++) {
+            deviance += poissonUnitDeviance(truth[i], mean[i]);
+            nullDeviance += poissonUnitDeviance(truth[i], average);
+        }
+        return nullDeviance == 0 ? (deviance == 0 ? 1.0 : 0.0) : 1 - deviance / nullDeviance;
+    }
+
+    private static double mean(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            sum += v;
+        }
+        return sum / values.length;
+    }
+
+    /** 2 (y log(y / mu) - y + mu), with 0 log 0 = 0. */
+    private static double poissonUnitDeviance(double y, double mu) {
+        return 2 * ((y > 0 ? y * Math.log(y / mu) : 0) - y + mu);
     }
 
     /**

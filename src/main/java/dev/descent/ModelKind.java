@@ -12,7 +12,13 @@ public enum ModelKind {
     /** Binary classification: {@link Loss#LOGISTIC}, labels 0 and 1. */
     LOGISTIC(Loss.LOGISTIC),
     /** Classification over k classes: {@link Loss#SOFTMAX}. */
-    SOFTMAX(Loss.SOFTMAX);
+    SOFTMAX(Loss.SOFTMAX),
+    /** Regression robust to outliers: {@link Loss#HUBER}, squared within delta of the fit, linear beyond. */
+    HUBER(Loss.HUBER),
+    /** Counts and rates with a log link: {@link Loss#POISSON}, labels {@literal >=} 0, prediction e^z. */
+    POISSON(Loss.POISSON),
+    /** Binary classification by a linear support vector machine: {@link Loss#SQUARED_HINGE}, labels 0 and 1 (or -1 and +1). */
+    SVM(Loss.SQUARED_HINGE);
 
     private final Loss loss;
 
@@ -25,14 +31,29 @@ public enum ModelKind {
         return loss;
     }
 
-    /** Parses "linear", "logistic" or "softmax" (any case). */
+    /** Whether the model predicts classes (logistic, softmax, svm) rather than a number. */
+    public boolean classifies() {
+        return loss.classifies();
+    }
+
+    /** Parses a kind's name ("linear", "logistic", "softmax", "huber", "poisson" or "svm"), in any case. */
     public static ModelKind parse(String name) {
         for (ModelKind kind : values()) {
             if (kind.name().equalsIgnoreCase(name.trim())) {
                 return kind;
             }
         }
-        throw new InvalidInputException("unknown model '" + name + "': expected linear, logistic or softmax");
+        throw new InvalidInputException("unknown model '" + name + "': expected " + names());
+    }
+
+    /** "linear, logistic, softmax, huber, poisson or svm". */
+    public static String names() {
+        StringBuilder text = new StringBuilder();
+        ModelKind[] kinds = values();
+        for (int i = 0; i < kinds.length; i++) {
+            text.append(i == 0 ? "" : i == kinds.length - 1 ? " or " : ", ").append(kinds[i]);
+        }
+        return text.toString();
     }
 
     @Override

@@ -198,7 +198,11 @@ class FitterTest {
         for (ModelKind model : ModelKind.values()) {
             for (int batch : new int[] {0, 50}) {
                 Dataset data = TestData.random(model, 500, 10, 3, 7);
-                FitResult result = Fitter.of(model).optimizer(kind).batchSize(batch).maxEpochs(30).fit(data);
+                Fitter fitter = Fitter.of(model).optimizer(kind).batchSize(batch).maxEpochs(30);
+                if (model == ModelKind.POISSON && !kind.isAdaptive()) {
+                    fitter.learningRate(TestData.POISSON_LEARNING_RATE);
+                }
+                FitResult result = fitter.fit(data);
                 double start = objectiveAtZero(model, data);
                 assertTrue(result.objective() < 0.9 * start, kind + " " + model + " batch " + batch + ": objective "
                         + start + " -> " + result.objective());

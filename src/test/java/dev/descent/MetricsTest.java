@@ -19,6 +19,17 @@ class MetricsTest {
         assertTrue(Double.isNaN(Metrics.rocAuc(new float[] {1, 1}, new double[] {0.2, 0.3}, 1)), "one class only");
     }
 
+    /** scikit-learn 1.2's d2_tweedie_score(power=1), mean_poisson_deviance and mean_absolute_error on the same rows. */
+    @Test
+    void poissonScoresAndMeanAbsoluteErrorMatchScikitLearn() {
+        float[] counts = {0, 1, 3, 2, 5};
+        double[] means = {0.5, 1.2, 2.5, 2.0, 4.0};
+        assertEquals(0.8322701534004184, Metrics.poissonD2(counts, means), 1e-14);
+        assertEquals(0.27214434806358306, Metrics.meanPoissonDeviance(counts, means), 1e-14);
+        assertEquals(0.44000000000000006, Metrics.meanAbsoluteError(counts, means), 1e-14);
+        assertEquals(1.0, Metrics.poissonD2(counts, new double[] {1e-300, 1, 3, 2, 5}), 1e-12, "a perfect fit");
+    }
+
     @Test
     void confusionMatrixAndF1() {
         float[] truth = {0, 0, 1, 1, 2, 2};

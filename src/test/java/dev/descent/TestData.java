@@ -9,6 +9,12 @@ import java.util.SplittableRandom;
 
 /** Random data sets for tests, all from explicit seeds. */
 public final class TestData {
+    /**
+     * A learning rate for first-order poisson fits of these data sets (z of order 1, N(0, 1) features), which
+     * have no automatic one: e^z's curvature has no bound.
+     */
+    public static final double POISSON_LEARNING_RATE = 0.01;
+
     private TestData() {
     }
 
@@ -58,11 +64,14 @@ public final class TestData {
             }
             y[i] = switch (kind) {
                 case LINEAR -> (float) (z[0] + 0.1 * gaussian(random));
-                case LOGISTIC -> random.nextDouble() < Loss.sigmoid(2 * z[0]) ? 1 : 0;
+                // one row in ten an outlier, the case huber is for
+                case HUBER -> (float) (z[0] + (random.nextInt(10) == 0 ? 5 * gaussian(random) : 0.1 * gaussian(random)));
+                case LOGISTIC, SVM -> random.nextDouble() < Loss.sigmoid(2 * z[0]) ? 1 : 0;
                 case SOFTMAX -> best;
+                case POISSON -> poisson(random, Math.exp(0.5 * z[0]));
             };
         }
-        if (kind != ModelKind.LINEAR) {
+        if (kind.classifies()) {
             y[0] = 0;
             if (rows > 1) {
                 y[1] = 1;
@@ -71,14 +80,27 @@ public final class TestData {
         return Dataset.rowMajor(x, rows, columns, y);
     }
 
-    /** {@link #random(ModelKind, int, int, int, long)} with labels that suit {@code loss}: regression targets, 0/1 or class indices. */
+    /** {@link #random(ModelKind, int, int, int, long)} with labels that suit {@code loss}: regression targets, counts, 0/1 or class indices. */
     public static Dataset random(Loss loss, int rows, int columns, int classes, long seed) {
         ModelKind labelsLike = switch (loss.labels()) {
             case ANY_FINITE -> ModelKind.LINEAR;
+            case NON_NEGATIVE -> ModelKind.POISSON;
             case BINARY -> ModelKind.LOGISTIC;
             case CLASS_INDEX -> ModelKind.SOFTMAX;
         };
         return random(labelsLike, rows, columns, classes, seed);
+    }
+
+    /** A Poisson count of mean {@code mean} (Knuth's product of uniforms; the means here are small). */
+    static int poisson(SplittableRandom random, double mean) {
+        double limit = Math.exp(-mean);
+        int count = 0;
+        double product = random.nextDouble();
+        while (product > limit) {
+            count++;
+            product *= random.nextDouble();
+        }
+        return count;
     }
 
     /** Sample weights in [0.1, 2.1). */

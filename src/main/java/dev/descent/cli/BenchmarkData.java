@@ -37,9 +37,10 @@ public final class BenchmarkData {
         float[] y = new float[size[0]];
         for (int i = 0; i < y.length; i++) {
             y[i] = switch (kind) {
-                case LINEAR -> (float) random.nextDouble();
-                case LOGISTIC -> random.nextInt(2);
+                case LINEAR, HUBER -> (float) random.nextDouble();
+                case LOGISTIC, SVM -> random.nextInt(2);
                 case SOFTMAX -> random.nextInt(classes);
+                case POISSON -> random.nextInt(4);
             };
         }
         return Dataset.rowMajor(x, size[0], size[1], y);

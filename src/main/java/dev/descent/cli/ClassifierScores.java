@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * What the fit and predict summaries print for a classifier: accuracy, F1 (of class 1 for logistic
- * regression, the macro mean over classes for softmax, as scikit-learn's f1_score), ROC AUC for
- * logistic regression, and the confusion matrix when there are few enough classes to read it.
+ * What the fit and predict summaries print for a classifier: accuracy, F1 (of class 1 for a binary
+ * classifier, the macro mean over classes for softmax, as scikit-learn's f1_score), ROC AUC for a binary
+ * classifier, and the confusion matrix when there are few enough classes to read it; and their line for a
+ * regression model.
  */
 final class ClassifierScores {
     /** Classes up to which the confusion matrix is printed: a wider one does not read on a terminal. */
@@ -20,14 +21,33 @@ final class ClassifierScores {
     private ClassifierScores() {
     }
 
-    /** "accuracy A, F1 F[, ROC AUC R]"; {@code probabilities} may be null for softmax (not needed). */
+    /**
+     * "R^2 R, MSE M" for linear and huber models (huber adds the mean absolute error), "D^2 D, mean Poisson deviance
+     * P" for poisson: the lines the fit and predict summaries print for a regression model.
+     */
+    static String regressionScores(ModelKind kind, float[] labels, double[] predicted) {
+        if (kind == ModelKind.POISSON) {
+            return String.format(Locale.ROOT, "D^2 %.6f, mean Poisson deviance %.6g", Metrics.poissonD2(labels, predicted),
+                    Metrics.meanPoissonDeviance(labels, predicted));
+        }
+        return String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g", Metrics.r2(labels, predicted),
+                Metrics.meanSquaredError(labels, predicted))
+                + (kind == ModelKind.HUBER ? String.format(Locale.ROOT, ", MAE %.6g", Metrics.meanAbsoluteError(labels, predicted))
+                        : "");
+    }
+
+    /**
+     * "accuracy A, F1 F[, ROC AUC R]"; {@code probabilities} may be null for softmax (not needed) and for svm
+     * (which has scores, not probabilities: its ROC AUC ranks by the decision function).
+     */
     static String scores(LinearModel model, Dataset data, double[] predicted, double[][] probabilities) {
         long[][] confusion = Metrics.confusionMatrix(data.labels(), predicted, model.classes());
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "accuracy %.6f", Metrics.accuracy(data.labels(), predicted)));
-        if (model.kind() == ModelKind.LOGISTIC && model.classes().length == 2) {
+        if (model.kind() != ModelKind.SOFTMAX && model.classes().length == 2) {
             double[] positive = new double[data.rows()];
+            double[][] scores = probabilities == null ? model.decisionFunction(data) : null;
             for (int i = 0; i < positive.length; i++) {
-                positive[i] = probabilities[i][1];
+                positive[i] = probabilities == null ? scores[i][0] : probabilities[i][1];
             }
             line.append(String.format(Locale.ROOT, ", F1 %.6f, ROC AUC %.6f", Metrics.f1(confusion)[1],
                     Metrics.rocAuc(data.labels(), positive, model.classes()[1])));

@@ -79,8 +79,14 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--weights", paramLabel = "COLUMN", description = "CSV column of sample weights.")
     String weights;
 
-    @Option(names = "--model", required = true, paramLabel = "linear|logistic|softmax", description = "What to fit.")
+    @Option(names = "--model", required = true, paramLabel = "NAME", description = "What to fit: linear (least squares),"
+            + " logistic, softmax, huber (regression robust to outliers, see --delta), poisson (counts, log link) or svm"
+            + " (a linear support vector machine with the squared hinge).")
     String model;
+
+    @Option(names = "--delta", paramLabel = "X", description = "For --model huber: residuals up to X count squared, larger"
+            + " ones linearly, in the label's units (default: 1).")
+    Double delta;
 
     @Option(names = "--solver", paramLabel = "first-order|lbfgs|owlqn", description = "How the fit moves: fused first-order "
             + "steps (--optimizer, --lr, --batch), L-BFGS, or OWL-QN for --l1 (full batch). Default: lbfgs (owlqn with --l1), "
@@ -166,6 +172,12 @@ final class FitCommand implements Callable<Integer> {
                 .seed(seed).backend(backend).threads(threads).batchSize(batch);
         if (tolerance != null) {
             fitter.tolerance(tolerance);
+        }
+        if (delta != null) {
+            if (kind != ModelKind.HUBER) {
+                throw new InvalidInputException("--delta is for --model huber; " + kind + " models take no delta");
+            }
+            fitter.delta(delta);
         }
         if (classWeight != null) {
             if (classWeight.equalsIgnoreCase("balanced")) {
@@ -316,7 +328,8 @@ final class FitCommand implements Callable<Integer> {
         boolean interrupted = Thread.interrupted() || result.status() == FitStatus.INTERRUPTED;
         long writeStart = System.nanoTime();
         ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
-                standardization, l2, l1, ModelFile.FitSummary.of(result), table.indexBase(),
+                standardization, l2, l1, kind == ModelKind.HUBER ? (delta == null ? kind.loss().defaultParameter() : delta)
+                        : Double.NaN, ModelFile.FitSummary.of(result), table.indexBase(),
                 hashFeatures == null ? 0 : hashFeatures, table.classNames()));
         long writeNanos = System.nanoTime() - writeStart;
         if (plot != null) {
@@ -356,14 +369,13 @@ final class FitCommand implements Callable<Integer> {
         double[] predicted = result.model().predict(table.data());
         String metric;
         List<String> confusion = List.of();
-        if (kind == ModelKind.LINEAR) {
-            metric = String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g", Metrics.r2(table.data().labels(), predicted),
-                    Metrics.meanSquaredError(table.data().labels(), predicted));
+        if (!kind.classifies()) {
+            metric = ClassifierScores.regressionScores(kind, table.data().labels(), predicted);
         } else {
-            double[][] probabilities = result.model().predictProba(table.data());
+            double[][] probabilities = result.model().hasProbabilities() ? result.model().predictProba(table.data()) : null;
             metric = ClassifierScores.scores(result.model(), table.data(), predicted, probabilities)
-                    + String.format(Locale.ROOT, ", log-loss %.6g",
-                            Metrics.logLoss(table.data().labels(), probabilities, result.model().classes()));
+                    + (probabilities == null ? "" : String.format(Locale.ROOT, ", log-loss %.6g",
+                            Metrics.logLoss(table.data().labels(), probabilities, result.model().classes())));
             confusion = ClassifierScores.confusionLines(result.model(), table.data(), predicted, table.classNames());
         }
         console.printf(Locale.ROOT, "%s: %s%n", result.status(), result.reason());
@@ -404,30 +416,35 @@ final class FitCommand implements Callable<Integer> {
                 + " optimal: " + advice + ".";
     }
 
-    /** Labels a logistic fit cannot take, named by file, line and column before the fit starts. */
+    /** Labels the model cannot take, named by file, line and column before the fit starts (the checks Fitter makes). */
     private static void checkLabels(ModelKind kind, DataFile.Table table) {
+        boolean binary = kind.loss().labels() == dev.descent.loss.Loss.Labels.BINARY;
         if (table.classNames() != null) {
-            if (kind == ModelKind.LINEAR) {
+            if (!kind.classifies()) {
                 throw new InvalidInputException("the label column '" + table.labelName() + "' holds names such as '"
-                        + table.classNames().get(0) + "', not numbers; a linear model needs numbers (classifiers: --model"
-                        + " logistic or softmax)");
+                        + table.classNames().get(0) + "', not numbers; a " + kind + " model needs numbers (classifiers:"
+                        + " --model logistic, softmax or svm)");
             }
-            if (kind == ModelKind.LOGISTIC && table.classNames().size() != 2) {
-                throw new InvalidInputException("logistic regression needs two classes, but the label column '"
+            if (binary && table.classNames().size() != 2) {
+                throw new InvalidInputException(kind + " needs two classes, but the label column '"
                         + table.labelName() + "' has " + table.classNames().size() + ": " + abbreviated(table.classNames())
                         + " (use --model softmax)");
             }
             return;
         }
-        if (kind != ModelKind.LOGISTIC) {
-            return;
-        }
-        // the check Fitter makes, here with the file's line and column of the row
         float[] labels = table.data().labels();
-        int bad = Labels.firstInvalidBinaryLabel(labels);
-        if (bad >= 0) {
-            throw table.labelError(bad, Labels.binaryLabelProblem(labels, bad)
-                    + "; logistic regression needs labels in {0, 1} or {-1, +1} (use --model softmax for more classes)");
+        if (binary) {
+            int bad = Labels.firstInvalidBinaryLabel(labels);
+            if (bad >= 0) {
+                throw table.labelError(bad, Labels.binaryLabelProblem(labels, bad)
+                        + "; " + kind + " needs labels in {0, 1} or {-1, +1} (use --model softmax for more classes)");
+            }
+        } else if (kind.loss().labels() == dev.descent.loss.Loss.Labels.NON_NEGATIVE) {
+            int bad = Labels.firstNegativeLabel(labels);
+            if (bad >= 0) {
+                throw table.labelError(bad, "label " + labels[bad] + " is negative; " + kind
+                        + " regression needs labels >= 0 (counts or rates)");
+            }
         }
     }
 

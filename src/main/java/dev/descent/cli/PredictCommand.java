@@ -25,8 +25,9 @@ import picocli.CommandLine;
 @Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
         // picocli starts a line at each element and lists a command by its first: one element per paragraph
         description = {"Applies a model to data: one line per row.",
-            "Each line is the value, or the class label; with --proba the class probabilities, comma-separated, in the"
-                + " order of the model's \"classes\". When the data has the label column the metric is printed (to the"
+            "Each line is the value (poisson: the mean count), or the class label; with --proba the class"
+                + " probabilities, comma-separated, in the order of the model's \"classes\"; with --scores the linear"
+                + " outputs z (the decision function: one per class for softmax). When the data has the label column the metric is printed (to the"
                 + " console; to stderr when predictions go to stdout)."})
 final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL.json", description = "A model written by descent fit.")
@@ -54,8 +55,12 @@ final class PredictCommand implements Callable<Integer> {
             + " (default: as in the model's training file, else auto: 0 when the file holds an index 0).")
     String indexBase;
 
-    @Option(names = "--proba", description = "Write class probabilities instead of labels (classifiers only).")
+    @Option(names = "--proba", description = "Write class probabilities instead of labels (logistic and softmax).")
     boolean proba;
+
+    @Option(names = "--scores", description = "Write the linear outputs z = w . x + b instead of predictions (an svm's"
+            + " decision function; a poisson model's log mean).")
+    boolean scores;
 
     @Option(names = "--out", paramLabel = "FILE.csv", description = "Write predictions here (atomically) instead of to stdout.")
     Path out;
@@ -69,8 +74,12 @@ final class PredictCommand implements Callable<Integer> {
         ModelFile.SavedModel saved = ModelFile.read(model);
         // model() predicts from raw features (a standardization folded in), as a Java caller's does
         LinearModel predictor = saved.model();
-        if (proba && predictor.kind() == ModelKind.LINEAR) {
-            throw new dev.descent.InvalidInputException("--proba needs a logistic or softmax model; " + model + " is linear");
+        if (proba && scores) {
+            throw new dev.descent.InvalidInputException("--proba and --scores each replace the predictions: give one");
+        }
+        if (proba && !predictor.hasProbabilities()) {
+            throw new dev.descent.InvalidInputException("--proba needs a logistic or softmax model; " + model + " is "
+                    + predictor.kind() + (predictor.kind().classifies() ? " (its scores: --scores)" : ""));
         }
         DataFile.Format dataFormat = format == null ? DataFile.Format.guess(data) : DataFile.Format.parse(format);
         DataFile.Request request = DataFile.Request.forPredict(saved.label(), labels, saved.features());
@@ -106,21 +115,22 @@ final class PredictCommand implements Callable<Integer> {
         }
         double[] predicted = predictor.predict(rows);
         double[][] probabilities = proba ? predictor.predictProba(rows) : null;
+        double[][] written = scores ? predictor.decisionFunction(rows) : probabilities;
         if (out != null) {
             AtomicFiles.write(out, stream -> {
                 Writer writer = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 1 << 16);
-                writeLines(writer, predicted, probabilities, saved.classNames());
+                writeLines(writer, predicted, written, saved.classNames());
                 writer.flush();
             });
         } else {
             PrintWriter console = spec.commandLine().getOut();
-            writeLines(console, predicted, probabilities, saved.classNames());
+            writeLines(console, predicted, written, saved.classNames());
             console.flush();
         }
         if (rows.hasLabels()) {
             PrintWriter report = out != null ? spec.commandLine().getOut() : spec.commandLine().getErr();
             report.println(metric(predictor, rows, predicted, probabilities));
-            if (predictor.kind() != ModelKind.LINEAR) {
+            if (predictor.kind().classifies()) {
                 ClassifierScores.confusionLines(predictor, rows, predicted, saved.classNames()).forEach(report::println);
             }
         }
@@ -129,26 +139,28 @@ final class PredictCommand implements Callable<Integer> {
 
     /** The metrics line; {@code probabilities} are those already computed for --proba, or null. */
     private static String metric(LinearModel predictor, Dataset rows, double[] predicted, double[][] probabilities) {
-        if (predictor.kind() == ModelKind.LINEAR) {
-            return String.format(Locale.ROOT, "R^2 %.6f, MSE %.6g on %d rows", Metrics.r2(rows.labels(), predicted),
-                    Metrics.meanSquaredError(rows.labels(), predicted), rows.rows());
+        if (!predictor.kind().classifies()) {
+            return ClassifierScores.regressionScores(predictor.kind(), rows.labels(), predicted) + " on " + rows.rows() + " rows";
         }
         double[][] proba = probabilities == null && predictor.kind() == ModelKind.LOGISTIC ? predictor.predictProba(rows)
                 : probabilities;
         return ClassifierScores.scores(predictor, rows, predicted, proba) + " on " + rows.rows() + " rows";
     }
 
-    /** One line per row: the value or class label (its name, when the model has class names), or the probabilities. */
-    private static void writeLines(Writer writer, double[] predicted, double[][] probabilities, List<String> classNames)
+    /**
+     * One line per row: the value or class label (its name, when the model has class names), or, when {@code columns}
+     * is given, its row (the probabilities or the scores).
+     */
+    private static void writeLines(Writer writer, double[] predicted, double[][] columns, List<String> classNames)
             throws IOException {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < predicted.length; i++) {
             line.setLength(0);
-            if (probabilities == null) {
+            if (columns == null) {
                 line.append(classNames != null ? classNames.get((int) predicted[i]) : format(predicted[i]));
             } else {
-                for (int c = 0; c < probabilities[i].length; c++) {
-                    line.append(c == 0 ? "" : ",").append(probabilities[i][c]);
+                for (int c = 0; c < columns[i].length; c++) {
+                    line.append(c == 0 ? "" : ",").append(columns[i][c]);
                 }
             }
             writer.write(line.append('\n').toString());

@@ -19,15 +19,22 @@ public final class Labels {
      * {@link #MAX_CLASSES} distinct values for classes.
      */
     public static double[] classes(Loss loss, float[] labels) {
-        if (loss.labels() == Loss.Labels.ANY_FINITE) {
+        if (loss.labels() == Loss.Labels.NON_NEGATIVE) {
+            int bad = firstNegativeLabel(labels);
+            if (bad >= 0) {
+                throw new InvalidInputException("row index " + bad + ", label " + labels[bad] + " is negative; " + loss
+                        + " regression needs labels >= 0 (counts or rates)");
+            }
+        }
+        if (!loss.classifies()) {
             return new double[0];
         }
         boolean binary = loss.labels() == Loss.Labels.BINARY;
         if (binary) {
             int bad = firstInvalidBinaryLabel(labels);
             if (bad >= 0) {
-                throw new InvalidInputException("row index " + bad + ", " + binaryLabelProblem(labels, bad)
-                        + "; logistic regression needs labels in {0, 1} or {-1, +1} (use softmax for more classes)");
+                throw new InvalidInputException("row index " + bad + ", " + binaryLabelProblem(labels, bad) + "; " + loss
+                        + " needs labels in {0, 1} or {-1, +1} (use softmax for more classes)");
             }
         }
         TreeSet<Double> distinct = new TreeSet<>();
@@ -42,6 +49,16 @@ public final class Labels {
         }
         return binary ? new double[] {distinct.first() == -1 ? -1 : 0, 1}
                 : distinct.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The first row whose label is below 0 (what a {@link Loss.Labels#NON_NEGATIVE} loss refuses); -1 when none is. */
+    public static int firstNegativeLabel(float[] labels) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * The model file, JSON in format "descent-model/1": the model kind, feature names, label name,
  * classes, weights and intercepts (one array / value per class for softmax), the standardization
- * (or null), the objective's regularization, the LIBSVM index base of the training file (when it was
+ * (or null), the objective's regularization (and Huber's delta), the LIBSVM index base of the training file (when it was
  * one), the buckets of hashed CSV columns (when they were hashed) and a summary of the fit. Written atomically.
  */
 public final class ModelFile {
@@ -54,12 +54,16 @@ public final class ModelFile {
      *                        training labels were names; null otherwise
      */
     public record SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
-                             double l2, double l1, FitSummary fit, int indexBase, int hashBuckets, List<String> classNames) {
+                             double l2, double l1, double delta, FitSummary fit, int indexBase, int hashBuckets,
+                             List<String> classNames) {
 
-        /** A model fitted on data without LIBSVM indices or hashed columns (indexBase -1, hashBuckets 0). */
+        /**
+         * A model fitted on data without LIBSVM indices or hashed columns (indexBase -1, hashBuckets 0), by a
+         * loss without a parameter (delta NaN).
+         */
         public SavedModel(LinearModel fitted, List<String> features, String label, Standardization standardization,
                           double l2, double l1, FitSummary fit) {
-            this(fitted, features, label, standardization, l2, l1, fit, -1, 0, null);
+            this(fitted, features, label, standardization, l2, l1, Double.NaN, fit, -1, 0, null);
         }
 
         /**
@@ -102,7 +106,11 @@ public final class ModelFile {
                     .string("note", "weights apply to (x - mean) / scale")
                     .endObject();
         }
-        json.beginObject("objective").number("l2", saved.l2()).number("l1", saved.l1()).endObject();
+        json.beginObject("objective").number("l2", saved.l2()).number("l1", saved.l1());
+        if (!Double.isNaN(saved.delta())) {
+            json.number("delta", saved.delta());
+        }
+        json.endObject();
         FitSummary fit = saved.fit();
         if (fit != null) {
             json.beginObject("fit")
@@ -174,8 +182,11 @@ public final class ModelFile {
         } else {
             weights = new double[][] {doubles(file, array(file, root, "weights"), "weights")};
             intercepts = new double[] {number(file, root, "intercept")};
-            if (kind == ModelKind.LOGISTIC && (classes.length != 2 || classes[0] != 0 && classes[0] != -1 || classes[1] != 1)) {
-                throw DataFormatException.in(file, "a logistic model has classes [0, 1] or [-1, 1]");
+            if (kind.classifies() && (classes.length != 2 || classes[0] != 0 && classes[0] != -1 || classes[1] != 1)) {
+                throw DataFormatException.in(file, kind + " models have classes [0, 1] or [-1, 1]");
+            }
+            if (!kind.classifies() && classes.length != 0) {
+                throw DataFormatException.in(file, kind + " models have no classes, but the file lists " + classes.length);
             }
         }
         for (int c = 0; c < weights.length; c++) {
@@ -212,7 +223,7 @@ public final class ModelFile {
                 fit.path("batch_size").asInt(), fit.path("seed").asLong(), fit.path("median_step_ms").asDouble(Double.NaN)) : null;
         return new SavedModel(new LinearModel(kind, classes, weights, intercepts), List.copyOf(features),
                 root.path("label").asText(null), standardization, objective.path("l2").asDouble(0),
-                objective.path("l1").asDouble(0), summary, indexBase(file, root), hashBuckets(file, root, features.size()),
+                objective.path("l1").asDouble(0), objective.path("delta").asDouble(Double.NaN), summary, indexBase(file, root), hashBuckets(file, root, features.size()),
                 classNames(file, root, classes));
     }
 

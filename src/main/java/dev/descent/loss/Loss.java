@@ -110,6 +110,56 @@ public enum Loss {
                 throw new IllegalArgumentException("huber's delta must be positive and finite, got " + parameter);
             }
         }
+    },
+
+    /**
+     * Poisson regression with a log link: half the Poisson deviance, y log(y / e^z) - y + e^z (0 log 0 = 0),
+     * written y (log y - z) + (e^z - y) so that both terms are small near the fit; derivative e^z - y.
+     * Labels are counts or rates, any finite y {@literal >=} 0; prediction e^z. Its value is scikit-learn's
+     * {@code PoissonRegressor} objective term, so objectives compare as they are. The curvature e^z has no
+     * bound: {@link #curvatureBound} is infinite, and first-order steps need a learning rate given.
+     */
+    POISSON(5, Labels.NON_NEGATIVE, Link.EXP) {
+        @Override
+        public double value(double z, double y, double parameter) {
+            double shortfall = y > 0 ? y * (Math.log(y) - z) : 0;
+            return shortfall + (Math.exp(z) - y);
+        }
+
+        @Override
+        public double derivative(double z, double y, double parameter) {
+            return Math.exp(z) - y;
+        }
+
+        @Override
+        public double curvatureBound(double parameter) {
+            return Double.POSITIVE_INFINITY;
+        }
+    },
+
+    /**
+     * The squared hinge of a linear support vector machine (scikit-learn's {@code LinearSVC} default loss):
+     * with t = 2y - 1 in {-1, +1} for labels 0 and 1, max(0, 1 - t z)^2; derivative -2 t max(0, 1 - t z),
+     * curvature at most 2. Smooth, so every solver applies. Prediction: class 1 where z {@literal >=} 0; z
+     * is the decision score.
+     */
+    SQUARED_HINGE(6, Labels.BINARY, Link.SIGN) {
+        @Override
+        public double value(double z, double y, double parameter) {
+            double margin = Math.max(0, 1 - (2 * y - 1) * z);
+            return margin * margin;
+        }
+
+        @Override
+        public double derivative(double z, double y, double parameter) {
+            double sign = 2 * y - 1;
+            return -2 * sign * Math.max(0, 1 - sign * z);
+        }
+
+        @Override
+        public double curvatureBound(double parameter) {
+            return 2.0;
+        }
     };
 
     /**
@@ -122,6 +172,8 @@ public enum Loss {
     public enum Labels {
         /** Any finite number (regression). */
         ANY_FINITE,
+        /** Any finite number {@literal >=} 0 (counts, rates). */
+        NON_NEGATIVE,
         /** 0 and 1. */
         BINARY,
         /** The class indices 0..k-1 (the fit maps the user's classes to them). */
@@ -135,7 +187,11 @@ public enum Loss {
         /** P(y = 1) = sigmoid(z). */
         SIGMOID,
         /** P(class c) = softmax(z)_c. */
-        SOFTMAX
+        SOFTMAX,
+        /** The prediction is e^z (a mean count). */
+        EXP,
+        /** Class 1 where z {@literal >=} 0, else class 0; z is a score, not a probability. */
+        SIGN
     }
 
     private static final Loss[] BY_CODE = byCode();
@@ -165,6 +221,11 @@ public enum Loss {
         return link;
     }
 
+    /** Whether the loss fits classes (0/1 labels or class indices) rather than numbers. */
+    public boolean classifies() {
+        return labels == Labels.BINARY || labels == Labels.CLASS_INDEX;
+    }
+
     /** Whether the loss is a function of one output z (all but softmax): then {@link #value} and {@link #derivative} apply. */
     public boolean pointwise() {
         return this != SOFTMAX;
@@ -192,6 +253,7 @@ public enum Loss {
     /**
      * The c in L = c * sigma_max(X)^2 / n + l2: an upper bound of the loss's second derivative
      * with respect to z, which turns the data's spectrum into the objective's smoothness constant.
+     * Infinite where the curvature has no bound (Poisson's e^z): then no learning rate follows from it.
      */
     public abstract double curvatureBound(double parameter);
 

@@ -71,15 +71,7 @@ class BackendAgreementTest {
     }
 
     private static double[] randomParameters(Problem problem, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        double[] p = new double[problem.parameterCount()];
-        for (int j = 0; j < p.length; j++) {
-            p[j] = random.nextDouble(-0.5, 0.5);
-        }
-        if (!problem.intercept()) {
-            java.util.Arrays.fill(p, problem.penalizedCount(), p.length, 0);
-        }
-        return p;
+        return DeviceBackendCases.start(problem, seed);
     }
 
     /** The reference and the cpu backend, each with the same case's data and problem uploaded. */

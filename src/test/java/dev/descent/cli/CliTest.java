@@ -539,7 +539,7 @@ class CliTest {
         assertEquals(List.of("no", "yes"), ModelFile.read(folder.resolve("alive.json")).classNames());
         Run threeForLogistic = run("fit", "--train", train.toString(), "--model", "logistic", "--out", folder.resolve("x.json").toString());
         assertEquals(2, threeForLogistic.code());
-        assertTrue(threeForLogistic.err().contains("logistic regression needs two classes, but the label column 'animal' has 3:"
+        assertTrue(threeForLogistic.err().contains("logistic needs two classes, but the label column 'animal' has 3:"
                 + " [bird, cat, dog] (use --model softmax)"), threeForLogistic.err());
         Run linear = run("fit", "--train", train.toString(), "--model", "linear", "--out", folder.resolve("x.json").toString());
         assertEquals(2, linear.code());

@@ -54,6 +54,37 @@ class ModelFileTest {
         assertTrue(Files.readString(file).contains("\"format\" : \"descent-model/1\""), "the indented layout");
     }
 
+    /** Each new kind round-trips: huber with its delta, poisson, and svm with -1/+1 classes; a kind's classes are checked. */
+    @Test
+    void huberPoissonAndSvmModelsReadBack() throws IOException {
+        double[][] weights = {{0.5, -2}};
+        Object[][] kinds = {{ModelKind.HUBER, new double[0], 1.35}, {ModelKind.POISSON, new double[0], Double.NaN},
+            {ModelKind.SVM, new double[] {-1, 1}, Double.NaN}};
+        for (Object[] kind : kinds) {
+            LinearModel model = new LinearModel((ModelKind) kind[0], (double[]) kind[1], weights, new double[] {0.25});
+            Path file = folder.resolve(kind[0] + ".json");
+            ModelFile.write(file, new ModelFile.SavedModel(model, List.of("a", "b"), "y", null, 0.1, 0, (double) kind[2],
+                    null, -1, 0, null));
+            ModelFile.SavedModel read = ModelFile.read(file);
+            assertEquals(kind[0], read.fitted().kind());
+            assertArrayEquals((double[]) kind[1], read.fitted().classes(), 0.0);
+            assertArrayEquals(weights[0], read.fitted().weights()[0], 0.0);
+            assertEquals((double) kind[2], read.delta(), 0.0, kind[0] + "'s delta");
+        }
+        Path poissonWithClasses = folder.resolve("bad.json");
+        Files.writeString(poissonWithClasses, Files.readString(folder.resolve("poisson.json"))
+                .replace("\"classes\" : [ ]", "\"classes\" : [ 0.0, 1.0 ]"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.descent.data.DataFormatException.class,
+                () -> ModelFile.read(poissonWithClasses));
+        assertTrue(e.getMessage().contains("poisson models have no classes"), e.getMessage());
+        Path svmWithThree = folder.resolve("bad-svm.json");
+        Files.writeString(svmWithThree, Files.readString(folder.resolve("svm.json"))
+                .replace("\"classes\" : [ -1.0, 1.0 ]", "\"classes\" : [ 0.0, 1.0, 2.0 ]"));
+        e = org.junit.jupiter.api.Assertions.assertThrows(dev.descent.data.DataFormatException.class,
+                () -> ModelFile.read(svmWithThree));
+        assertTrue(e.getMessage().contains("svm models have classes [0, 1] or [-1, 1]"), e.getMessage());
+    }
+
     /** A written file gets the permissions the umask gives a new file, as a plainly created one does (not 0600). */
     @Test
     void writtenFilesHonourTheUmask() throws IOException {

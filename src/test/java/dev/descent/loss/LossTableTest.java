@@ -98,7 +98,11 @@ class LossTableTest {
         SplittableRandom random = new SplittableRandom(loss.ordinal());
         for (int trial = 0; trial < 200; trial++) {
             double z = random.nextDouble(-6, 6);
-            double y = loss.labels() == Loss.Labels.BINARY ? random.nextInt(2) : random.nextDouble(-3, 3);
+            double y = switch (loss.labels()) {
+                case BINARY -> random.nextInt(2);
+                case NON_NEGATIVE -> random.nextInt(4) == 0 ? 0 : random.nextDouble(0, 6);
+                default -> random.nextDouble(-3, 3);
+            };
             double numeric = (loss.value(z + STEP, y, parameter) - loss.value(z - STEP, y, parameter)) / (2 * STEP);
             // Huber's derivative has kinks at |z - y| = delta: skip points next to them
             if (loss == Loss.HUBER && Math.abs(Math.abs(z - y) - parameter) < 10 * STEP) {
@@ -107,6 +111,7 @@ class LossTableTest {
             assertEquals(numeric, loss.derivative(z, y, parameter), DERIVATIVE_TOLERANCE, loss + " at z=" + z + ", y=" + y);
             double slope = (loss.derivative(z + 1e-3, y, parameter) - loss.derivative(z - 1e-3, y, parameter)) / 2e-3;
             assertTrue(slope <= loss.curvatureBound(parameter) + 1e-9, loss + ": curvature " + slope + " above its bound");
+            assertTrue(slope >= -1e-9, loss + ": negative curvature " + slope + " (the loss must be convex)");
         }
     }
 
@@ -117,6 +122,28 @@ class LossTableTest {
         assertEquals(0.5, Loss.HUBER.derivative(1.5, 1.0, 1.0), 0.0);
         assertEquals(2.5, Loss.HUBER.value(-1.0, 2.0, 1.0), 0.0);
         assertEquals(-1.0, Loss.HUBER.derivative(-1.0, 2.0, 1.0), 0.0);
+    }
+
+    @Test
+    void poissonByHand() {
+        // half the deviance: y log(y / mu) - y + mu; y = 2, mu = e^0 = 1: 2 log 2 - 1; y = 0: mu; at mu = y: 0
+        assertEquals(2 * Math.log(2) - 1, Loss.POISSON.value(0, 2, Double.NaN), 1e-15);
+        assertEquals(-1.0, Loss.POISSON.derivative(0, 2, Double.NaN), 0.0);
+        assertEquals(Math.exp(1.5), Loss.POISSON.value(1.5, 0, Double.NaN), 1e-15);
+        assertEquals(0.0, Loss.POISSON.value(Math.log(3), 3, Double.NaN), 1e-15);
+        assertTrue(Double.isInfinite(Loss.POISSON.curvatureBound(Double.NaN)));
+    }
+
+    @Test
+    void squaredHingeByHand() {
+        // label 1 (t = +1) at z = 0.25: margin 0.75, loss 0.5625, slope -1.5; beyond the margin (z = 2): 0 and 0
+        assertEquals(0.5625, Loss.SQUARED_HINGE.value(0.25, 1, Double.NaN), 0.0);
+        assertEquals(-1.5, Loss.SQUARED_HINGE.derivative(0.25, 1, Double.NaN), 0.0);
+        assertEquals(0.0, Loss.SQUARED_HINGE.value(2, 1, Double.NaN), 0.0);
+        assertEquals(0.0, Loss.SQUARED_HINGE.derivative(2, 1, Double.NaN), 0.0);
+        // label 0 (t = -1) at z = 0.5: margin 1.5, loss 2.25, slope +3
+        assertEquals(2.25, Loss.SQUARED_HINGE.value(0.5, 0, Double.NaN), 0.0);
+        assertEquals(3.0, Loss.SQUARED_HINGE.derivative(0.5, 0, Double.NaN), 0.0);
     }
 
     @Test

@@ -1,0 +1,133 @@
+package dev.descent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.descent.FitResult;
+import dev.descent.Fitter;
+import dev.descent.ModelKind;
+import dev.descent.TestData;
+import dev.descent.data.DataFile;
+import dev.descent.io.ModelFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** huber, poisson and svm through the command line: fit, the model file, predict, and their bad input. */
+class MoreModelsCliTest {
+    @TempDir
+    Path folder;
+
+    /** Fit from the CLI equals the same fit through the API, and predict prints the API's predictions. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"huber", "poisson", "svm"})
+    void fitAndPredictAgreeWithTheApi(String name) throws IOException {
+        ModelKind kind = ModelKind.parse(name);
+        Path train = CliTest.writeCsv(folder.resolve(name + ".csv"), TestData.random(kind, 300, 4, 0, 11));
+        Path model = folder.resolve(name + ".json");
+        List<String> args = new java.util.ArrayList<>(List.of("fit", "--train", train.toString(), "--model", name, "--l2",
+                "0.01", "--out", model.toString()));
+        if (kind == ModelKind.HUBER) {
+            args.addAll(List.of("--delta", "0.5"));
+        }
+        CliTest.Run fit = CliTest.run(args.toArray(String[]::new));
+        assertEquals(0, fit.code(), fit.out() + fit.err());
+        String metric = switch (kind) {
+            case HUBER -> "training R^2";
+            case POISSON -> "training D^2";
+            default -> "training accuracy";
+        };
+        assertTrue(fit.out().contains("CONVERGED") && fit.out().contains(metric), fit.out());
+        assertFalse(fit.out().contains("log-loss") && kind == ModelKind.SVM, "an svm has no probabilities: " + fit.out());
+
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertEquals(kind, saved.fitted().kind());
+        assertEquals(kind == ModelKind.HUBER ? 0.5 : Double.NaN, saved.delta(), 0.0);
+        DataFile.Table table = DataFile.read(train, DataFile.Format.CSV, DataFile.Request.forFit(null, null, null));
+        Fitter fitter = Fitter.of(kind).l2(0.01);
+        if (kind == ModelKind.HUBER) {
+            fitter.delta(0.5);
+        }
+        FitResult api = fitter.fit(table.data());
+        assertArrayEquals(api.model().weights()[0], saved.model().weights()[0], 0.0, "the CLI's fit is the API's");
+
+        CliTest.Run predict = CliTest.run("predict", "--model", model.toString(), "--data", train.toString());
+        assertEquals(0, predict.code(), predict.err());
+        double[] expected = api.model().predict(table.data());
+        List<String> lines = predict.out().lines().toList();
+        assertEquals(expected.length, lines.size());
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(PredictCommand.format(expected[i]), lines.get(i), "row " + i);
+        }
+        assertTrue(predict.err().startsWith(metric.substring("training ".length())), predict.err());
+
+        CliTest.Run scores = CliTest.run("predict", "--model", model.toString(), "--data", train.toString(), "--scores");
+        assertEquals(0, scores.code(), scores.err());
+        double[][] z = api.model().decisionFunction(table.data());
+        List<String> scoreLines = scores.out().lines().toList();
+        for (int i = 0; i < z.length; i++) {
+            assertEquals(z[i][0], Double.parseDouble(scoreLines.get(i)), 0.0, "score of row " + i);
+            if (kind == ModelKind.SVM) {
+                assertEquals(z[i][0] >= 0 ? 1.0 : 0.0, expected[i], "an svm predicts the sign of its score, row " + i);
+            } else if (kind == ModelKind.POISSON) {
+                assertEquals(Math.exp(z[i][0]), expected[i], 0.0, "a poisson model predicts e^z, row " + i);
+            }
+        }
+    }
+
+    @Test
+    void svmTakesSignedLabelsAndGivesThemBack() throws IOException {
+        Path train = folder.resolve("signed.csv");
+        Files.writeString(train, "a,b,y\n1,2,1\n-1,-2,-1\n2,1,1\n-2,-1,-1\n0.5,1,1\n-1,-0.5,-1\n");
+        Path model = folder.resolve("svm.json");
+        CliTest.Run fit = CliTest.run("fit", "--train", train.toString(), "--model", "svm", "--l2", "0.1", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.err());
+        CliTest.Run predict = CliTest.run("predict", "--model", model.toString(), "--data", train.toString());
+        assertEquals(List.of("1", "-1", "1", "-1", "1", "-1"), predict.out().lines().toList());
+        assertTrue(predict.err().startsWith("accuracy 1.000000"), predict.err());
+    }
+
+    @Test
+    void badInputIsOneClearLine() throws IOException {
+        Path negative = folder.resolve("negative.csv");
+        Files.writeString(negative, "a,count\n1,2\n2,0\n3,-1\n");
+        Path counts = folder.resolve("counts.csv");
+        Files.writeString(counts, "a,count\n1,2\n2,0\n3,1\n");
+        Path out = folder.resolve("m.json");
+        Path svm = folder.resolve("svm.json");
+        Path binary = folder.resolve("binary.csv");
+        Files.writeString(binary, "a,y\n1,1\n2,0\n3,1\n");
+        assertEquals(0, CliTest.run("fit", "--train", binary.toString(), "--model", "svm", "--out", svm.toString()).code());
+        String[][] cases = {
+            {"negative.csv:4, column 2 (count): label -1.0 is negative; poisson regression needs labels >= 0", "fit", "--train",
+                negative.toString(), "--model", "poisson", "--out", out.toString()},
+            {"label_two.csv:3, column 3 (label): label 2.0 is not 0 or 1 (or -1 or +1); svm needs labels in {0, 1}", "fit",
+                "--train", CliTest.resource("label_two.csv").toString(), "--model", "svm", "--out", out.toString()},
+            {"delta must be positive and finite, got 0.0", "fit", "--train", counts.toString(), "--model", "huber", "--delta", "0",
+                "--out", out.toString()},
+            {"delta must be positive and finite, got -1.0", "fit", "--train", counts.toString(), "--model", "huber", "--delta",
+                "-1", "--out", out.toString()},
+            {"--delta is for --model huber; poisson models take no delta", "fit", "--train", counts.toString(), "--model",
+                "poisson", "--delta", "1", "--out", out.toString()},
+            {"poisson's loss has no bound, so no learning rate follows from the data", "fit", "--train", counts.toString(),
+                "--model", "poisson", "--optimizer", "nesterov", "--out", out.toString()},
+            {"--proba needs a logistic or softmax model; " + svm + " is svm (its scores: --scores)", "predict", "--model",
+                svm.toString(), "--data", binary.toString(), "--proba"},
+            {"unknown model 'tree': expected linear, logistic, softmax, huber, poisson or svm", "fit", "--train",
+                counts.toString(), "--model", "tree", "--out", out.toString()},
+        };
+        for (String[] c : cases) {
+            CliTest.Run r = CliTest.run(java.util.Arrays.copyOfRange(c, 1, c.length));
+            assertEquals(Main.EXIT_BAD_INPUT, r.code(), String.join(" ", c) + "\n" + r.out() + r.err());
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "' in: " + r.err());
+            assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        }
+    }
+}
