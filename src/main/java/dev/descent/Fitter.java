@@ -16,6 +16,7 @@ import dev.descent.optim.OptimizerKind;
 import dev.descent.optim.Problem;
 import dev.descent.optim.Solver;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -35,7 +36,7 @@ import java.util.SplittableRandom;
  *
  * A Fitter is a mutable builder; {@link #fit} does not change it, so one Fitter can fit many data sets.
  */
-public final class Fitter {
+public final class Fitter implements Cloneable {
     /** The first-order rule: momentum 0.9 with Nesterov's look-ahead and lr = 1/L, fastest of them in bench/defaults. */
     public static final OptimizerKind DEFAULT_OPTIMIZER = OptimizerKind.NESTEROV;
     public static final int DEFAULT_MAX_EPOCHS = 1000;
@@ -374,31 +375,19 @@ public final class Fitter {
         if (batch > rows) {
             throw new InvalidInputException("batch size " + batchSize + " is larger than the " + rows + " rows of the data");
         }
-        if (classWeighted) {
-            if (!model.classifies()) {
-                throw new InvalidInputException("class weights are for classifiers; a " + model + " model has no classes");
-            }
-            data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
-            if (heldOutRows != null) {
-                heldOutRows = heldOutRows.withSampleWeights(
-                        Labels.classWeighted(heldOutRows.labels(), heldOutRows.sampleWeights(), classWeights));
-            }
-        }
         Solver chosen = solverFor(batch, rows);
         requireSolverFits(chosen, batch, rows);
         Loss loss = model.loss();
-        double[] classes = Labels.classes(loss, data.labels());
-        boolean classIndices = loss.labels() == Loss.Labels.CLASS_INDEX;
-        // the kernels take class indices, and a binary loss 0 or 1: -1/+1 labels become 0/1, and predict maps back
-        boolean relabel = classIndices || loss.labels() == Loss.Labels.BINARY && classes[0] != 0;
-        Dataset training = relabel ? data.withLabels(Labels.classIndices(data.labels(), classes)) : data;
-        Dataset heldOutTraining = heldOutRows == null ? null : heldOutLabels(heldOutRows, loss, classes, relabel, data.columns());
-        int outputs = classIndices ? classes.length : 1;
-        double[][] moments = precondition
-                ? Coordinates.preconditioning(data, intercept, l2, loss.curvatureBound(lossParameter))
-                : new double[2][];
-        Problem problem = new Problem(loss, outputs, data.columns(), intercept, l2, l1, optimizer, moments[0], moments[1],
-                lossParameter);
+        Prepared prepared = prepare(data);
+        if (classWeighted && heldOutRows != null) {
+            heldOutRows = heldOutRows.withSampleWeights(
+                    Labels.classWeighted(heldOutRows.labels(), heldOutRows.sampleWeights(), classWeights));
+        }
+        Dataset training = prepared.training();
+        double[] classes = prepared.classes();
+        Dataset heldOutTraining = heldOutRows == null ? null
+                : heldOutLabels(heldOutRows, loss, classes, prepared.relabel(), data.columns());
+        Problem problem = problemFor(prepared, l2, l1);
 
         Backends.Selection selection = Backends.open(backend, threads, training.isSparse());
         String explanation = selection.explanation();
@@ -446,6 +435,151 @@ public final class Fitter {
                 explanation, outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), initialRate,
                 optimizer, chosen,
                 batch, seed, heldOutLoss);
+    }
+
+    /**
+     * One fit per l2 value (increasing; the l1 set here applies to all), each to its own optimum by lbfgs (owlqn
+     * with l1), in the grid's order. On the cpu backend (dense rows) and the reference backend the fits share every
+     * pass over X: each pass evaluates every fit still running at its own weights, and each stops on its own rules.
+     * On the other backends they run one after the other, each from the previous optimum.
+     */
+    public List<FitResult> path(Dataset data, double... l2Values) {
+        return ManyModels.path(this, data, ManyModels.Penalty.L2, l2Values);
+    }
+
+    /** As {@link #path}, over l1 values (increasing) at the l2 set here: a lasso or elastic-net path, by owlqn. */
+    public List<FitResult> l1Path(Dataset data, double... l1Values) {
+        return ManyModels.path(this, data, ManyModels.Penalty.L1, l1Values);
+    }
+
+    /**
+     * K-fold cross-validation of l2 values (increasing): the rows go to {@code folds} folds at random by the
+     * {@link #seed}; for every value, one fit per fold on the other folds' rows, scored by its mean loss on its
+     * fold; then the value of lowest mean held-out loss is fitted on every row. The folds are weights on the
+     * uploaded rows, not copies: on the cpu and reference backends every fit of every value shares each pass.
+     */
+    public CrossValidation crossValidate(Dataset data, int folds, double... l2Values) {
+        return ManyModels.crossValidate(this, data, folds, l2Values);
+    }
+
+    /**
+     * The training rows as the kernels take them (class indices; 0/1 for a binary loss), their classes, the outputs,
+     * and the features' weighted sums and squares for preconditioning (null when it is off), taken once for every
+     * problem on these rows.
+     */
+    record Prepared(Dataset training, double[] classes, boolean relabel, int outputs, double[][] moments) {
+    }
+
+    /** Class weights applied, labels checked and mapped to what the kernels take. */
+    Prepared prepare(Dataset data) {
+        if (classWeighted) {
+            if (!model.classifies()) {
+                throw new InvalidInputException("class weights are for classifiers; a " + model + " model has no classes");
+            }
+            data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
+        }
+        Loss loss = model.loss();
+        double[] classes = Labels.classes(loss, data.labels());
+        boolean classIndices = loss.labels() == Loss.Labels.CLASS_INDEX;
+        // the kernels take class indices, and a binary loss 0 or 1: -1/+1 labels become 0/1, and predict maps back
+        boolean relabel = classIndices || loss.labels() == Loss.Labels.BINARY && classes[0] != 0;
+        Dataset training = relabel ? data.withLabels(Labels.classIndices(data.labels(), classes)) : data;
+        return new Prepared(training, classes, relabel, classIndices ? classes.length : 1,
+                precondition ? Coordinates.moments(training) : null);
+    }
+
+    /** The problem of the prepared rows at these penalties, in the optimizer's coordinates when preconditioned. */
+    Problem problemFor(Prepared prepared, double l2Value, double l1Value) {
+        Loss loss = model.loss();
+        double[][] moments = prepared.moments() == null ? new double[2][]
+                : Coordinates.preconditioning(prepared.moments()[0].clone(), prepared.moments()[1].clone(),
+                        prepared.training().sampleWeightSum(), intercept, l2Value, loss.curvatureBound(lossParameter));
+        return new Problem(loss, prepared.outputs(), prepared.training().columns(), intercept, l2Value, l1Value, optimizer,
+                moments[0], moments[1], lossParameter);
+    }
+
+    /** The quasi-Newton loop's settings from this Fitter's limits and tolerances (no listener, no held-out rows). */
+    QuasiNewtonLoop.Settings quasiNewtonSettings() {
+        return new QuasiNewtonLoop.Settings(maxEpochs, toleranceSet ? tolerance : DEFAULT_QUASI_NEWTON_TOLERANCE,
+                gradientToleranceSet ? gradientTolerance : DEFAULT_QUASI_NEWTON_GRADIENT_TOLERANCE, lbfgsHistory, null);
+    }
+
+    /** Refuses settings that many fits at once do not take: they run lbfgs or owlqn on the full batch. */
+    void requireManyModelsFit(Dataset data) {
+        if (data == null || !data.hasLabels()) {
+            throw new InvalidInputException("fitting needs labels: the data set has none");
+        }
+        if (batchSize != 0 && batchSize != data.rows() || solver == Solver.FIRST_ORDER || optimizerSet
+                || !Double.isNaN(learningRate)) {
+            throw new InvalidInputException("paths and cross-validation run lbfgs (owlqn with l1) on the full batch: drop the"
+                    + " first-order settings (solver, optimizer, learning rate, batch size)");
+        }
+        if (validation != null || validationFraction > 0) {
+            throw new InvalidInputException("paths and cross-validation take no validation rows: cross-validation holds out"
+                    + " its own folds");
+        }
+        if (initialModel != null) {
+            throw new InvalidInputException("paths and cross-validation start from zero: drop the starting model");
+        }
+    }
+
+    ModelKind model() {
+        return model;
+    }
+
+    double l2() {
+        return l2;
+    }
+
+    double l1() {
+        return l1;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    double lossParameter() {
+        return lossParameter;
+    }
+
+    Backends.Selection openBackend(boolean sparse) {
+        return Backends.open(backend, threads, sparse);
+    }
+
+    /** A copy of this Fitter with these penalties (the solver left to choose: owlqn with l1, else lbfgs). */
+    Fitter copyWith(double l2Value, double l1Value) {
+        Fitter copy;
+        try {
+            copy = (Fitter) super.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+        copy.l2 = l2Value;
+        copy.l1 = l1Value;
+        copy.solver = null;
+        return copy;
+    }
+
+    /** A model's parameters as a backend takes them: the weights row by row, then the intercepts. */
+    static double[] parametersOf(LinearModel fitted) {
+        int d = fitted.features();
+        int outputs = fitted.weights().length;
+        double[] parameters = new double[outputs * d + outputs];
+        for (int c = 0; c < outputs; c++) {
+            System.arraycopy(fitted.weights()[c], 0, parameters, c * d, d);
+            parameters[outputs * d + c] = fitted.intercepts()[c];
+        }
+        return parameters;
+    }
+
+    /** The result of one model of a set, fitted by {@link QuasiNewtonLoop} on shared passes. */
+    FitResult result(Problem problem, double[] classes, FitLoop.Outcome outcome, String backendName, String device,
+                     String explanation, double uploadMillis) {
+        return new FitResult(toModel(model, problem, classes, outcome.parameters()), outcome.status(), outcome.reason(),
+                outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device, explanation,
+                outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), Double.NaN, optimizer,
+                problem.l1() > 0 ? Solver.OWLQN : Solver.LBFGS, 0, seed, new double[0]);
     }
 
     /** The permutation key of {@link #validationFraction}'s split: epoch -1, before any epoch a fit runs. */

@@ -115,6 +115,11 @@ public interface Backend extends DataPasses, FusedSteps, AutoCloseable {
         return Optional.empty();
     }
 
+    /** Many models' sums in one pass ({@link ModelSetSums}), where the backend has them. */
+    default Optional<ModelSetSums> modelSets() {
+        return this instanceof ModelSetSums sets ? Optional.of(sets) : Optional.empty();
+    }
+
     /** Releases threads, device memory and native handles; safe to call twice. */
     @Override
     void close();

@@ -166,6 +166,23 @@ final class ExclusiveBackend implements Backend {
         }
     }
 
+    /** The inner backend's model sets, claimed for the calling thread like every other call. */
+    @Override
+    public Optional<ModelSetSums> modelSets() {
+        return backend.modelSets().map(inner -> new ModelSetSums() {
+            @Override
+            public boolean takesModelSets() {
+                return get(() -> inner.takesModelSets() ? 1 : 0) == 1;
+            }
+
+            @Override
+            public void modelSetSums(double[][] parameters, boolean[] active, byte[] folds, int[] heldOutFold,
+                                     boolean onlyHeldOut, DataTermSums[] out) {
+                run(() -> inner.modelSetSums(parameters, active, folds, heldOutFold, onlyHeldOut, out));
+            }
+        });
+    }
+
     /** The inner backend's instrumentation, claimed for the calling thread like every other call. */
     @Override
     public Optional<Instrumentation> instrumentation() {

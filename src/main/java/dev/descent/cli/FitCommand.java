@@ -1,5 +1,6 @@
 package dev.descent.cli;
 
+import dev.descent.CrossValidation;
 import dev.descent.FitResult;
 import dev.descent.FitStatus;
 import dev.descent.Fitter;
@@ -110,8 +111,17 @@ final class FitCommand implements Callable<Integer> {
             + " an iteration for lbfgs and owlqn).")
     Double tolerance;
 
-    @Option(names = "--l2", defaultValue = "0", paramLabel = "X", description = "Ridge strength (default: 0).")
-    double l2;
+    @Option(names = "--l2", defaultValue = "0", split = ",", splitSynopsisLabel = ",", paramLabel = "X",
+            description = "Ridge strength (default: 0); with --cv, increasing values to choose among.")
+    double[] l2Values;
+
+    @Option(names = "--cv", paramLabel = "K", description = "K-fold cross-validation of the --l2 values (rows to folds at"
+            + " random by --seed): prints each value's held-out loss and writes the model of the lowest, fitted on every"
+            + " row. On the cpu backend every fit of every value shares each pass over the data.")
+    Integer cv;
+
+    /** The l2 of the model written: the one given, or the one cross-validation chose. */
+    private double l2;
 
     @Option(names = "--l1", defaultValue = "0", paramLabel = "X", description = "Lasso strength (default: 0).")
     double l1;
@@ -168,6 +178,13 @@ final class FitCommand implements Callable<Integer> {
         Main.requireWritable("--out", out);
         Main.requireWritable("--plot", plot);
         ModelKind kind = ModelKind.parse(model);
+        l2 = l2Values[0];
+        if (l2Values.length > 1 && cv == null) {
+            throw new InvalidInputException("--l2 has " + l2Values.length + " values: give --cv K to choose among them");
+        }
+        if (cv != null && plot != null) {
+            throw new InvalidInputException("--plot draws one fit's progress; with --cv there are many: drop one of them");
+        }
         Fitter fitter = Fitter.of(kind).maxEpochs(maxEpochs).l2(l2).l1(l1).intercept(!noIntercept)
                 .seed(seed).backend(backend).threads(threads).batchSize(batch);
         if (tolerance != null) {
@@ -218,6 +235,9 @@ final class FitCommand implements Callable<Integer> {
             holdOut(fitter, table, request, standardization);
         }
 
+        if (cv != null) {
+            return crossValidate(fitter, kind, table, standardization, console, loadNanos);
+        }
         Progress progress = new Progress(!quiet && System.console() != null ? Progress.terminal() : null, maxEpochs,
                 fitter.stoppingTarget(table.data().rows()), PROGRESS_AFTER_MILLIS);
         FitTrace trace = new FitTrace();
@@ -241,6 +261,27 @@ final class FitCommand implements Callable<Integer> {
             return finish(result, trace, kind, table, standardization, console,
                     new long[] {loadNanos, System.nanoTime() - fitStart});
         }
+    }
+
+    /** --cv: the table of held-out losses, then the best value's model as a fit of its own. */
+    private int crossValidate(Fitter fitter, ModelKind kind, DataFile.Table table, Standardization standardization,
+                              PrintWriter console, long loadNanos) throws IOException {
+        console.printf(Locale.ROOT, "cross-validating %s on %,d rows x %,d features%s: %d folds x %d l2 values%n", kind,
+                table.data().rows(), table.data().columns(), sparsity(table.data()), cv, l2Values.length);
+        console.flush();
+        long fitStart = System.nanoTime();
+        CrossValidation validated;
+        try (CtrlC stop = CtrlC.interruptsThisThread()) {
+            validated = fitter.crossValidate(table.data(), cv, l2Values);
+        }
+        long fitNanos = System.nanoTime() - fitStart;
+        console.print(validated.table());
+        console.printf(Locale.ROOT, "chose l2 %.6g by mean held-out loss; %d fits in %.3f s%s%n", validated.bestL2(),
+                cv * l2Values.length + 1, fitNanos / 1e9, validated.sharedPasses()
+                        ? ", the folds' fits sharing each pass over the data" : ", one after the other");
+        l2 = validated.bestL2();
+        return finish(validated.model(), new FitTrace(), kind, table, standardization, console,
+                new long[] {loadNanos, fitNanos});
     }
 
     /**

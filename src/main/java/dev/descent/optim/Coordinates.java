@@ -27,10 +27,19 @@ public final class Coordinates {
      * Returns {mean or null, scale}, as {@link Problem}'s featureMean and featureScale take them.
      */
     public static double[][] preconditioning(Dataset data, boolean intercept, double l2, double curvatureBound) {
+        double[][] moments = moments(data);
+        return preconditioning(moments[0], moments[1], data.sampleWeightSum(), intercept, l2, curvatureBound);
+    }
+
+    /**
+     * Per feature, {sum_i s_i x_ij, sum_i s_i x_ij^2}: one pass over the rows, which many problems on the same
+     * data (a regularization path) share through {@link #preconditioning(double[], double[], double, boolean,
+     * double, double)} on copies.
+     */
+    public static double[][] moments(Dataset data) {
         int n = data.rows();
         int d = data.columns();
         float[] s = data.sampleWeights();
-        double weightSum = data.sampleWeightSum();
         double[] mean = new double[d];
         double[] square = new double[d];
         if (data.isSparse()) {
@@ -59,7 +68,7 @@ public final class Coordinates {
                 }
             }
         }
-        return preconditioning(mean, square, weightSum, intercept, l2, curvatureBound);
+        return new double[][] {mean, square};
     }
 
     /**

@@ -94,6 +94,40 @@ class MoreModelsCliTest {
         assertTrue(predict.err().startsWith("accuracy 1.000000"), predict.err());
     }
 
+    /** --l2 with several values and --cv: the table, the chosen value, and its model fitted on every row. */
+    @Test
+    void crossValidationChoosesAnL2AndWritesItsModel() throws IOException {
+        Path train = CliTest.writeCsv(folder.resolve("cv.csv"), TestData.random(ModelKind.LOGISTIC, 600, 5, 0, 4));
+        Path model = folder.resolve("cv.json");
+        CliTest.Run fit = CliTest.run("fit", "--train", train.toString(), "--model", "logistic", "--l2", "1e-4,1e-2,1",
+                "--cv", "3", "--seed", "2", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.out() + fit.err());
+        assertTrue(fit.out().contains("3 folds x 3 l2 values") && fit.out().contains("<- best")
+                && fit.out().contains("sharing each pass"), fit.out());
+        DataFile.Table table = DataFile.read(train, DataFile.Format.CSV, DataFile.Request.forFit(null, null, null));
+        dev.descent.CrossValidation cv = Fitter.of(ModelKind.LOGISTIC).seed(2).crossValidate(table.data(), 3, 1e-4, 1e-2, 1);
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertEquals(cv.bestL2(), saved.l2(), 0.0, "the chosen l2 is the model file's");
+        assertArrayEquals(cv.model().model().weights()[0], saved.model().weights()[0], 0.0, "the refit on every row");
+
+        String[][] refused = {
+            {"--l2 has 2 values: give --cv K to choose among them", "--l2", "0.1,1"},
+            {"--plot draws one fit's progress; with --cv there are many", "--l2", "0.1,1", "--cv", "2", "--plot",
+                folder.resolve("p.png").toString()},
+            {"the l2 grid must increase: 1.0 then 0.1", "--l2", "1,0.1", "--cv", "2"},
+            {"paths and cross-validation run lbfgs", "--l2", "0.1,1", "--cv", "2", "--optimizer", "adam"},
+            {"cross-validation needs 2 to 600 folds", "--l2", "0.1,1", "--cv", "1"},
+        };
+        for (String[] c : refused) {
+            List<String> args = new java.util.ArrayList<>(List.of("fit", "--train", train.toString(), "--model", "logistic",
+                    "--out", folder.resolve("x.json").toString()));
+            args.addAll(List.of(c).subList(1, c.length));
+            CliTest.Run r = CliTest.run(args.toArray(String[]::new));
+            assertEquals(Main.EXIT_BAD_INPUT, r.code(), String.join(" ", args) + "\n" + r.err());
+            assertTrue(r.err().contains(c[0]), "expected '" + c[0] + "' in: " + r.err());
+        }
+    }
+
     @Test
     void badInputIsOneClearLine() throws IOException {
         Path negative = folder.resolve("negative.csv");

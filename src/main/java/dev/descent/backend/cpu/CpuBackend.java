@@ -2,6 +2,7 @@ package dev.descent.backend.cpu;
 
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
+import dev.descent.backend.ModelSetSums;
 import dev.descent.backend.BackendProvider;
 import dev.descent.backend.RowPermutation;
 import dev.descent.data.Dataset;
@@ -36,7 +37,7 @@ import dev.descent.optim.Problem;
  * <p>A fresh JVM runs each kernel family's {@link ScalarTwins scalar twin}, which gives the same bits,
  * until trials show the vector code compiled and faster ({@link KernelWarmUp}).
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend implements Backend, ModelSetSums {
     private final int threads;
     private final WorkerPool pool;
 
@@ -49,6 +50,9 @@ public final class CpuBackend implements Backend {
     private int outputs;
     private double weightSum;
     private float[] sampleWeights;
+    /** The uploaded rows, for the model-set pass, made on its first use. */
+    private Dataset data;
+    private ModelSetPass modelSetPass;
     private Problem problem;
     private int lossCode;
     private ParameterUpdate update;
@@ -136,6 +140,8 @@ public final class CpuBackend implements Backend {
         }
         this.pass = data.isSparse() ? null : new CpuPass(data, problemToSolve, threads, pool);
         this.sparsePass = data.isSparse() ? new SparsePass(data, problemToSolve, threads, pool) : null;
+        this.modelSetPass = null;
+        this.data = data;
         this.rows = data.rows();
         this.features = data.columns();
         this.outputs = problemToSolve.outputs();
@@ -157,6 +163,26 @@ public final class CpuBackend implements Backend {
     @Override
     public Problem problem() {
         return problem;
+    }
+
+    /** Dense rows of a one-output loss: the model-set pass runs on the softmax tiles' kernels. */
+    @Override
+    public boolean takesModelSets() {
+        checkUploaded();
+        return pass != null && problem.loss().pointwise();
+    }
+
+    @Override
+    public void modelSetSums(double[][] parameterSets, boolean[] active, byte[] folds, int[] heldOutFold,
+                             boolean onlyHeldOut, DataTermSums[] out) {
+        checkUploaded();
+        if (!takesModelSets()) {
+            throw new IllegalStateException("the cpu backend's model sets need dense rows and a one-output loss");
+        }
+        if (modelSetPass == null) {
+            modelSetPass = new ModelSetPass(data, problem.loss(), problem.lossParameter(), pool);
+        }
+        modelSetPass.sums(parameterSets, active, folds, heldOutFold, onlyHeldOut, out);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.descent.backend.reference;
 import dev.descent.backend.Availability;
 import dev.descent.backend.Backend;
 import dev.descent.backend.BackendProvider;
+import dev.descent.backend.ModelSetSums;
 import dev.descent.backend.RowPermutation;
 import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
@@ -26,7 +27,7 @@ import dev.descent.optim.Problem;
  * where r_ic = dloss/dz_ic is given by the loss table, {@link Loss}. Sparse (CSR) rows give the same
  * sums over their non-zeros.
  */
-public final class ReferenceBackend implements Backend {
+public final class ReferenceBackend implements Backend, ModelSetSums {
     private Dataset data;
     private Problem problem;
     private ParameterUpdate update;
@@ -202,6 +203,51 @@ public final class ReferenceBackend implements Backend {
             }
         }
         out.setTotals(weightTotal, lossSum);
+    }
+
+    /** Any uploaded rows of a one-output loss. */
+    @Override
+    public boolean takesModelSets() {
+        return problem != null && problem.loss().pointwise();
+    }
+
+    /**
+     * For each active model m: z = b_m + x_i . w_m, and over the rows it counts (all, or by its fold)
+     * S_m = sum s_i, L_m = sum s_i loss(z, y_i), G_m = sum s_i dloss/dz (x_i, 1).
+     */
+    @Override
+    public void modelSetSums(double[][] parameterSets, boolean[] active, byte[] folds, int[] heldOutFold,
+                             boolean onlyHeldOut, DataTermSums[] out) {
+        if (!takesModelSets()) {
+            throw new IllegalStateException("model sets need uploaded rows and a one-output loss");
+        }
+        int d = problem.features();
+        Loss loss = problem.loss();
+        float[] y = data.labels();
+        float[] s = data.sampleWeights();
+        for (int m = 0; m < parameterSets.length; m++) {
+            if (!active[m]) {
+                continue;
+            }
+            double[] w = parameterSets[m];
+            double[] g = out[m].gradient();
+            java.util.Arrays.fill(g, 0);
+            double lossSum = 0;
+            double weightTotal = 0;
+            for (int i = 0; i < data.rows(); i++) {
+                if (folds != null && (folds[i] == heldOutFold[m]) != onlyHeldOut) {
+                    continue;
+                }
+                double sampleWeight = s == null ? 1.0 : s[i];
+                double z = w[d] + dot(i, w, 0);
+                double r = loss.derivative(z, y[i], problem.lossParameter());
+                weightTotal += sampleWeight;
+                lossSum += sampleWeight * loss.value(z, y[i], problem.lossParameter());
+                addScaledRow(i, sampleWeight * r, g, 0);
+                g[d] += sampleWeight * r;
+            }
+            out[m].setTotals(weightTotal, lossSum);
+        }
     }
 
     /** sum_j x_ij v[from + j], over row i's stored values (all d of them dense, the non-zeros sparse). */
