@@ -170,7 +170,7 @@ public final class Fitter implements Cloneable {
         return this;
     }
 
-    /** The default: 1/L from the data (see the README's "Learning rate"). */
+    /** The default: 1/L from the data (docs/solvers.md, "Learning rate"). */
     public Fitter autoLearningRate() {
         this.learningRate = Double.NaN;
         return this;

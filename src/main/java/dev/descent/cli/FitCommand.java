@@ -120,6 +120,10 @@ final class FitCommand implements Callable<Integer> {
             + " row. On the cpu backend every fit of every value shares each pass over the data.")
     Integer cv;
 
+    @Option(names = "--out-all", paramLabel = "FOLDER", description = "With --cv: also write the model of every --l2"
+            + " value, fitted on every row (one shared path), as FOLDER/l2-VALUE.json.")
+    Path outAll;
+
     /** The l2 of the model written: the one given, or the one cross-validation chose. */
     private double l2;
 
@@ -181,6 +185,9 @@ final class FitCommand implements Callable<Integer> {
         l2 = l2Values[0];
         if (l2Values.length > 1 && cv == null) {
             throw new InvalidInputException("--l2 has " + l2Values.length + " values: give --cv K to choose among them");
+        }
+        if (outAll != null && cv == null) {
+            throw new InvalidInputException("--out-all writes the models of a --cv run: give --cv K");
         }
         if (cv != null && plot != null) {
             throw new InvalidInputException("--plot draws one fit's progress; with --cv there are many: drop one of them");
@@ -280,8 +287,31 @@ final class FitCommand implements Callable<Integer> {
                 cv * l2Values.length + 1, fitNanos / 1e9, validated.sharedPasses()
                         ? ", the folds' fits sharing each pass over the data" : ", one after the other");
         l2 = validated.bestL2();
+        if (outAll != null) {
+            writeEveryValue(fitter, kind, table, standardization, console);
+        }
         return finish(validated.model(), new FitTrace(), kind, table, standardization, console,
                 new long[] {loadNanos, fitNanos});
+    }
+
+    /** --out-all: the path of every --l2 value on every row, one model file each. */
+    private void writeEveryValue(Fitter fitter, ModelKind kind, DataFile.Table table, Standardization standardization,
+                                 PrintWriter console) throws IOException {
+        java.nio.file.Files.createDirectories(outAll);
+        List<FitResult> path = fitter.path(table.data(), l2Values);
+        for (int v = 0; v < l2Values.length; v++) {
+            Path file = outAll.resolve(String.format(Locale.ROOT, "l2-%s.json", l2Values[v]));
+            ModelFile.write(file, savedModel(path.get(v), kind, table, standardization, l2Values[v]));
+        }
+        console.printf(Locale.ROOT, "wrote the models of the %d l2 values to %s%n", l2Values.length, outAll);
+    }
+
+    private ModelFile.SavedModel savedModel(FitResult result, ModelKind kind, DataFile.Table table,
+                                            Standardization standardization, double l2Value) {
+        return new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(), standardization, l2Value,
+                l1, kind == ModelKind.HUBER ? (delta == null ? kind.loss().defaultParameter() : delta) : Double.NaN,
+                ModelFile.FitSummary.of(result), table.indexBase(), hashFeatures == null ? 0 : hashFeatures,
+                table.classNames());
     }
 
     /**
@@ -368,10 +398,7 @@ final class FitCommand implements Callable<Integer> {
         // the fit hands an interrupt back on the thread; writing the model must not trip over it
         boolean interrupted = Thread.interrupted() || result.status() == FitStatus.INTERRUPTED;
         long writeStart = System.nanoTime();
-        ModelFile.write(out, new ModelFile.SavedModel(result.model(), table.featureNames(), table.labelName(),
-                standardization, l2, l1, kind == ModelKind.HUBER ? (delta == null ? kind.loss().defaultParameter() : delta)
-                        : Double.NaN, ModelFile.FitSummary.of(result), table.indexBase(),
-                hashFeatures == null ? 0 : hashFeatures, table.classNames()));
+        ModelFile.write(out, savedModel(result, kind, table, standardization, l2));
         long writeNanos = System.nanoTime() - writeStart;
         if (plot != null) {
             ConvergencePlot.write(result, trace, kind + " on " + train.getFileName(), plot);

@@ -110,8 +110,21 @@ class MoreModelsCliTest {
         assertEquals(cv.bestL2(), saved.l2(), 0.0, "the chosen l2 is the model file's");
         assertArrayEquals(cv.model().model().weights()[0], saved.model().weights()[0], 0.0, "the refit on every row");
 
+        Path all = folder.resolve("all");
+        CliTest.Run everyValue = CliTest.run("fit", "--train", train.toString(), "--model", "logistic", "--l2", "1e-4,1e-2,1",
+                "--cv", "3", "--out", model.toString(), "--out-all", all.toString(), "--quiet");
+        assertEquals(0, everyValue.code(), everyValue.err());
+        List<FitResult> path = Fitter.of(ModelKind.LOGISTIC).path(table.data(), 1e-4, 1e-2, 1);
+        double[] grid = {1e-4, 1e-2, 1};
+        for (int v = 0; v < grid.length; v++) {
+            ModelFile.SavedModel one = ModelFile.read(all.resolve("l2-" + grid[v] + ".json"));
+            assertEquals(grid[v], one.l2(), 0.0);
+            assertArrayEquals(path.get(v).model().weights()[0], one.model().weights()[0], 0.0, "the path's model, l2 " + grid[v]);
+        }
+
         String[][] refused = {
             {"--l2 has 2 values: give --cv K to choose among them", "--l2", "0.1,1"},
+            {"--out-all writes the models of a --cv run: give --cv K", "--out-all", folder.resolve("a").toString()},
             {"--plot draws one fit's progress; with --cv there are many", "--l2", "0.1,1", "--cv", "2", "--plot",
                 folder.resolve("p.png").toString()},
             {"the l2 grid must increase: 1.0 then 0.1", "--l2", "1,0.1", "--cv", "2"},
