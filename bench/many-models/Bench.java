@@ -24,6 +24,10 @@ public class Bench {
         Fitter fitter = Fitter.of(ModelKind.LOGISTIC).backend("cpu");
         fitter.l2(grid[10]).fit(data); // warm-up: the JIT's kernels
         int repeats = Integer.parseInt(args.length > 2 ? args[2] : "3");
+        if (args.length > 3 && args[3].equals("ovr")) {
+            oneVsRest(data, repeats);
+            return;
+        }
         for (int r = 0; r < repeats; r++) {
             long t0 = System.nanoTime();
             FitResult one = Fitter.of(ModelKind.LOGISTIC).backend("cpu").l2(grid[10]).fit(data);
@@ -44,6 +48,58 @@ public class Bench {
                     r, fit, one.epochs(), (t2 - t1) / 1e9, (t2 - t1) / 1e9 / fit,
                     path.get(0).backendChoice().replaceAll(".*; ", ""), (t3 - t2) / 1e9, separatePasses, (t3 - t2) / 1e9 / fit,
                     (t4 - t3) / 1e9, (t4 - t3) / 1e9 / fit, cv.bestL2());
+        }
+    }
+
+    /**
+     * One-vs-rest over 10 classes (each row's class the argmax of 10 fixed projections of its features, plus noise):
+     * the 10 binary fits sharing each pass, against the 10 fits one by one and against one softmax fit.
+     */
+    static void oneVsRest(Dataset data, int repeats) {
+        int d = data.columns();
+        float[] x = data.features();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        double[] projections = new double[10 * d];
+        for (int j = 0; j < projections.length; j++) {
+            projections[j] = random.nextGaussian() / Math.sqrt(d);
+        }
+        float[] classes = new float[data.rows()];
+        for (int i = 0; i < classes.length; i++) {
+            int best = 0;
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < 10; c++) {
+                double score = 0.5 * random.nextGaussian();
+                for (int j = 0; j < d; j++) {
+                    score += projections[c * d + j] * x[i * d + j];
+                }
+                if (score > bestScore) {
+                    bestScore = score;
+                    best = c;
+                }
+            }
+            classes[i] = best;
+        }
+        Dataset labelled = data.withLabels(classes);
+        Fitter.of(ModelKind.LOGISTIC).backend("cpu").l2(1e-4).oneVsRest(labelled); // warm-up
+        for (int r = 0; r < repeats; r++) {
+            long t0 = System.nanoTime();
+            FitResult ovr = Fitter.of(ModelKind.LOGISTIC).backend("cpu").l2(1e-4).oneVsRest(labelled);
+            long t1 = System.nanoTime();
+            int passes = 0;
+            for (int c = 0; c < 10; c++) {
+                float[] binary = new float[classes.length];
+                for (int i = 0; i < binary.length; i++) {
+                    binary[i] = classes[i] == c ? 1 : 0;
+                }
+                passes += Fitter.of(ModelKind.LOGISTIC).backend("cpu").l2(1e-4).fit(data.withLabels(binary)).epochs();
+            }
+            long t2 = System.nanoTime();
+            FitResult softmax = Fitter.of(ModelKind.SOFTMAX).backend("cpu").l2(1e-4).fit(labelled);
+            long t3 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "run %d: one-vs-rest of 10 classes %.3f s (%d shared passes, accuracy %.4f); the 10"
+                            + " binary fits one by one %.3f s (%d passes); softmax %.3f s (%d passes, accuracy %.4f)%n",
+                    r, (t1 - t0) / 1e9, ovr.epochs(), ovr.model().score(labelled), (t2 - t1) / 1e9, passes,
+                    (t3 - t2) / 1e9, softmax.epochs(), softmax.model().score(labelled));
         }
     }
 }

@@ -22,7 +22,7 @@ public class PassTime {
             for (int rep = 0; rep < 5; rep++) {
                 long t0 = System.nanoTime();
                 int it = 20;
-                for (int i = 0; i < it; i++) cpu.modelSetSums(w, act, null, new int[K], false, out);
+                for (int i = 0; i < it; i++) cpu.modelSetSums(dev.descent.backend.ModelSetSums.ModelSet.ALL_ROWS, w, act, out);
                 double ms = (System.nanoTime() - t0) / 1e6 / it;
                 long t1 = System.nanoTime();
                 DataTermSums one = new DataTermSums(d + 1);

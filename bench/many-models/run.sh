@@ -16,6 +16,8 @@ cp=$(cd "$root" && mvn -q -o dependency:build-classpath -Dmdep.outputFile=/dev/s
 echo "$(date -u +%FT%TZ), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $rows x 64 logistic"
 java --add-modules jdk.incubator.vector -Xmx8g -cp "$root/target/classes:$cp" "$here/Bench.java" "$work/x.npy" "$work/y.npy" "$repeats" 2>&1 \
     | grep -v "WARNING: Using incubator"
+java --add-modules jdk.incubator.vector -Xmx8g -cp "$root/target/classes:$cp" "$here/Bench.java" "$work/x.npy" "$work/y.npy" \
+    "$repeats" ovr 2>&1 | grep -v "WARNING: Using incubator\|warning"
 for k in 20 100; do
   java --add-modules jdk.incubator.vector -Xmx8g -cp "$root/target/classes:$cp" "$here/PassTime.java" "$k" "$rows" 2>&1 \
       | grep -v "WARNING\|warning" | tail -1

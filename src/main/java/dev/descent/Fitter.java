@@ -453,6 +453,18 @@ public final class Fitter implements Cloneable {
     }
 
     /**
+     * One binary model of this Fitter's kind (logistic or svm) per class, each against the rest, for three or more
+     * classes: the result's model has a row of weights per class and predicts the class of highest score (logistic:
+     * probabilities are the k sigmoids normalized, as scikit-learn's one-vs-rest). With lbfgs or owlqn on the full
+     * batch (the default) on the cpu (dense rows) or reference backend, the k models share every pass over X and
+     * their 1/0 labels are made in the pass; otherwise they are fitted one after the other, with these settings.
+     * The result's status is the worst of the k, its objective their sum.
+     */
+    public FitResult oneVsRest(Dataset data) {
+        return ManyModels.oneVsRest(this, data);
+    }
+
+    /**
      * K-fold cross-validation of l2 values (increasing): the rows go to {@code folds} folds at random by the
      * {@link #seed}; for every value, one fit per fold on the other folds' rows, scored by its mean loss on its
      * fold; then the value of lowest mean held-out loss is fitted on every row. The folds are weights on the
@@ -486,6 +498,29 @@ public final class Fitter implements Cloneable {
         Dataset training = relabel ? data.withLabels(Labels.classIndices(data.labels(), classes)) : data;
         return new Prepared(training, classes, relabel, classIndices ? classes.length : 1,
                 precondition ? Coordinates.moments(training) : null);
+    }
+
+    /**
+     * The rows of a one-vs-rest fit: class weights applied, labels the class indices 0..k-1 of at least three
+     * classes (the pass makes each class's 1/0 labels); one output, the binary loss's.
+     */
+    Prepared prepareOneVsRest(Dataset data) {
+        if (classWeighted) {
+            data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
+        }
+        double[] classes = Labels.classes(Loss.SOFTMAX, data.labels());
+        if (classes.length < 3) {
+            throw new InvalidInputException("one-vs-rest is for three or more classes; the labels have "
+                    + classes.length + ": fit the " + model + " model itself");
+        }
+        Dataset training = data.withLabels(Labels.classIndices(data.labels(), classes));
+        return new Prepared(training, classes, true, 1, precondition ? Coordinates.moments(training) : null);
+    }
+
+    /** Whether the settings are lbfgs or owlqn on the full batch from zero, without held-out rows: what shared passes take. */
+    boolean quasiNewtonFullBatch() {
+        return batchSize == 0 && solver != Solver.FIRST_ORDER && !optimizerSet && Double.isNaN(learningRate)
+                && validation == null && validationFraction == 0 && initialModel == null;
     }
 
     /** The problem of the prepared rows at these penalties, in the optimizer's coordinates when preconditioned. */
@@ -559,6 +594,13 @@ public final class Fitter implements Cloneable {
         copy.l1 = l1Value;
         copy.solver = null;
         return copy;
+    }
+
+    /** This Fitter without class weights (for rows that already carry them). */
+    Fitter withoutClassWeights() {
+        this.classWeighted = false;
+        this.classWeights = null;
+        return this;
     }
 
     /** A model's parameters as a backend takes them: the weights row by row, then the intercepts. */

@@ -7,12 +7,13 @@ import java.util.Arrays;
 
 /**
  * A fitted model: z = W x + b, then the loss's link: the identity (linear, huber), e^z (poisson), the
- * sigmoid (logistic), the softmax, or the sign of z (svm). Predictions are computed in double from the
- * float32 data.
+ * sigmoid (logistic), the softmax, or the sign of z (svm); a logistic or svm model with a row per class is
+ * one-vs-rest and predicts the class of highest z. Predictions are computed in double from the float32 data.
  *
  * @param kind       the model kind
- * @param classes    the class labels in increasing order (logistic, svm: {0, 1} or {-1, 1}); empty for regression
- * @param weights    (outputs, features): one row, or one per class for softmax
+ * @param classes    the class labels in increasing order (logistic, svm: {0, 1} or {-1, 1}, or three or more for
+ *                   one-vs-rest); empty for regression
+ * @param weights    (outputs, features): one row, or one per class for softmax and one-vs-rest
  * @param intercepts one per output
  */
 public record LinearModel(ModelKind kind, double[] classes, double[][] weights, double[] intercepts) {
@@ -80,6 +81,11 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         }
     }
 
+    /** Whether this is one binary model per class ({@link Fitter#oneVsRest}): a binary kind with a row per class. */
+    public boolean oneVsRest() {
+        return kind.loss().labels() == Loss.Labels.BINARY && weights.length > 1;
+    }
+
     /** Whether {@link #predictProba} applies: logistic and softmax models. */
     public boolean hasProbabilities() {
         Loss.Link link = kind.loss().link();
@@ -95,7 +101,18 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         double[][] z = decisionFunction(data);
         double[][] probabilities = new double[z.length][];
         for (int i = 0; i < z.length; i++) {
-            if (kind == ModelKind.LOGISTIC) {
+            if (kind == ModelKind.LOGISTIC && oneVsRest()) {
+                // scikit-learn's one-vs-rest: each class's sigmoid, normalized to sum 1
+                probabilities[i] = new double[classes.length];
+                double sum = 0;
+                for (int c = 0; c < classes.length; c++) {
+                    probabilities[i][c] = Loss.sigmoid(z[i][c]);
+                    sum += probabilities[i][c];
+                }
+                for (int c = 0; c < classes.length; c++) {
+                    probabilities[i][c] /= sum;
+                }
+            } else if (kind == ModelKind.LOGISTIC) {
                 double p = Loss.sigmoid(z[i][0]);
                 probabilities[i] = new double[] {1 - p, p};
             } else {
@@ -120,7 +137,7 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
             predicted[i] = switch (kind.loss().link()) {
                 case IDENTITY -> z[0];
                 case EXP -> Math.exp(z[0]);
-                case SIGMOID, SIGN -> z[0] >= 0 ? classes[1] : classes[0];
+                case SIGMOID, SIGN -> oneVsRest() ? classes[argMax(z)] : z[0] >= 0 ? classes[1] : classes[0];
                 case SOFTMAX -> classes[argMax(z)];
             };
         }

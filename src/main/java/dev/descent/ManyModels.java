@@ -7,8 +7,8 @@ import dev.descent.backend.RowPermutation;
 import dev.descent.data.Dataset;
 import dev.descent.fit.FitLoop;
 import dev.descent.fit.Labels;
-import dev.descent.fit.ModelSetLoop;
 import dev.descent.loss.Loss;
+import dev.descent.fit.ModelSetLoop;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
 import java.util.ArrayList;
@@ -47,7 +47,8 @@ final class ManyModels {
         try (Backend backend = selection.backend()) {
             ModelSetSums set = modelSets(backend, prepared, fitter);
             if (set != null) {
-                return jointly(backend, set, prepared, each, null, new int[grid.length], start, selection.explanation());
+                return jointly(backend, set, prepared, each, ModelSetSums.ModelSet.ALL_ROWS, new int[grid.length], start,
+                        selection.explanation()).fits();
             }
         }
         // one after the other, each from the previous optimum
@@ -59,6 +60,91 @@ final class ManyModels {
             previous = result.model();
         }
         return results;
+    }
+
+    /**
+     * One binary model (the Fitter's kind: logistic or svm) per class against the rest, combined into one model of
+     * k rows that predicts the class of highest score: on the cpu and reference backends all k share each pass
+     * (the labels 1 for the class, 0 for the rest, made in the pass, not copied), elsewhere, or with first-order
+     * settings, one after the other.
+     */
+    static FitResult oneVsRest(Fitter fitter, Dataset data) {
+        if (data == null || !data.hasLabels()) {
+            throw new InvalidInputException("fitting needs labels: the data set has none");
+        }
+        ModelKind kind = fitter.model();
+        if (kind.loss().labels() != Loss.Labels.BINARY) {
+            throw new InvalidInputException("one-vs-rest fits a binary model per class (logistic or svm), not " + kind);
+        }
+        long start = System.nanoTime();
+        Fitter.Prepared prepared = fitter.prepareOneVsRest(data);
+        double[] classes = prepared.classes();
+        int k = classes.length;
+        List<FitResult> fits = null;
+        int sharedPasses = 0;
+        if (fitter.quasiNewtonFullBatch()) {
+            Backends.Selection selection = fitter.openBackend(prepared.training().isSparse());
+            try (Backend backend = selection.backend()) {
+                ModelSetSums set = modelSets(backend, prepared, fitter);
+                if (set != null) {
+                    List<Fitter> each = new ArrayList<>();
+                    float[] positive = new float[k];
+                    for (int c = 0; c < k; c++) {
+                        each.add(fitter.copyWith(fitter.l2(), fitter.l1()));
+                        positive[c] = c;
+                    }
+                    Shared shared = jointly(backend, set, prepared, each,
+                            new ModelSetSums.ModelSet(null, null, false, positive), new int[k], start, selection.explanation());
+                    fits = shared.fits();
+                    sharedPasses = shared.passes();
+                }
+            }
+        }
+        if (fits == null) {
+            fits = new ArrayList<>();
+            float[] labels = prepared.training().labels();
+            for (int c = 0; c < k; c++) {
+                float[] binary = new float[labels.length];
+                for (int i = 0; i < labels.length; i++) {
+                    binary[i] = labels[i] == c ? 1f : 0f;
+                }
+                // the rows already carry any class weights, of the k classes
+                fits.add(fitter.copyWith(fitter.l2(), fitter.l1()).withoutClassWeights()
+                        .fit(prepared.training().withLabels(binary)));
+            }
+        }
+        return combined(kind, classes, fits, sharedPasses);
+    }
+
+    /** The k binary fits as one model of k rows, with the worst status among them and the sum of their objectives. */
+    private static FitResult combined(ModelKind kind, double[] classes, List<FitResult> fits, int sharedPasses) {
+        int k = fits.size();
+        double[][] weights = new double[k][];
+        double[] intercepts = new double[k];
+        double objective = 0;
+        int passes = 0;
+        long iterations = 0;
+        FitResult worst = null;
+        for (int c = 0; c < k; c++) {
+            FitResult fit = fits.get(c);
+            weights[c] = fit.model().weights()[0];
+            intercepts[c] = fit.model().intercepts()[0];
+            objective += fit.objective();
+            passes += fit.epochs();
+            iterations = Math.max(iterations, fit.steps());
+            if (worst == null && fit.status() != FitStatus.CONVERGED) {
+                worst = fit;
+            }
+        }
+        FitResult first = fits.get(0);
+        FitStatus status = worst == null ? FitStatus.CONVERGED : worst.status();
+        String reason = worst == null ? "the " + k + " classes' models converged"
+                : "class " + fits.indexOf(worst) + "'s model: " + worst.reason();
+        return new FitResult(new LinearModel(kind, classes, weights, intercepts), status, reason,
+                sharedPasses > 0 ? sharedPasses : passes, iterations, new double[0], objective, first.backend(),
+                first.device(), first.backendChoice(), first.medianStepMillis(), first.uploadMillis(),
+                first.timeToFirstStepMillis(), first.learningRate(), first.optimizer(), first.solver(), first.batchSize(),
+                first.seed(), new double[0]);
     }
 
     /** Cross-validation over a grid of l2 values: folds models per value, then the best value refitted on every row. */
@@ -86,7 +172,8 @@ final class ManyModels {
             ModelSetSums set = modelSets(backend, prepared, fitter);
             if (set != null) {
                 joint = true;
-                List<FitResult> fits = jointly(backend, set, prepared, each, fold, heldOut, start, selection.explanation());
+                List<FitResult> fits = jointly(backend, set, prepared, each, new ModelSetSums.ModelSet(fold, heldOut, false, null),
+                        heldOut, start, selection.explanation()).fits();
                 // each model's loss on the fold it did not see: one more pass, counting only those rows
                 double[][] parameters = new double[fits.size()][];
                 boolean[] active = new boolean[fits.size()];
@@ -96,7 +183,7 @@ final class ManyModels {
                     active[m] = true;
                     sums[m] = new DataTermSums(parameters[m].length);
                 }
-                set.modelSetSums(parameters, active, fold, heldOut, true, sums);
+                set.modelSetSums(new ModelSetSums.ModelSet(fold, heldOut, true, null), parameters, active, sums);
                 for (int m = 0; m < fits.size(); m++) {
                     loss[m / folds][m % folds] = sums[m].lossSum() / sums[m].weightTotal();
                 }
@@ -136,9 +223,13 @@ final class ManyModels {
         return set.takesModelSets() ? set : null;
     }
 
+    /** Models fitted together: their results, and the passes over X they shared. */
+    private record Shared(List<FitResult> fits, int passes) {
+    }
+
     /** The models in one read of X per pass, each with its own solver state and stopping rules. */
-    private static List<FitResult> jointly(Backend backend, ModelSetSums set, Fitter.Prepared prepared, List<Fitter> each,
-                                           byte[] fold, int[] heldOut, long start, String explanation) {
+    private static Shared jointly(Backend backend, ModelSetSums set, Fitter.Prepared prepared, List<Fitter> each,
+                                           ModelSetSums.ModelSet rows, int[] heldOut, long start, String explanation) {
         double uploadMillis = (System.nanoTime() - start) / 1e6;
         List<ModelSetLoop.Model> models = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
@@ -147,9 +238,9 @@ final class ManyModels {
             Problem problem = one.problemFor(prepared, one.l2(), one.l1());
             problems.add(problem);
             models.add(new ModelSetLoop.Model(problem, new double[problem.parameterCount()], one.quasiNewtonSettings(),
-                    fold == null ? -1 : heldOut[m]));
+                    rows.folds() == null ? -1 : heldOut[m]));
         }
-        ModelSetLoop loop = new ModelSetLoop(set, fold, models);
+        ModelSetLoop loop = new ModelSetLoop(set, rows, models);
         List<FitLoop.Outcome> outcomes = loop.run(start);
         List<FitResult> results = new ArrayList<>();
         String shared = explanation + "; " + each.size() + " models fitted together in " + loop.passes() + " passes over X";
@@ -157,7 +248,7 @@ final class ManyModels {
             results.add(each.get(m).result(problems.get(m), prepared.classes(), outcomes.get(m), backend.name(),
                     backend.device(), shared, uploadMillis));
         }
-        return results;
+        return new Shared(results, loop.passes());
     }
 
     /** (1/S) sum s_i loss_i of a model on rows it did not see (labels mapped as the kernels take them). */

@@ -34,6 +34,8 @@ class ManyModelsTest {
     static final double SUMS_RELATIVE = 1e-5;
     static final double SUMS_ABSOLUTE = 1e-5;
     static final double[] GRID = {1e-4, 1e-3, 1e-2, 1e-1};
+    /** Weights of two fits to one well-conditioned optimum (l2 1e-2, weights of order 1). */
+    static final double WEIGHTS_ABSOLUTE = 2e-3;
     /**
      * A held-out loss under weights fitted on two backends: not the minimized objective, so it moves with the
      * weights' float32 differences at first order (1e-5 seen on OpenCL).
@@ -141,13 +143,21 @@ class ManyModelsTest {
         assertTrue(!java.util.Arrays.equals(fold, ManyModels.folds(1001, 5, 10)), "another seed, other folds");
     }
 
-    /** The cpu model-set pass against the reference's, with folds, counted and held-out rows, some models inactive. */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("losses")
-    void cpuModelSetSumsMatchTheReference(ModelKind kind) {
+    /**
+     * The cpu model-set pass against the reference's, with folds, counted and held-out rows, some models inactive;
+     * for the binary losses also one-vs-rest labels (class indices 0..2, a positive class per model).
+     */
+    @ParameterizedTest(name = "{0}, one-vs-rest {1}")
+    @MethodSource("lossesAndOneVsRest")
+    void cpuModelSetSumsMatchTheReference(ModelKind kind, boolean oneVsRest) {
         int rows = 3001;
         int d = 37;
         Dataset data = TestData.random(kind, rows, d, 0, 17).withSampleWeights(TestData.weights(rows, 3));
+        float[] positive = null;
+        if (oneVsRest) {
+            data = data.withLabels(TestData.random(ModelKind.SOFTMAX, rows, d, 3, 17).labels());
+            positive = new float[] {0, 1, 2, 0, 1, 2, 1};
+        }
         Problem problem = new Problem(kind, 1, d, true, 0, 0, Optimizer.of(OptimizerKind.GD));
         int models = 7;
         double[][] parameters = new double[models][d + 1];
@@ -167,8 +177,9 @@ class ManyModelsTest {
                 for (byte[] f : new byte[][] {folds, null}) {
                     DataTermSums[] expected = sums(models, d);
                     DataTermSums[] actual = sums(models, d);
-                    reference.modelSetSums(parameters, active, f, heldOut, only, expected);
-                    cpu.modelSetSums(parameters, active, f, heldOut, only, actual);
+                    ModelSetSums.ModelSet counted = new ModelSetSums.ModelSet(f, heldOut, only, positive);
+                    reference.modelSetSums(counted, parameters, active, expected);
+                    cpu.modelSetSums(counted, parameters, active, actual);
                     for (int m = 0; m < models; m++) {
                         if (!active[m]) {
                             assertEquals(-1.0, actual[m].weightTotal(), 0.0, "an inactive model's sums are left alone");
@@ -189,16 +200,77 @@ class ManyModelsTest {
             DataTermSums[] alone = sums(models, d);
             boolean[] onlyThird = new boolean[models];
             onlyThird[3] = true;
-            cpu.modelSetSums(parameters, onlyThird, folds, heldOut, false, alone);
+            ModelSetSums.ModelSet counted = new ModelSetSums.ModelSet(folds, heldOut, false, positive);
+            cpu.modelSetSums(counted, parameters, onlyThird, alone);
             DataTermSums[] together = sums(models, d);
-            cpu.modelSetSums(parameters, active, folds, heldOut, false, together);
+            cpu.modelSetSums(counted, parameters, active, together);
             assertArrayEquals(together[3].gradient(), alone[3].gradient(), 0.0, "the same bits alone and in company");
             assertEquals(together[3].lossSum(), alone[3].lossSum(), 0.0);
         }
     }
 
-    static Stream<ModelKind> losses() {
-        return Stream.of(ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.HUBER, ModelKind.POISSON, ModelKind.SVM);
+    static Stream<Arguments> lossesAndOneVsRest() {
+        return Stream.of(ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.HUBER, ModelKind.POISSON, ModelKind.SVM)
+                .flatMap(kind -> kind.classifies() ? Stream.of(Arguments.of(kind, false), Arguments.of(kind, true))
+                        : Stream.of(Arguments.of(kind, false)));
+    }
+
+    /**
+     * One-vs-rest: each class's row equals a binary fit of that class against the rest (cpu and reference share the
+     * passes; OpenCL, and first-order settings, fit one after the other); predictions are the class of highest score.
+     */
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("oneVsRestCases")
+    void oneVsRestIsABinaryFitPerClass(ModelKind kind, String backend) {
+        TestBackends.require(backend);
+        Dataset data = TestData.random(ModelKind.SOFTMAX, 900, 6, 4, 31);
+        double[] classes = {0, 1, 2, 3};
+        FitResult ovr = Fitter.of(kind).backend(backend).l2(1e-2).oneVsRest(data);
+        assertEquals(FitStatus.CONVERGED, ovr.status(), ovr.reason());
+        assertArrayEquals(classes, ovr.model().classes(), 0.0);
+        assertEquals(!backend.equals("opencl"), ovr.backendChoice().contains("fitted together"), ovr.backendChoice());
+        double objectives = 0;
+        for (int c = 0; c < classes.length; c++) {
+            float[] binary = new float[data.rows()];
+            for (int i = 0; i < binary.length; i++) {
+                binary[i] = data.labels()[i] == c ? 1 : 0;
+            }
+            FitResult alone = Fitter.of(kind).backend("reference").l2(1e-2).fit(data.withLabels(binary));
+            objectives += alone.objective();
+            assertArrayEquals(alone.model().weights()[0], ovr.model().weights()[c], WEIGHTS_ABSOLUTE, "class " + c);
+        }
+        assertEquals(objectives, ovr.objective(), OBJECTIVE_RELATIVE * objectives, "the sum of the classes' objectives");
+        double[][] z = ovr.model().decisionFunction(data);
+        double[] predicted = ovr.model().predict(data);
+        for (int i = 0; i < z.length; i++) {
+            int best = 0;
+            for (int c = 1; c < z[i].length; c++) {
+                best = z[i][c] > z[i][best] ? c : best;
+            }
+            assertEquals(best, predicted[i], 0.0, "row " + i + " predicts its highest score");
+        }
+        if (kind == ModelKind.LOGISTIC) {
+            double[][] p = ovr.model().predictProba(data);
+            for (double[] row : p) {
+                assertEquals(1.0, java.util.Arrays.stream(row).sum(), 1e-12, "normalized sigmoids");
+            }
+        }
+    }
+
+    static Stream<Arguments> oneVsRestCases() {
+        return Stream.of(ModelKind.LOGISTIC, ModelKind.SVM)
+                .flatMap(kind -> Stream.of("cpu", "reference", "opencl").map(backend -> Arguments.of(kind, backend)));
+    }
+
+    @Test
+    void oneVsRestNeedsThreeClassesAndABinaryModel() {
+        Dataset two = TestData.random(ModelKind.LOGISTIC, 60, 3, 0, 1);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> Fitter.of(ModelKind.LOGISTIC).oneVsRest(two));
+        assertTrue(e.getMessage().contains("one-vs-rest is for three or more classes; the labels have 2"), e.getMessage());
+        Dataset three = TestData.random(ModelKind.SOFTMAX, 60, 3, 3, 1);
+        e = assertThrows(InvalidInputException.class, () -> Fitter.of(ModelKind.SOFTMAX).oneVsRest(three));
+        assertTrue(e.getMessage().contains("one-vs-rest fits a binary model per class (logistic or svm), not softmax"),
+                e.getMessage());
     }
 
     @Test

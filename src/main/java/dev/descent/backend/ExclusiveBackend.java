@@ -176,9 +176,8 @@ final class ExclusiveBackend implements Backend {
             }
 
             @Override
-            public void modelSetSums(double[][] parameters, boolean[] active, byte[] folds, int[] heldOutFold,
-                                     boolean onlyHeldOut, DataTermSums[] out) {
-                run(() -> inner.modelSetSums(parameters, active, folds, heldOutFold, onlyHeldOut, out));
+            public void modelSetSums(ModelSet set, double[][] parameters, boolean[] active, DataTermSums[] out) {
+                run(() -> inner.modelSetSums(set, parameters, active, out));
             }
         });
     }

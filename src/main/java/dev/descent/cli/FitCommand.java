@@ -120,6 +120,11 @@ final class FitCommand implements Callable<Integer> {
             + " row. On the cpu backend every fit of every value shares each pass over the data.")
     Integer cv;
 
+    @Option(names = "--one-vs-rest", description = "For --model logistic or svm and three or more classes: one binary"
+            + " model per class against the rest, which share each pass over the data on the cpu backend; predicts the"
+            + " class of highest score.")
+    boolean oneVsRest;
+
     @Option(names = "--out-all", paramLabel = "FOLDER", description = "With --cv: also write the model of every --l2"
             + " value, fitted on every row (one shared path), as FOLDER/l2-VALUE.json.")
     Path outAll;
@@ -186,6 +191,10 @@ final class FitCommand implements Callable<Integer> {
         if (l2Values.length > 1 && cv == null) {
             throw new InvalidInputException("--l2 has " + l2Values.length + " values: give --cv K to choose among them");
         }
+        if (oneVsRest && (cv != null || plot != null || validation != null || init != null)) {
+            throw new InvalidInputException("--one-vs-rest fits k models at once: it takes no --cv, --plot, --validation"
+                    + " or --init");
+        }
         if (outAll != null && cv == null) {
             throw new InvalidInputException("--out-all writes the models of a --cv run: give --cv K");
         }
@@ -230,7 +239,9 @@ final class FitCommand implements Callable<Integer> {
             table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request, loading.bytesRead());
         }
         long loadNanos = System.nanoTime() - loadStart;
-        checkLabels(kind, table);
+        if (!oneVsRest) {
+            checkLabels(kind, table);
+        }
         Standardization standardization = standardize ? Standardization.learn(table.data()) : null;
         if (standardization != null) {
             standardization.applyInPlace(table.data());
@@ -250,15 +261,16 @@ final class FitCommand implements Callable<Integer> {
         FitTrace trace = new FitTrace();
         FitResult result;
         console.printf(Locale.ROOT, "fitting %s on %,d rows x %,d features%s (Ctrl-C stops at the next step and keeps the best weights)%n",
-                kind, table.data().rows(), table.data().columns(), sparsity(table.data()));
+                kind + (oneVsRest ? " one-vs-rest" : ""), table.data().rows(), table.data().columns(), sparsity(table.data()));
         console.flush();
         try (CtrlC stop = CtrlC.interruptsThisThread()) {
             long fitStart = System.nanoTime();
             try {
-                result = fitter.listener((epoch, objective, gradientNorm, rate) -> {
-                    trace.onEpoch(epoch, objective, gradientNorm, rate);
-                    progress.onEpoch(epoch, objective, gradientNorm, rate);
-                }).fit(table.data());
+                result = oneVsRest ? fitter.oneVsRest(table.data())
+                        : fitter.listener((epoch, objective, gradientNorm, rate) -> {
+                            trace.onEpoch(epoch, objective, gradientNorm, rate);
+                            progress.onEpoch(epoch, objective, gradientNorm, rate);
+                        }).fit(table.data());
                 if (result.status() == FitStatus.CONVERGED) {
                     progress.converged();
                 }

@@ -31,7 +31,7 @@ public final class ModelSetLoop {
     }
 
     private final ModelSetSums backend;
-    private final byte[] folds;
+    private final ModelSetSums.ModelSet set;
     private final List<Model> models;
 
     private final Object lock = new Object();
@@ -42,10 +42,9 @@ public final class ModelSetLoop {
     private final int[] heldOut;
     private int passes;
 
-    /** @param folds each row's fold, or null when every model counts every row */
-    public ModelSetLoop(ModelSetSums backend, byte[] folds, List<Model> models) {
+    /** @param set which rows each model counts (its {@code heldOutFold} from {@link Model#heldOutFold}) and its labels */
+    public ModelSetLoop(ModelSetSums backend, ModelSetSums.ModelSet set, List<Model> models) {
         this.backend = backend;
-        this.folds = folds;
         this.models = List.copyOf(models);
         int count = models.size();
         this.points = new double[count][];
@@ -62,6 +61,7 @@ public final class ModelSetLoop {
             sums[m] = new DataTermSums(problem.parameterCount());
             heldOut[m] = models.get(m).heldOutFold();
         }
+        this.set = new ModelSetSums.ModelSet(set.folds(), heldOut, false, set.positiveLabel());
     }
 
     /** The passes over X the last {@link #run} took: one per round of evaluations, whatever the number of models. */
@@ -139,7 +139,7 @@ public final class ModelSetLoop {
             if (!any) {
                 return;
             }
-            backend.modelSetSums(points, active, folds, heldOut, false, sums);
+            backend.modelSetSums(set, points, active, sums);
             passes++;
             synchronized (lock) {
                 for (int m = 0; m < count; m++) {

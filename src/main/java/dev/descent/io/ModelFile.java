@@ -92,7 +92,7 @@ public final class ModelFile {
         if (saved.classNames() != null) {
             json.strings("class_names", saved.classNames());
         }
-        if (model.kind() == ModelKind.SOFTMAX) {
+        if (model.weights().length > 1) {
             json.rows("weights", model.weights()).numbers("intercept", model.intercepts());
         } else {
             json.numbers("weights", model.weights()[0]).number("intercept", model.intercepts()[0]);
@@ -168,11 +168,12 @@ public final class ModelFile {
         double[] classes = doubles(file, array(file, root, "classes"), "classes");
         double[][] weights;
         double[] intercepts;
-        if (kind == ModelKind.SOFTMAX) {
+        // softmax, and one-vs-rest logistic or svm (three or more classes): a weight array per class
+        if (kind == ModelKind.SOFTMAX || kind.classifies() && classes.length > 2) {
             JsonNode rows = array(file, root, "weights");
             if (classes.length < 2 || rows.size() != classes.length) {
-                throw DataFormatException.in(file, "a softmax model needs one weight array per class: " + classes.length
-                        + " classes, " + rows.size() + " arrays");
+                throw DataFormatException.in(file, "the " + kind + " model's " + classes.length + " classes need one weight"
+                        + " array each, not " + rows.size());
             }
             weights = new double[rows.size()][];
             for (int c = 0; c < rows.size(); c++) {

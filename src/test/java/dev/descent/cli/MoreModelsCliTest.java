@@ -141,6 +141,46 @@ class MoreModelsCliTest {
         }
     }
 
+    /** --one-vs-rest on named classes: the API's model, written with a row per class, predicted back by name. */
+    @Test
+    void oneVsRestFitsAndPredictsNamedClasses() throws IOException {
+        Path train = folder.resolve("animals.csv");
+        StringBuilder text = new StringBuilder("a,b,animal\n");
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        String[] names = {"bird", "cat", "dog"};
+        double[][] centres = {{0, -2}, {1.5, 1.5}, {-1.5, 1.5}};
+        for (int i = 0; i < 150; i++) {
+            int c = i % 3;
+            text.append(centres[c][0] + random.nextGaussian()).append(',').append(centres[c][1] + random.nextGaussian())
+                    .append(',').append(names[c]).append('\n');
+        }
+        Files.writeString(train, text);
+        Path model = folder.resolve("ovr.json");
+        CliTest.Run fit = CliTest.run("fit", "--train", train.toString(), "--model", "logistic", "--one-vs-rest", "--l2",
+                "0.01", "--out", model.toString());
+        assertEquals(0, fit.code(), fit.out() + fit.err());
+        assertTrue(fit.out().contains("logistic one-vs-rest") && fit.out().contains("macro F1"), fit.out());
+        ModelFile.SavedModel saved = ModelFile.read(model);
+        assertEquals(List.of("bird", "cat", "dog"), saved.classNames());
+        assertEquals(3, saved.model().weights().length, "a row per class");
+        DataFile.Table table = DataFile.read(train, DataFile.Format.CSV, DataFile.Request.forFit(null, null, null));
+        FitResult api = Fitter.of(ModelKind.LOGISTIC).l2(0.01).oneVsRest(table.data());
+        for (int c = 0; c < 3; c++) {
+            assertArrayEquals(api.model().weights()[c], saved.model().weights()[c], 0.0, "class " + c);
+        }
+        CliTest.Run predict = CliTest.run("predict", "--model", model.toString(), "--data", train.toString());
+        assertEquals(0, predict.code(), predict.err());
+        double[] expected = api.model().predict(table.data());
+        List<String> lines = predict.out().lines().toList();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(names[(int) expected[i]], lines.get(i), "row " + i);
+        }
+        CliTest.Run refused = CliTest.run("fit", "--train", train.toString(), "--model", "logistic", "--one-vs-rest", "--l2",
+                "0.01,0.1", "--cv", "2", "--out", model.toString());
+        assertEquals(Main.EXIT_BAD_INPUT, refused.code());
+        assertTrue(refused.err().contains("--one-vs-rest fits k models at once: it takes no --cv"), refused.err());
+    }
+
     @Test
     void badInputIsOneClearLine() throws IOException {
         Path negative = folder.resolve("negative.csv");

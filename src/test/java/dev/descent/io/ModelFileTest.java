@@ -82,7 +82,8 @@ class ModelFileTest {
                 .replace("\"classes\" : [ -1.0, 1.0 ]", "\"classes\" : [ 0.0, 1.0, 2.0 ]"));
         e = org.junit.jupiter.api.Assertions.assertThrows(dev.descent.data.DataFormatException.class,
                 () -> ModelFile.read(svmWithThree));
-        assertTrue(e.getMessage().contains("svm models have classes [0, 1] or [-1, 1]"), e.getMessage());
+        // three classes make an svm one-vs-rest, which needs a weight array per class
+        assertTrue(e.getMessage().contains("the svm model's 3 classes need one weight array each, not 2"), e.getMessage());
     }
 
     /** A written file gets the permissions the umask gives a new file, as a plainly created one does (not 0600). */

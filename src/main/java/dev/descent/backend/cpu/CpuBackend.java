@@ -173,8 +173,7 @@ public final class CpuBackend implements Backend, ModelSetSums {
     }
 
     @Override
-    public void modelSetSums(double[][] parameterSets, boolean[] active, byte[] folds, int[] heldOutFold,
-                             boolean onlyHeldOut, DataTermSums[] out) {
+    public void modelSetSums(ModelSet set, double[][] parameterSets, boolean[] active, DataTermSums[] out) {
         checkUploaded();
         if (!takesModelSets()) {
             throw new IllegalStateException("the cpu backend's model sets need dense rows and a one-output loss");
@@ -182,7 +181,7 @@ public final class CpuBackend implements Backend, ModelSetSums {
         if (modelSetPass == null) {
             modelSetPass = new ModelSetPass(data, problem.loss(), problem.lossParameter(), pool);
         }
-        modelSetPass.sums(parameterSets, active, folds, heldOutFold, onlyHeldOut, out);
+        modelSetPass.sums(set, parameterSets, active, out);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static dev.descent.backend.cpu.CpuTuning.*;
 import static dev.descent.backend.cpu.LaneScratch.*;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * The vector part of a model-set row ({@link ModelSetPass}): the logistic loss and residual of one row under
@@ -17,17 +18,22 @@ final class ModelSetLanes {
 
     /**
      * Row r of the tile: z = tile[r k + c] + intercepts[c] for the padded model count {@code paddedK} (a multiple of
-     * LANES; the padding models have weight 0), weights {@code sampleWeight * counted[c]}; writes the weighted
+     * LANES; the padding models have weight 0), weights {@code sampleWeight * counted[c]}, labels the row's, or with
+     * {@code positive} (one-vs-rest) 1 where the row's label is positive[c], else 0; writes the weighted
      * residuals to tile[coefficientsAt + r paddedK + c] and adds the weighted losses and residuals to
      * {@code lossSums} and {@code residualSums}.
      */
     static void logisticRow(float[] tile, int r, int paddedK, int coefficientsAt, float[] intercepts, float label,
-                            float sampleWeight, float[] counted, float[] lanes, float[] lossSums, float[] residualSums) {
+                            float[] positive, float sampleWeight, float[] counted, float[] lanes, float[] lossSums,
+                            float[] residualSums) {
         FloatVector labels = FloatVector.broadcast(SPECIES, label);
+        FloatVector ones = FloatVector.broadcast(SPECIES, 1f);
+        FloatVector zeros = FloatVector.zero(SPECIES);
         for (int group = 0; group < paddedK; group += LANES) {
             FloatVector.fromArray(SPECIES, tile, r * paddedK + group).add(FloatVector.fromArray(SPECIES, intercepts, group))
                     .intoArray(lanes, Z_AT);
-            labels.intoArray(lanes, LABEL_AT);
+            (positive == null ? labels : zeros.blend(ones, labels.compare(VectorOperators.EQ,
+                    FloatVector.fromArray(SPECIES, positive, group)))).intoArray(lanes, LABEL_AT);
             FloatVector.fromArray(SPECIES, counted, group).mul(sampleWeight).intoArray(lanes, WEIGHT_AT);
             FloatVector.fromArray(SPECIES, lossSums, group).intoArray(lanes, LOSS_AT);
             FloatVector.fromArray(SPECIES, residualSums, group).intoArray(lanes, RESIDUAL_SUM_AT);

@@ -2,6 +2,7 @@ package dev.descent.backend.cpu;
 
 import static dev.descent.backend.cpu.CpuTuning.*;
 
+import dev.descent.backend.ModelSetSums;
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
 import dev.descent.optim.DataTermSums;
@@ -71,9 +72,10 @@ final class ModelSetPass {
         this.residualLanes = new float[workers][];
     }
 
-    void sums(double[][] parameters, boolean[] active, byte[] folds, int[] heldOutFold, boolean onlyHeldOut,
-              DataTermSums[] out) {
+    void sums(ModelSetSums.ModelSet set, double[][] parameters, boolean[] active, DataTermSums[] out) {
         int[] models = activeModels(active);
+        byte[] folds = set.folds();
+        boolean onlyHeldOut = set.onlyHeldOut();
         if (models.length == 0) {
             return;
         }
@@ -86,13 +88,22 @@ final class ModelSetPass {
         float[] intercepts = new float[k];
         int[] heldOut = new int[k];
         Arrays.fill(heldOut, -1);
+        // one-vs-rest: each packed model's positive label, NaN for the labels as uploaded (padding: NaN)
+        float[] positive = null;
+        if (set.positiveLabel() != null) {
+            positive = new float[k];
+            Arrays.fill(positive, Float.NaN);
+            for (int c = 0; c < models.length; c++) {
+                positive[c] = set.positiveLabel()[models[c]];
+            }
+        }
         for (int c = 0; c < models.length; c++) {
             double[] p = parameters[models[c]];
             for (int j = 0; j < d; j++) {
                 packedWeights[c * d + j] = (float) p[j];
             }
             intercepts[c] = (float) p[d];
-            heldOut[c] = folds == null ? -1 : heldOutFold[models[c]];
+            heldOut[c] = folds == null ? -1 : set.heldOutFold()[models[c]];
         }
         float[][] counted = countedByFold(models.length, k, folds, heldOut, onlyHeldOut);
         int width = k * (d + SLOT_EXTRA);
@@ -108,7 +119,9 @@ final class ModelSetPass {
             }
         }
         float[] weights = packedWeights;
-        pool.runEach(ranges, (worker, range) -> range(worker, range, k, weights, intercepts, folds, counted, width));
+        float[] positiveLabels = positive;
+        pool.runEach(ranges, (worker, range) -> range(worker, range, k, weights, intercepts, folds, counted, positiveLabels,
+                width));
         double[] foldWeights = foldWeights(folds);
         for (int c = 0; c < models.length; c++) {
             double[] g = out[models[c]].gradient();
@@ -140,7 +153,7 @@ final class ModelSetPass {
         float[][] counted = new float[foldCount][k];
         for (int f = 0; f < foldCount; f++) {
             for (int c = 0; c < models; c++) {
-                counted[f][c] = folds == null || (f == heldOut[c]) == onlyHeldOut ? 1f : 0f;
+                counted[f][c] = folds == null || heldOut[c] < 0 || (f == heldOut[c]) == onlyHeldOut ? 1f : 0f;
             }
         }
         return counted;
@@ -167,7 +180,7 @@ final class ModelSetPass {
 
     /** Rows [range n / ranges, (range + 1) n / ranges): tiles of four rows, chunk by chunk into float accumulators. */
     private void range(int worker, int range, int k, float[] weights, float[] intercepts, byte[] folds, float[][] counted,
-                       int width) {
+                       float[] positive, int width) {
         int first = (int) ((long) range * rows / ranges);
         int end = (int) ((long) (range + 1) * rows / ranges);
         int base = range * width;
@@ -201,7 +214,7 @@ final class ModelSetPass {
                     float sampleWeight = r >= count ? 0f : sampleWeights == null ? 1f : sampleWeights[i];
                     float[] countedRow = counted[folds == null ? 0 : folds[i]];
                     if (vectorLogistic) {
-                        ModelSetLanes.logisticRow(tile, r, k, coefficientsAt, intercepts, labels[i], sampleWeight,
+                        ModelSetLanes.logisticRow(tile, r, k, coefficientsAt, intercepts, labels[i], positive, sampleWeight,
                                 countedRow, laneScratch[worker], lossSums, residualSums);
                         continue;
                     }
@@ -209,7 +222,9 @@ final class ModelSetPass {
                         double coefficient = 0;
                         if (sampleWeight > 0 && countedRow[c] > 0) {
                             double z = (double) tile[r * k + c] + intercepts[c];
-                            double value = loss.valueAndDerivative(z, labels[i], lossParameter, slope, 0);
+                            float label = positive == null || Float.isNaN(positive[c]) ? labels[i]
+                                    : labels[i] == positive[c] ? 1f : 0f;
+                            double value = loss.valueAndDerivative(z, label, lossParameter, slope, 0);
                             int at = base + c * (d + SLOT_EXTRA);
                             partials[at + d + 1] += sampleWeight * value;
                             coefficient = sampleWeight * slope[0];

@@ -212,12 +212,11 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
     }
 
     /**
-     * For each active model m: z = b_m + x_i . w_m, and over the rows it counts (all, or by its fold)
-     * S_m = sum s_i, L_m = sum s_i loss(z, y_i), G_m = sum s_i dloss/dz (x_i, 1).
+     * For each active model m: z = b_m + x_i . w_m, and over the rows it counts, with its labels y_mi,
+     * S_m = sum s_i, L_m = sum s_i loss(z, y_mi), G_m = sum s_i dloss/dz (x_i, 1).
      */
     @Override
-    public void modelSetSums(double[][] parameterSets, boolean[] active, byte[] folds, int[] heldOutFold,
-                             boolean onlyHeldOut, DataTermSums[] out) {
+    public void modelSetSums(ModelSet set, double[][] parameterSets, boolean[] active, DataTermSums[] out) {
         if (!takesModelSets()) {
             throw new IllegalStateException("model sets need uploaded rows and a one-output loss");
         }
@@ -235,14 +234,15 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
             double lossSum = 0;
             double weightTotal = 0;
             for (int i = 0; i < data.rows(); i++) {
-                if (folds != null && (folds[i] == heldOutFold[m]) != onlyHeldOut) {
+                if (!set.counts(m, i)) {
                     continue;
                 }
                 double sampleWeight = s == null ? 1.0 : s[i];
                 double z = w[d] + dot(i, w, 0);
-                double r = loss.derivative(z, y[i], problem.lossParameter());
+                double label = set.label(m, y[i]);
+                double r = loss.derivative(z, label, problem.lossParameter());
                 weightTotal += sampleWeight;
-                lossSum += sampleWeight * loss.value(z, y[i], problem.lossParameter());
+                lossSum += sampleWeight * loss.value(z, label, problem.lossParameter());
                 addScaledRow(i, sampleWeight * r, g, 0);
                 g[d] += sampleWeight * r;
             }
