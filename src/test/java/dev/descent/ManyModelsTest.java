@@ -273,6 +273,30 @@ class ManyModelsTest {
                 e.getMessage());
     }
 
+    /** A pass that fails ends the fit with its exception; the models waiting for that pass do not wait forever. */
+    @Test
+    void aFailedPassEndsTheFitInsteadOfHangingIt() {
+        Problem problem = new Problem(ModelKind.LOGISTIC, 1, 3, true, 0, 0, Optimizer.of(OptimizerKind.GD));
+        ModelSetSums failing = new ModelSetSums() {
+            @Override
+            public boolean takesModelSets() {
+                return true;
+            }
+
+            @Override
+            public void modelSetSums(ModelSet set, double[][] parameters, boolean[] active, DataTermSums[] out) {
+                throw new IllegalStateException("the device is gone");
+            }
+        };
+        List<dev.descent.fit.ModelSetLoop.Model> models = List.of(
+                new dev.descent.fit.ModelSetLoop.Model(problem, new double[4], Fitter.of(ModelKind.LOGISTIC).quasiNewtonSettings(), -1),
+                new dev.descent.fit.ModelSetLoop.Model(problem, new double[4], Fitter.of(ModelKind.LOGISTIC).quasiNewtonSettings(), -1));
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                () -> assertThrows(IllegalStateException.class,
+                        () -> new dev.descent.fit.ModelSetLoop(failing, ModelSetSums.ModelSet.ALL_ROWS, models).run(System.nanoTime())));
+        assertEquals("the device is gone", e.getMessage());
+    }
+
     @Test
     void badGridsAndSettingsAreClearErrors() {
         Dataset data = TestData.random(ModelKind.LOGISTIC, 50, 3, 0, 1);

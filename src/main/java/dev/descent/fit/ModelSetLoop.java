@@ -100,6 +100,10 @@ public final class ModelSetLoop {
             threads.forEach(Thread::interrupt);
             Thread.currentThread().interrupt();
             throw new DescentException("the fit of " + count + " models was interrupted");
+        } catch (RuntimeException | Error e) {
+            // a failed pass: the models waiting for it would wait forever; interrupted, they end
+            threads.forEach(Thread::interrupt);
+            throw e;
         } finally {
             for (Thread thread : threads) {
                 try {
