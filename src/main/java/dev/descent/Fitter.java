@@ -379,9 +379,8 @@ public final class Fitter implements Cloneable {
         requireSolverFits(chosen, batch, rows);
         Loss loss = model.loss();
         Prepared prepared = prepare(data);
-        if (classWeighted && heldOutRows != null) {
-            heldOutRows = heldOutRows.withSampleWeights(
-                    Labels.classWeighted(heldOutRows.labels(), heldOutRows.sampleWeights(), classWeights));
+        if (heldOutRows != null) {
+            heldOutRows = classWeighted(heldOutRows);
         }
         Dataset training = prepared.training();
         double[] classes = prepared.classes();
@@ -482,14 +481,20 @@ public final class Fitter implements Cloneable {
     record Prepared(Dataset training, double[] classes, boolean relabel, int outputs, double[][] moments) {
     }
 
+    /** The rows with the class weights multiplied into their sample weights, when there are class weights. */
+    private Dataset classWeighted(Dataset data) {
+        if (!classWeighted) {
+            return data;
+        }
+        if (!model.classifies()) {
+            throw new InvalidInputException("class weights are for classifiers; a " + model + " model has no classes");
+        }
+        return data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
+    }
+
     /** Class weights applied, labels checked and mapped to what the kernels take. */
     Prepared prepare(Dataset data) {
-        if (classWeighted) {
-            if (!model.classifies()) {
-                throw new InvalidInputException("class weights are for classifiers; a " + model + " model has no classes");
-            }
-            data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
-        }
+        data = classWeighted(data);
         Loss loss = model.loss();
         double[] classes = Labels.classes(loss, data.labels());
         boolean classIndices = loss.labels() == Loss.Labels.CLASS_INDEX;
@@ -505,9 +510,7 @@ public final class Fitter implements Cloneable {
      * classes (the pass makes each class's 1/0 labels); one output, the binary loss's.
      */
     Prepared prepareOneVsRest(Dataset data) {
-        if (classWeighted) {
-            data = data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
-        }
+        data = classWeighted(data);
         double[] classes = Labels.classes(Loss.SOFTMAX, data.labels());
         if (classes.length < 3) {
             throw new InvalidInputException("one-vs-rest is for three or more classes; the labels have "
@@ -518,9 +521,23 @@ public final class Fitter implements Cloneable {
     }
 
     /** Whether the settings are lbfgs or owlqn on the full batch from zero, without held-out rows: what shared passes take. */
-    boolean quasiNewtonFullBatch() {
-        return batchSize == 0 && solver != Solver.FIRST_ORDER && !optimizerSet && Double.isNaN(learningRate)
-                && validation == null && validationFraction == 0 && initialModel == null;
+    boolean quasiNewtonFullBatch(int rows) {
+        return sharedPassObstacle(rows) == null;
+    }
+
+    /** Why these settings cannot fit models of {@code rows} rows on shared passes, or null when they can. */
+    private String sharedPassObstacle(int rows) {
+        if (batchSize != 0 && batchSize != rows || solver == Solver.FIRST_ORDER || optimizerSet || !Double.isNaN(learningRate)) {
+            return "paths and cross-validation run lbfgs (owlqn with l1) on the full batch: drop the first-order settings"
+                    + " (solver, optimizer, learning rate, batch size)";
+        }
+        if (validation != null || validationFraction > 0) {
+            return "paths and cross-validation take no validation rows: cross-validation holds out its own folds";
+        }
+        if (initialModel != null) {
+            return "paths and cross-validation start from zero: drop the starting model";
+        }
+        return null;
     }
 
     /** The problem of the prepared rows at these penalties, in the optimizer's coordinates when preconditioned. */
@@ -544,17 +561,9 @@ public final class Fitter implements Cloneable {
         if (data == null || !data.hasLabels()) {
             throw new InvalidInputException("fitting needs labels: the data set has none");
         }
-        if (batchSize != 0 && batchSize != data.rows() || solver == Solver.FIRST_ORDER || optimizerSet
-                || !Double.isNaN(learningRate)) {
-            throw new InvalidInputException("paths and cross-validation run lbfgs (owlqn with l1) on the full batch: drop the"
-                    + " first-order settings (solver, optimizer, learning rate, batch size)");
-        }
-        if (validation != null || validationFraction > 0) {
-            throw new InvalidInputException("paths and cross-validation take no validation rows: cross-validation holds out"
-                    + " its own folds");
-        }
-        if (initialModel != null) {
-            throw new InvalidInputException("paths and cross-validation start from zero: drop the starting model");
+        String obstacle = sharedPassObstacle(data.rows());
+        if (obstacle != null) {
+            throw new InvalidInputException(obstacle);
         }
     }
 
@@ -773,16 +782,15 @@ public final class Fitter implements Cloneable {
     }
 
     private double[] initialParameters(Problem problem, double[] classes) {
-        double[] parameters = new double[problem.parameterCount()];
         if (initialModel != null) {
             requireInitialModelFits(problem, classes);
-            int d = problem.features();
-            for (int c = 0; c < problem.outputs(); c++) {
-                System.arraycopy(initialModel.weights()[c], 0, parameters, c * d, d);
-                parameters[problem.penalizedCount() + c] = problem.intercept() ? initialModel.intercepts()[c] : 0;
+            double[] parameters = parametersOf(initialModel);
+            if (!problem.intercept()) {
+                Arrays.fill(parameters, problem.penalizedCount(), parameters.length, 0.0);
             }
             return parameters;
         }
+        double[] parameters = new double[problem.parameterCount()];
         if (randomInit) {
             SplittableRandom random = new SplittableRandom(seed);
             for (int j = 0; j < problem.penalizedCount(); j++) {

@@ -47,8 +47,8 @@ final class ManyModels {
         try (Backend backend = selection.backend()) {
             ModelSetSums set = modelSets(backend, prepared, fitter);
             if (set != null) {
-                return jointly(backend, set, prepared, each, ModelSetSums.ModelSet.ALL_ROWS, new int[grid.length], start,
-                        selection.explanation()).fits();
+                return jointly(backend, set, prepared, each, ModelSetSums.ModelSet.ALL_ROWS, start, selection.explanation())
+                        .fits();
             }
         }
         // one after the other, each from the previous optimum
@@ -82,7 +82,7 @@ final class ManyModels {
         int k = classes.length;
         List<FitResult> fits = null;
         int sharedPasses = 0;
-        if (fitter.quasiNewtonFullBatch()) {
+        if (fitter.quasiNewtonFullBatch(data.rows())) {
             Backends.Selection selection = fitter.openBackend(prepared.training().isSparse());
             try (Backend backend = selection.backend()) {
                 ModelSetSums set = modelSets(backend, prepared, fitter);
@@ -94,7 +94,7 @@ final class ManyModels {
                         positive[c] = c;
                     }
                     Shared shared = jointly(backend, set, prepared, each,
-                            new ModelSetSums.ModelSet(null, null, false, positive), new int[k], start, selection.explanation());
+                            new ModelSetSums.ModelSet(null, null, false, positive), start, selection.explanation());
                     fits = shared.fits();
                     sharedPasses = shared.passes();
                 }
@@ -173,7 +173,7 @@ final class ManyModels {
             if (set != null) {
                 joint = true;
                 List<FitResult> fits = jointly(backend, set, prepared, each, new ModelSetSums.ModelSet(fold, heldOut, false, null),
-                        heldOut, start, selection.explanation()).fits();
+                        start, selection.explanation()).fits();
                 // each model's loss on the fold it did not see: one more pass, counting only those rows
                 double[][] parameters = new double[fits.size()][];
                 boolean[] active = new boolean[fits.size()];
@@ -211,16 +211,17 @@ final class ManyModels {
     }
 
     /**
-     * The backend as a model set, with the prepared rows uploaded, or null when it cannot be one: a backend without
-     * {@link ModelSetSums}, a softmax model (k outputs a model), or rows it does not take that way.
+     * The backend as a model set, with the prepared rows uploaded, or null (nothing uploaded) when it cannot be one:
+     * a backend without {@link ModelSetSums}, a softmax model (k outputs a model), or rows it does not take that way.
      */
     private static ModelSetSums modelSets(Backend backend, Fitter.Prepared prepared, Fitter fitter) {
         ModelSetSums set = backend.modelSets().orElse(null);
-        if (set == null || prepared.outputs() != 1 || prepared.training().isSparse() && !backend.takesSparse()) {
+        boolean sparse = prepared.training().isSparse();
+        if (set == null || prepared.outputs() != 1 || !set.takesModelSets(sparse) || sparse && !backend.takesSparse()) {
             return null;
         }
         backend.upload(prepared.training(), fitter.problemFor(prepared, fitter.l2(), fitter.l1()));
-        return set.takesModelSets() ? set : null;
+        return set;
     }
 
     /** Models fitted together: their results, and the passes over X they shared. */
@@ -229,7 +230,7 @@ final class ManyModels {
 
     /** The models in one read of X per pass, each with its own solver state and stopping rules. */
     private static Shared jointly(Backend backend, ModelSetSums set, Fitter.Prepared prepared, List<Fitter> each,
-                                           ModelSetSums.ModelSet rows, int[] heldOut, long start, String explanation) {
+                                  ModelSetSums.ModelSet rows, long start, String explanation) {
         double uploadMillis = (System.nanoTime() - start) / 1e6;
         List<ModelSetLoop.Model> models = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
@@ -237,8 +238,7 @@ final class ManyModels {
             Fitter one = each.get(m);
             Problem problem = one.problemFor(prepared, one.l2(), one.l1());
             problems.add(problem);
-            models.add(new ModelSetLoop.Model(problem, new double[problem.parameterCount()], one.quasiNewtonSettings(),
-                    rows.folds() == null ? -1 : heldOut[m]));
+            models.add(new ModelSetLoop.Model(problem, new double[problem.parameterCount()], one.quasiNewtonSettings()));
         }
         ModelSetLoop loop = new ModelSetLoop(set, rows, models);
         List<FitLoop.Outcome> outcomes = loop.run(start);

@@ -49,7 +49,7 @@ public final class Metrics {
             residual += (truth[i] - predicted[i]) * (truth[i] - predicted[i]);
             total += (truth[i] - mean) * (truth[i] - mean);
         }
-        return total == 0 ? (residual == 0 ? 1.0 : 0.0) : 1 - residual / total;
+        return explained(residual, total);
     }
 
     /**
@@ -66,7 +66,12 @@ public final class Metrics {
             deviance += poissonUnitDeviance(truth[i], mean[i]);
             nullDeviance += poissonUnitDeviance(truth[i], average);
         }
-        return nullDeviance == 0 ? (deviance == 0 ? 1.0 : 0.0) : 1 - deviance / nullDeviance;
+        return explained(deviance, nullDeviance);
+    }
+
+    /** 1 - unexplained / total: the share a model explains (1 when the labels are constant and it misses none, 0 when it misses any). */
+    private static double explained(double unexplained, double total) {
+        return total == 0 ? (unexplained == 0 ? 1.0 : 0.0) : 1 - unexplained / total;
     }
 
     private static double mean(float[] values) {

@@ -279,7 +279,7 @@ class ManyModelsTest {
         Problem problem = new Problem(ModelKind.LOGISTIC, 1, 3, true, 0, 0, Optimizer.of(OptimizerKind.GD));
         ModelSetSums failing = new ModelSetSums() {
             @Override
-            public boolean takesModelSets() {
+            public boolean takesModelSets(boolean sparseRows) {
                 return true;
             }
 
@@ -289,8 +289,8 @@ class ManyModelsTest {
             }
         };
         List<dev.descent.fit.ModelSetLoop.Model> models = List.of(
-                new dev.descent.fit.ModelSetLoop.Model(problem, new double[4], Fitter.of(ModelKind.LOGISTIC).quasiNewtonSettings(), -1),
-                new dev.descent.fit.ModelSetLoop.Model(problem, new double[4], Fitter.of(ModelKind.LOGISTIC).quasiNewtonSettings(), -1));
+                new dev.descent.fit.ModelSetLoop.Model(problem, new double[4], Fitter.of(ModelKind.LOGISTIC).quasiNewtonSettings()),
+                new dev.descent.fit.ModelSetLoop.Model(problem, new double[4], Fitter.of(ModelKind.LOGISTIC).quasiNewtonSettings()));
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
                 () -> assertThrows(IllegalStateException.class,
                         () -> new dev.descent.fit.ModelSetLoop(failing, ModelSetSums.ModelSet.ALL_ROWS, models).run(System.nanoTime())));

@@ -171,8 +171,8 @@ final class ExclusiveBackend implements Backend {
     public Optional<ModelSetSums> modelSets() {
         return backend.modelSets().map(inner -> new ModelSetSums() {
             @Override
-            public boolean takesModelSets() {
-                return get(() -> inner.takesModelSets() ? 1 : 0) == 1;
+            public boolean takesModelSets(boolean sparseRows) {
+                return get(() -> inner.takesModelSets(sparseRows) ? 1 : 0) == 1;
             }
 
             @Override

@@ -8,7 +8,8 @@ import dev.descent.optim.DataTermSums;
  * one-vs-rest (one binary model per class), or several at once. A backend offers it by implementing this
  * interface; a fit of many models on any other backend fits them one by one.
  *
- * <p>Lifecycle: {@link Backend#upload} with the one-model problem (one output, a one-output loss), then any
+ * <p>Lifecycle: {@link #takesModelSets}, then {@link Backend#upload} with the one-model problem (one output, a
+ * one-output loss), then any
  * number of {@link #modelSetSums} calls. Model m has its own parameters, d weights then its intercept, in
  * original coordinates; which rows it counts and with which labels is the {@link ModelSet}'s to say. Each
  * model's sums are those of a one-model pass over its rows, whatever the other models are: only the
@@ -43,8 +44,11 @@ public interface ModelSetSums {
         }
     }
 
-    /** Whether the uploaded data can be evaluated as a model set (the cpu backend: dense rows). */
-    boolean takesModelSets();
+    /**
+     * Whether rows held sparse ({@code sparseRows}) or dense can be evaluated as a model set (the cpu backend: dense
+     * rows only); asked before the upload, so that rows it cannot take are not uploaded for nothing.
+     */
+    boolean takesModelSets(boolean sparseRows);
 
     /**
      * Writes into {@code out[m]}, for every m with {@code active[m]}, the sums S_m, L_m and G_m of model m

@@ -22,12 +22,11 @@ public final class ModelSetLoop {
     /**
      * One model of the set.
      *
-     * @param problem     its objective (one output; l2, l1 and coordinates its own)
-     * @param initial     its starting parameters, original coordinates
-     * @param settings    its limits and tolerances
-     * @param heldOutFold the fold of rows it does not count, or -1
+     * @param problem  its objective (one output; l2, l1 and coordinates its own)
+     * @param initial  its starting parameters, original coordinates
+     * @param settings its limits and tolerances
      */
-    public record Model(Problem problem, double[] initial, QuasiNewtonLoop.Settings settings, int heldOutFold) {
+    public record Model(Problem problem, double[] initial, QuasiNewtonLoop.Settings settings) {
     }
 
     private final ModelSetSums backend;
@@ -39,19 +38,18 @@ public final class ModelSetLoop {
     private final boolean[] asked;
     private final boolean[] stopped;
     private final DataTermSums[] sums;
-    private final int[] heldOut;
     private int passes;
 
-    /** @param set which rows each model counts (its {@code heldOutFold} from {@link Model#heldOutFold}) and its labels */
+    /** @param set which rows each model counts and with which labels, the models in the order of {@code models} */
     public ModelSetLoop(ModelSetSums backend, ModelSetSums.ModelSet set, List<Model> models) {
         this.backend = backend;
+        this.set = set;
         this.models = List.copyOf(models);
         int count = models.size();
         this.points = new double[count][];
         this.asked = new boolean[count];
         this.stopped = new boolean[count];
         this.sums = new DataTermSums[count];
-        this.heldOut = new int[count];
         for (int m = 0; m < count; m++) {
             Problem problem = models.get(m).problem();
             if (problem.outputs() != 1) {
@@ -59,9 +57,7 @@ public final class ModelSetLoop {
             }
             points[m] = new double[problem.parameterCount()];
             sums[m] = new DataTermSums(problem.parameterCount());
-            heldOut[m] = models.get(m).heldOutFold();
         }
-        this.set = new ModelSetSums.ModelSet(set.folds(), heldOut, false, set.positiveLabel());
     }
 
     /** The passes over X the last {@link #run} took: one per round of evaluations, whatever the number of models. */

@@ -165,17 +165,16 @@ public final class CpuBackend implements Backend, ModelSetSums {
         return problem;
     }
 
-    /** Dense rows of a one-output loss: the model-set pass runs on the softmax tiles' kernels. */
+    /** Dense rows: the model-set pass runs on the softmax tiles' kernels. */
     @Override
-    public boolean takesModelSets() {
-        checkUploaded();
-        return pass != null && problem.loss().pointwise();
+    public boolean takesModelSets(boolean sparseRows) {
+        return !sparseRows;
     }
 
     @Override
     public void modelSetSums(ModelSet set, double[][] parameterSets, boolean[] active, DataTermSums[] out) {
         checkUploaded();
-        if (!takesModelSets()) {
+        if (pass == null || !problem.loss().pointwise()) {
             throw new IllegalStateException("the cpu backend's model sets need dense rows and a one-output loss");
         }
         if (modelSetPass == null) {

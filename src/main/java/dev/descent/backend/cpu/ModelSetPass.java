@@ -105,7 +105,9 @@ final class ModelSetPass {
             intercepts[c] = (float) p[d];
             heldOut[c] = folds == null ? -1 : set.heldOutFold()[models[c]];
         }
-        float[][] counted = countedByFold(models.length, k, folds, heldOut, onlyHeldOut);
+        // one scan of the folds per call: each fold's weight (and so each model's S) and the number of folds
+        double[] foldWeights = foldWeights(folds);
+        float[][] counted = countedByFold(models.length, k, Math.max(1, foldWeights.length - 1), folds, heldOut, onlyHeldOut);
         int width = k * (d + SLOT_EXTRA);
         if (partials.length < ranges * width) {
             partials = new double[ranges * width];
@@ -122,7 +124,6 @@ final class ModelSetPass {
         float[] positiveLabels = positive;
         pool.runEach(ranges, (worker, range) -> range(worker, range, k, weights, intercepts, folds, counted, positiveLabels,
                 width));
-        double[] foldWeights = foldWeights(folds);
         for (int c = 0; c < models.length; c++) {
             double[] g = out[models[c]].gradient();
             Arrays.fill(g, 0.0);
@@ -143,13 +144,8 @@ final class ModelSetPass {
     }
 
     /** counted[f][c]: 1 where packed model c counts the rows of fold f, else 0 (padding models: 0); one row for no folds. */
-    private static float[][] countedByFold(int models, int k, byte[] folds, int[] heldOut, boolean onlyHeldOut) {
-        int foldCount = 1;
-        if (folds != null) {
-            for (byte f : folds) {
-                foldCount = Math.max(foldCount, f + 1);
-            }
-        }
+    private static float[][] countedByFold(int models, int k, int foldCount, byte[] folds, int[] heldOut,
+                                           boolean onlyHeldOut) {
         float[][] counted = new float[foldCount][k];
         for (int f = 0; f < foldCount; f++) {
             for (int c = 0; c < models; c++) {
@@ -159,22 +155,24 @@ final class ModelSetPass {
         return counted;
     }
 
-    /** The sample weights' sum per fold, in row order, and last their total (the total alone without folds). */
+    /**
+     * The sample weights' sum per fold 0..F-1, in row order, then their total: F + 1 values, F the number of folds
+     * (0 without folds). One scan of the rows.
+     */
     private double[] foldWeights(byte[] folds) {
+        double[] perFold = new double[Byte.MAX_VALUE + 1];
         int foldCount = 0;
-        if (folds != null) {
-            for (byte f : folds) {
-                foldCount = Math.max(foldCount, f + 1);
-            }
-        }
-        double[] sums = new double[foldCount + 1];
+        double total = 0;
         for (int i = 0; i < rows; i++) {
             double weight = sampleWeights == null ? 1.0 : sampleWeights[i];
             if (folds != null) {
-                sums[folds[i]] += weight;
+                perFold[folds[i]] += weight;
+                foldCount = Math.max(foldCount, folds[i] + 1);
             }
-            sums[foldCount] += weight;
+            total += weight;
         }
+        double[] sums = Arrays.copyOf(perFold, foldCount + 1);
+        sums[foldCount] = total;
         return sums;
     }
 

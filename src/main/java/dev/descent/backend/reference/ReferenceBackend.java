@@ -205,10 +205,10 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
         out.setTotals(weightTotal, lossSum);
     }
 
-    /** Any uploaded rows of a one-output loss. */
+    /** Dense and sparse rows alike. */
     @Override
-    public boolean takesModelSets() {
-        return problem != null && problem.loss().pointwise();
+    public boolean takesModelSets(boolean sparseRows) {
+        return true;
     }
 
     /**
@@ -217,7 +217,7 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
      */
     @Override
     public void modelSetSums(ModelSet set, double[][] parameterSets, boolean[] active, DataTermSums[] out) {
-        if (!takesModelSets()) {
+        if (problem == null || !problem.loss().pointwise()) {
             throw new IllegalStateException("model sets need uploaded rows and a one-output loss");
         }
         int d = problem.features();
