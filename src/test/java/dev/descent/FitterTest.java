@@ -46,30 +46,7 @@ class FitterTest {
                 a[p][m] += row[p] * data.labels()[i];
             }
         }
-        for (int col = 0; col < m; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < m; r++) {
-                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] swap = a[col];
-            a[col] = a[pivot];
-            a[pivot] = swap;
-            for (int r = 0; r < m; r++) {
-                if (r != col) {
-                    double factor = a[r][col] / a[col][col];
-                    for (int q = col; q <= m; q++) {
-                        a[r][q] -= factor * a[col][q];
-                    }
-                }
-            }
-        }
-        double[] beta = new double[m];
-        for (int j = 0; j < m; j++) {
-            beta[j] = a[j][m] / a[j][j];
-        }
-        return beta;
+        return LinearSystems.solve(a);
     }
 
     static double relativeError(double[] expected, double[] actual) {
@@ -386,30 +363,11 @@ class FitterTest {
                 h[j][j] += l2;
                 h[j][m] -= l2 * beta[j];
             }
-            double[] delta = solve(h);
+            double[] delta = LinearSystems.solve(h);
             for (int j = 0; j < m; j++) {
                 beta[j] += delta[j];
             }
         }
         return beta;
-    }
-
-    private static double[] solve(double[][] a) {
-        int m = a.length;
-        for (int col = 0; col < m; col++) {
-            for (int r = 0; r < m; r++) {
-                if (r != col) {
-                    double factor = a[r][col] / a[col][col];
-                    for (int q = col; q <= m; q++) {
-                        a[r][q] -= factor * a[col][q];
-                    }
-                }
-            }
-        }
-        double[] out = new double[m];
-        for (int j = 0; j < m; j++) {
-            out[j] = a[j][m] / a[j][j];
-        }
-        return out;
     }
 }

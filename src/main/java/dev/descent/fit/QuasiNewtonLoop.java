@@ -89,11 +89,19 @@ public final class QuasiNewtonLoop {
             }
             return value;
         };
+        // the ridge term's curvature in the optimizer's coordinates: l2 / s_j^2 on the weights, 0 on intercepts
+        double[] ridge = new double[count];
+        double[] scale = problem.featureScale();
+        for (int c = 0; c < problem.outputs(); c++) {
+            for (int j = 0; j < problem.features(); j++) {
+                double s = scale == null ? 1 : scale[j];
+                ridge[c * problem.features() + j] = problem.l2() / (s * s);
+            }
+        }
         double[] l1 = null;
         if (problem.l1() > 0) {
             // l1 |w_j| = (l1 / s_j) |w'_j| in the optimizer's coordinates; intercepts are not penalized
             l1 = new double[count];
-            double[] scale = problem.featureScale();
             for (int c = 0; c < problem.outputs(); c++) {
                 for (int j = 0; j < problem.features(); j++) {
                     l1[c * problem.features() + j] = problem.l1() / (scale == null ? 1 : scale[j]);
@@ -138,7 +146,7 @@ public final class QuasiNewtonLoop {
             reference = Lbfgs.pseudoGradientNorm(zero, zeroGradient, l1);
         }
         Lbfgs.Result result = new Lbfgs(settings.history(), settings.maxIterations(), settings.tolerance(),
-                settings.gradientTolerance(), OBJECTIVE_RESOLUTION).minimize(objective, theta, l1, reference, progress);
+                settings.gradientTolerance(), OBJECTIVE_RESOLUTION).minimize(objective, theta, l1, ridge, reference, progress);
         long end = System.nanoTime();
         FitStatus status;
         String reason;

@@ -9,6 +9,14 @@ import java.util.Arrays;
  * zeros. Each evaluation of f is one call of the {@link SmoothFunction}; for a fit that is one pass
  * over the data, and only vectors of the parameters' size are kept here.
  *
+ * <p>The first Hessian guess of the two-loop recursion is the usual scalar (s'y / y'y) I, or, when the
+ * objective is known to hold a separable quadratic part q(x) = sum_j k_j x_j^2 / 2 (the ridge term), the
+ * diagonal (c + k_j)^-1 with c the same scalar estimate made from the rest of the curvature (y - k s).
+ * The ridge term's curvature can differ by orders of magnitude across coordinates while the data's is
+ * about the same in the optimizer's coordinates; a scalar guess then sizes every step for the stiffest
+ * coordinate (digits softmax: 589 passes with the scalar, 126 with the diagonal;
+ * bench/results/2026-12-05-newton-cg).
+ *
  * <p>Stopping: the relative decrease of the objective over the last iteration below {@code tolerance},
  * or the (pseudo-)gradient's largest entry below {@code gradientTolerance} times its value at the start,
  * or the iteration limit. A line search that cannot decrease the objective (at a point where the
@@ -23,6 +31,8 @@ public final class Lbfgs {
     static final double GUESS_SCALE = 0.1;
     /** Evaluations one line search may take before it gives up. */
     static final int LINE_SEARCH_EVALUATIONS = 25;
+    /** The least share of the whole pair's curvature estimate the diagonal guess gives the non-ridge part. */
+    static final double MINIMUM_DATA_CURVATURE = 1e-3;
 
     /** How a run ended. */
     public enum Stop {
@@ -93,16 +103,19 @@ public final class Lbfgs {
      * {@code progress} may be null.
      */
     public Result minimize(SmoothFunction f, double[] start, double[] l1, Progress progress) {
-        return minimize(f, start, l1, Double.NaN, progress);
+        return minimize(f, start, l1, null, Double.NaN, progress);
     }
 
     /**
      * As {@link #minimize(SmoothFunction, double[], double[], Progress)}, with the gradient tolerance relative
      * to {@code referenceNorm} instead of the gradient at the start (NaN: the start's). A warm start begins
-     * near the optimum, where its own gradient is no scale at all.
+     * near the optimum, where its own gradient is no scale at all. {@code ridge}, when not null, is the
+     * curvature k_j of a separable quadratic part of f (all k_j >= 0), for the first Hessian guess.
      */
-    public Result minimize(SmoothFunction f, double[] start, double[] l1, double referenceNorm, Progress progress) {
+    public Result minimize(SmoothFunction f, double[] start, double[] l1, double[] ridge, double referenceNorm,
+                           Progress progress) {
         int n = start.length;
+        boolean diagonalGuess = ridge != null && Arrays.stream(ridge).anyMatch(k -> k > 0);
         boolean orthantWise = l1 != null && Arrays.stream(l1).anyMatch(c -> c > 0);
         double[] x = start.clone();
         double[] g = new double[n];
@@ -135,7 +148,7 @@ public final class Lbfgs {
         Stop stop = Stop.ITERATIONS;
         int iteration = 0;
         while (iteration < maxIterations) {
-            // d = -H pg by the two-loop recursion, H0 = (s'y / y'y) I from the newest correction
+            // d = -H pg by the two-loop recursion, H0 from the newest correction (firstHessianGuess)
             for (int j = 0; j < n; j++) {
                 d[j] = -pg[j];
             }
@@ -145,10 +158,7 @@ public final class Lbfgs {
                 axpy(-alpha[i], y[i], d);
             }
             if (stored > 0) {
-                double scale = dot(s[newest], y[newest]) / dot(y[newest], y[newest]);
-                for (int j = 0; j < n; j++) {
-                    d[j] *= scale;
-                }
+                firstHessianGuess(s[newest], y[newest], diagonalGuess ? ridge : null, d);
             }
             for (int k = stored - 1; k >= 0; k--) {
                 int i = Math.floorMod(newest - k, history);
@@ -234,6 +244,36 @@ public final class Lbfgs {
             }
         }
         return new Result(x, value, iteration, evaluations, stop, norm, startNorm);
+    }
+
+    /**
+     * Multiplies d by the first Hessian guess H0 from the newest correction pair: (s'y / y'y) I without a
+     * ridge term; with one, diag(1 / (c + k_j)), c = r'r / s'r the same estimate for the rest of the
+     * curvature, r = y - k s (the ridge's share of y is known exactly). c is kept at or above a thousandth
+     * of y's own estimate, so that a pair that is nearly all ridge cannot make c, and the steps of the
+     * unpenalized coordinates (intercepts), unbounded.
+     */
+    private static void firstHessianGuess(double[] s, double[] y, double[] ridge, double[] d) {
+        double sy = dot(s, y);
+        double yy = dot(y, y);
+        if (ridge == null) {
+            double scale = sy / yy;
+            for (int j = 0; j < d.length; j++) {
+                d[j] *= scale;
+            }
+            return;
+        }
+        double sr = 0;
+        double rr = 0;
+        for (int j = 0; j < s.length; j++) {
+            double r = y[j] - ridge[j] * s[j];
+            sr += s[j] * r;
+            rr += r * r;
+        }
+        double c = Math.max(sr > 0 ? rr / sr : 0, MINIMUM_DATA_CURVATURE * yy / sy);
+        for (int j = 0; j < d.length; j++) {
+            d[j] /= c + ridge[j];
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.descent.LinearSystems;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -162,5 +163,69 @@ class LbfgsTest {
         double[] first = new Lbfgs(4, 100, 0, 1e-10).minimize(f, new double[] {3, -2}, null, null).x();
         double[] second = new Lbfgs(4, 100, 0, 1e-10).minimize(f, new double[] {3, -2}, null, null).x();
         assertArrayEquals(first, second, 0.0);
+    }
+
+    /**
+     * Least squares plus a ridge term whose curvature k_j spans 1e-4..1e2 across coordinates, as the l2 term
+     * does in the optimizer's coordinates when feature scales differ (the data's curvature is about 1 in every
+     * coordinate): told the ridge, the solver guesses a diagonal first Hessian and reaches the same minimizer,
+     * (U'U/m + K)^-1 U't/m, in at most two thirds of the scalar guess's evaluations (61 against 127 when written).
+     */
+    @Test
+    void aKnownRidgeTermShortensTheRunToTheSameMinimizer() {
+        int rows = 2000;
+        int n = 30;
+        SplittableRandom random = new SplittableRandom(11);
+        double[][] u = new double[rows][n];
+        double[] t = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < n; j++) {
+                u[i][j] = random.nextDouble(-1, 1) * Math.sqrt(3);
+            }
+            t[i] = random.nextDouble(-1, 1);
+        }
+        double[] ridge = new double[n];
+        for (int j = 0; j < n; j++) {
+            ridge[j] = Math.pow(10, -4 + 6.0 * j / (n - 1));
+        }
+        // the minimizer solves (U'U/m + K) x = U't/m: Gaussian elimination on the normal equations
+        double[][] a = new double[n][n + 1];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < n; k++) {
+                    a[j][k] += u[i][j] * u[i][k] / rows;
+                }
+                a[j][n] += u[i][j] * t[i] / rows;
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            a[j][j] += ridge[j];
+        }
+        double[] expected = LinearSystems.solve(a);
+        SmoothFunction f = (x, g) -> {
+            double value = 0;
+            for (int j = 0; j < n; j++) {
+                g[j] = ridge[j] * x[j];
+                value += ridge[j] * x[j] * x[j] / 2;
+            }
+            for (int i = 0; i < rows; i++) {
+                double r = -t[i];
+                for (int j = 0; j < n; j++) {
+                    r += u[i][j] * x[j];
+                }
+                value += r * r / (2 * rows);
+                for (int j = 0; j < n; j++) {
+                    g[j] += r * u[i][j] / rows;
+                }
+            }
+            return value;
+        };
+        Lbfgs solver = new Lbfgs(5, 2000, 0, 1e-10);
+        Lbfgs.Result scalar = solver.minimize(f, new double[n], null, null, Double.NaN, null);
+        Lbfgs.Result diagonal = solver.minimize(f, new double[n], null, ridge, Double.NaN, null);
+        assertArrayEquals(expected, scalar.x(), POINT_TOLERANCE, "scalar guess stopped by " + scalar.stop());
+        assertArrayEquals(expected, diagonal.x(), POINT_TOLERANCE, "diagonal guess stopped by " + diagonal.stop());
+        assertTrue(diagonal.evaluations() * 3 <= scalar.evaluations() * 2,
+                "diagonal guess " + diagonal.evaluations() + " evaluations, scalar " + scalar.evaluations());
     }
 }
