@@ -5,15 +5,22 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * CSV with a header row, streamed: lines are parsed from a reused byte buffer straight into float32
- * arrays. Fields are separated by commas (or the request's delimiter); names and numbers may be in
+ * CSV with a header row, streamed: lines are parsed from blocks of bytes straight into float32 arrays,
+ * on every core (blocks in file order, so that the result does not depend on the threads). Fields are separated by commas (or the request's delimiter); names and numbers may be in
  * double quotes; blank lines are skipped. Every other column than the label (and weight, and the
  * dropped ones) is a numeric feature.
  */
@@ -38,17 +45,23 @@ final class CsvReader {
      * each row's label is the index of its name among the sorted names (the model's, at predict).
      */
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
+        return read(file, request, BLOCK_BYTES);
+    }
+
+    /** As {@link #read(Path, DataFile.Request)}, parsing blocks of about {@code blockBytes} (tests take small ones). */
+    static DataFile.Table read(Path file, DataFile.Request request, int blockBytes) throws IOException {
         if (request.classNames() != null) {
-            return read(file, request, true);
+            return read(file, request, true, blockBytes);
         }
         try {
-            return read(file, request, false);
+            return read(file, request, false, blockBytes);
         } catch (TextLabels e) {
-            return read(file, request, true);
+            return read(file, request, true, blockBytes);
         }
     }
 
-    private static DataFile.Table read(Path file, DataFile.Request request, boolean textLabels) throws IOException {
+    private static DataFile.Table read(Path file, DataFile.Request request, boolean textLabels, int blockBytes)
+            throws IOException {
         try (InputStream in = DataFile.open(file)) {
             LineSource lines = new LineSource(in);
             if (!nextNonBlank(lines)) {
@@ -144,21 +157,62 @@ final class CsvReader {
                 throw DataFormatException.at(file, lines.lineNumber, 0, null, "no feature columns besides the label");
             }
             int d = features.size();
-            Hashed hashed = request.hashBuckets() > 0 ? new Hashed(features, request.hashBuckets()) : null;
-            FloatColumns x = new FloatColumns();
-            FloatColumns y = new FloatColumns();
-            FloatColumns weights = new FloatColumns();
-            IntColumns lineNumbers = new IntColumns();
-            Map<String, Integer> names = new HashMap<>();
-            if (textLabels && request.classNames() != null) {
-                for (String name : request.classNames()) {
-                    names.put(name, names.size());
+            Layout layout = new Layout(file, header, role, features, labelColumn != null, request.weights() != null,
+                    textLabels, request.classNames(), delimiter, request.hashBuckets());
+            // without a header the first row, already read, is data
+            Rows rows = parseInParallel(layout, lines, !request.header(), blockBytes);
+            Hashed hashed = rows.hashed;
+            FloatColumns x = rows.x;
+            FloatColumns y = rows.y;
+            FloatColumns weights = rows.weights;
+            IntColumns lineNumbers = rows.lineNumbers;
+            Map<String, Integer> names = rows.names;
+            int n = hashed != null ? hashed.rows() : x.size() / d;
+            if (n == 0) {
+                throw DataFormatException.in(file, "the file has a header but no data rows");
+            }
+            float[] labels = labelColumn == null ? null : y.toArray();
+            List<String> classNames = null;
+            if (textLabels && labelColumn != null) {
+                classNames = request.classNames() != null ? request.classNames() : sortedNames(names, labels);
+            }
+            Dataset data = hashed != null ? Dataset.csr(hashed.matrix(), labels) : Dataset.rowMajor(x.toArray(), n, d, labels);
+            if (request.weights() != null) {
+                float[] w = weights.toArray();
+                if (allZero(w)) {
+                    throw DataFormatException.in(file, "every sample weight in column '" + request.weights() + "' is zero");
+                }
+                data = data.withSampleWeights(w);
+            }
+            return new DataFile.Table(data, hashed != null ? FeatureNames.numbered(request.hashBuckets()) : List.copyOf(features),
+                    labelColumn == null ? null : labelName, file, lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1,
+                    null, -1, classNames);
+        }
+    }
+
+    /** Bytes of whole lines each worker parses at a time: a few per core keep both cores busy on files of 10 MB and more. */
+    static final int BLOCK_BYTES = 4 << 20;
+
+    /** What every row of the file is parsed by: the header's columns and their roles (the same for every block). */
+    private record Layout(Path file, List<String> header, int[] role, List<String> features, boolean hasLabel,
+                          boolean hasWeights, boolean textLabels, List<String> classNames, byte delimiter, int hashBuckets) {
+        /**
+         * The rows of {@code lines} from its next line (or from its current one, {@code currentIsData}): the
+         * features dense, or hashed into {@code hashBuckets} sparse ones.
+         */
+        Rows parse(LineSource lines, boolean currentIsData) throws IOException {
+            int columns = header.size();
+            NumberParser parser = new NumberParser();
+            Hashed hashed = hashBuckets > 0 ? new Hashed(features, hashBuckets) : null;
+            Rows rows = new Rows(hashed == null);
+            rows.hashed = hashed;
+            if (textLabels && classNames != null) {
+                for (String name : classNames) {
+                    rows.names.put(name, rows.names.size());
                 }
             }
-            float[] row = new float[d];
-            // without a header the first row, already read, is data
-            boolean more = !request.header() || nextNonBlank(lines);
-            for (; more; more = nextNonBlank(lines)) {
+            float[] row = new float[features.size()];
+            for (boolean more = currentIsData || nextNonBlank(lines); more; more = nextNonBlank(lines)) {
                 byte[] bytes = lines.buffer();
                 int field = 0;
                 int fieldStart = lines.start;
@@ -173,8 +227,8 @@ final class CsvReader {
                     }
                     int target = role[field];
                     if (target == LABEL && textLabels) {
-                        label = classIndex(file, lines, field, header.get(field), bytes, fieldStart, i, names,
-                                request.classNames());
+                        label = classIndex(file, lines, field, header.get(field), bytes, fieldStart, i, rows.names,
+                                classNames);
                     } else if (hashed != null && target >= 0) {
                         hashed.add(file, lines, header.get(field), target, bytes, fieldStart, i, parser);
                     } else if (target != IGNORED) {
@@ -215,38 +269,123 @@ final class CsvReader {
                     hashed.endRow();
                 } else {
                     for (float value : row) {
-                        x.add(value);
+                        rows.x.add(value);
                     }
                 }
-                if (labelColumn != null) {
-                    y.add(label);
+                if (hasLabel) {
+                    rows.y.add(label);
                 }
-                lineNumbers.add((int) Math.min(Integer.MAX_VALUE, lines.lineNumber));
-                if (request.weights() != null) {
-                    weights.add(weight);
+                rows.lineNumbers.add((int) Math.min(Integer.MAX_VALUE, lines.lineNumber));
+                if (hasWeights) {
+                    rows.weights.add(weight);
                 }
             }
-            int n = hashed != null ? hashed.rows() : x.size() / d;
-            if (n == 0) {
-                throw DataFormatException.in(file, "the file has a header but no data rows");
+            if (rows.x != null) {
+                rows.x.trim();
             }
-            float[] labels = labelColumn == null ? null : y.toArray();
-            List<String> classNames = null;
-            if (textLabels && labelColumn != null) {
-                classNames = request.classNames() != null ? request.classNames() : sortedNames(names, labels);
-            }
-            Dataset data = hashed != null ? Dataset.csr(hashed.matrix(), labels) : Dataset.rowMajor(x.toArray(), n, d, labels);
-            if (request.weights() != null) {
-                float[] w = weights.toArray();
-                if (allZero(w)) {
-                    throw DataFormatException.in(file, "every sample weight in column '" + request.weights() + "' is zero");
-                }
-                data = data.withSampleWeights(w);
-            }
-            return new DataFile.Table(data, hashed != null ? FeatureNames.numbered(request.hashBuckets()) : List.copyOf(features),
-                    labelColumn == null ? null : labelName, file, lineNumbers.toArray(), labelColumn == null ? 0 : labelColumn + 1,
-                    null, -1, classNames);
+            return rows;
         }
+    }
+
+    /** Parsed rows: features (dense), labels, weights, line numbers, and the class names met (by code). */
+    private static final class Rows {
+        FloatColumns x;
+        final FloatColumns y = new FloatColumns();
+        final FloatColumns weights = new FloatColumns();
+        final IntColumns lineNumbers = new IntColumns();
+        /** Class name to code, codes in order of first appearance (or the model's names, known in advance). */
+        final Map<String, Integer> names = new LinkedHashMap<>();
+        /** The features hashed, as CSR rows (x is then null). */
+        Hashed hashed;
+
+        Rows(boolean dense) {
+            x = dense ? new FloatColumns() : null;
+        }
+    }
+
+    /**
+     * The rows after the header on every core: the calling thread cuts the file into blocks of whole lines
+     * ({@link LineSource#nextBlock}, with their first line numbers) and workers parse them; the blocks' rows
+     * are joined in file order, so the result, and the first error in the file, are those of one thread
+     * reading alone. Class names are recoded in order of first appearance across the blocks. At most two
+     * blocks a worker wait in memory.
+     */
+    private static Rows parseInParallel(Layout layout, LineSource lines, boolean currentIsData, int blockBytes)
+            throws IOException {
+        LineSource.Block first = lines.nextBlock(blockBytes, currentIsData);
+        if (first == null) {
+            return new Rows(true);
+        }
+        LineSource.Block second = lines.nextBlock(blockBytes, false);
+        if (second == null) {
+            return layout.parse(first.lines(), false);
+        }
+        int threads = Runtime.getRuntime().availableProcessors();
+        ExecutorService workers = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "descent-csv-parse");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Deque<Future<Rows>> pending = new ArrayDeque<>();
+            List<Rows> parsed = new ArrayList<>();
+            for (LineSource.Block block = first; block != null; ) {
+                LineSource.Block task = block;
+                pending.add(workers.submit(() -> layout.parse(task.lines(), false)));
+                if (pending.size() >= 2 * threads) {
+                    parsed.add(await(pending.poll()));
+                }
+                block = block == first ? second : lines.nextBlock(blockBytes, false);
+            }
+            while (!pending.isEmpty()) {
+                parsed.add(await(pending.poll()));
+            }
+            return joined(parsed);
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    /** A block's rows, or the block's own failure as it was thrown (an invalid field, text labels, no memory). */
+    private static Rows await(Future<Rows> block) throws IOException {
+        try {
+            return block.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while reading");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        }
+    }
+
+    /** The blocks' rows as one, in order; each block's class codes mapped to codes of first appearance in the file. */
+    private static Rows joined(List<Rows> parts) {
+        Rows all = new Rows(false);
+        if (parts.get(0).hashed != null) {
+            all.hashed = Hashed.joined(parts.stream().map(part -> part.hashed).toList());
+        } else {
+            all.x = FloatColumns.joined(parts.stream().map(part -> part.x).toList());
+        }
+        for (Rows part : parts) {
+            int[] code = new int[part.names.size()];
+            for (Map.Entry<String, Integer> name : part.names.entrySet()) {
+                code[name.getValue()] = all.names.computeIfAbsent(name.getKey(), key -> all.names.size());
+            }
+            part.weights.appendTo(all.weights);
+            part.lineNumbers.appendTo(all.lineNumbers);
+            float[] labels = part.y.toArray();
+            for (float label : labels) {
+                all.y.add(part.names.isEmpty() ? label : code[(int) label]);
+            }
+        }
+        return all;
     }
 
     /**
@@ -302,6 +441,16 @@ final class CsvReader {
         private final IntColumns indices = new IntColumns();
         private final FloatColumns values = new FloatColumns();
         private final IntColumns rowEnds = new IntColumns();
+
+        /** An empty one that hashes as {@code other} does. */
+        private Hashed(Hashed other) {
+            buckets = other.buckets;
+            nameBucket = other.nameBucket;
+            nameSign = other.nameSign;
+            prefix = other.prefix;
+            rowBuckets = new int[other.rowBuckets.length];
+            rowValues = new float[other.rowValues.length];
+        }
 
         Hashed(List<String> columns, int buckets) {
             this.buckets = buckets;
@@ -385,6 +534,21 @@ final class CsvReader {
 
         int rows() {
             return rowEnds.size();
+        }
+
+        /** The rows of {@code parts} in order, as one (the parts hash alike: same columns, same buckets). */
+        static Hashed joined(List<Hashed> parts) {
+            Hashed all = new Hashed(parts.get(0));
+            for (Hashed part : parts) {
+                int offset = all.values.size();
+                part.indices.appendTo(all.indices);
+                part.values.appendTo(all.values);
+                int[] ends = part.rowEnds.toArray();
+                for (int end : ends) {
+                    all.rowEnds.add(offset + end);
+                }
+            }
+            return all;
         }
 
         CsrMatrix matrix() {

@@ -30,4 +30,11 @@ final class IntColumns {
     int[] toArray() {
         return Arrays.copyOf(values, size);
     }
+
+    /** Adds these values at the end of {@code other}. */
+    void appendTo(IntColumns other) {
+        for (int i = 0; i < size; i++) {
+            other.add(values[i]);
+        }
+    }
 }

@@ -28,6 +28,97 @@ final class LineSource {
         this.in = in;
     }
 
+    /** The lines of {@code bytes[0, length)}, the first of them line {@code firstLineNumber} of its file (a {@link Block}). */
+    LineSource(byte[] bytes, int length, long firstLineNumber) {
+        this.in = null;
+        this.buffer = bytes;
+        this.filled = length;
+        this.endOfInput = true;
+        this.lineNumber = firstLineNumber - 1;
+    }
+
+    /** Whole lines of the file, bytes[0, length), the first of them line {@code firstLineNumber}. */
+    record Block(byte[] bytes, int length, long firstLineNumber) {
+        LineSource lines() {
+            return new LineSource(bytes, length, firstLineNumber);
+        }
+    }
+
+    /**
+     * The rest of the file from the line after the current one (or from the current one, {@code withCurrent})
+     * as a block of whole lines of about {@code size} bytes, for parsing apart from this source; null at the
+     * end. After it, this source stands before the block's successor, and {@link #next} goes on from there.
+     */
+    Block nextBlock(int size, boolean withCurrent) throws IOException {
+        long firstLine = withCurrent ? lineNumber : lineNumber + 1;
+        if (withCurrent) {
+            position = start;
+        }
+        byte[] block = new byte[size];
+        int length = 0;
+        int cut;
+        while (true) {
+            length = fill(block, length);
+            boolean exhausted = position == filled && endOfInput;
+            cut = length;
+            if (!exhausted) {
+                while (cut > 0 && block[cut - 1] != '\n') {
+                    cut--;
+                }
+            }
+            if (cut > 0 || exhausted) {
+                break;
+            }
+            // no line ends in the block: a line longer than it
+            if (block.length >= MAX_LINE_BYTES) {
+                throw new IOException("line " + firstLine + " is longer than " + MAX_LINE_BYTES + " bytes");
+            }
+            block = Arrays.copyOf(block, block.length * 2);
+        }
+        if (length == 0) {
+            return null;
+        }
+        // the start of a line after the cut goes back before the bytes not yet taken, for the next block
+        int rest = length - cut;
+        if (rest > 0) {
+            int unread = filled - position;
+            byte[] target = buffer.length >= rest + unread ? buffer : new byte[Math.max(CHUNK, rest + unread)];
+            System.arraycopy(buffer, position, target, rest, unread);
+            System.arraycopy(block, cut, target, 0, rest);
+            buffer = target;
+            filled = rest + unread;
+            position = 0;
+        }
+        long lines = 0;
+        for (int i = 0; i < cut; i++) {
+            lines += block[i] == '\n' ? 1 : 0;
+        }
+        lineNumber = firstLine - 1 + lines;
+        return new Block(block, cut, firstLine);
+    }
+
+    /** Fills block[length, ...) from the bytes buffered here, then from the file; returns the new length. */
+    private int fill(byte[] block, int length) throws IOException {
+        while (length < block.length) {
+            if (position < filled) {
+                int taken = Math.min(block.length - length, filled - position);
+                System.arraycopy(buffer, position, block, length, taken);
+                position += taken;
+                length += taken;
+            } else if (!endOfInput) {
+                int read = in.read(block, length, block.length - length);
+                if (read < 0) {
+                    endOfInput = true;
+                } else {
+                    length += read;
+                }
+            } else {
+                break;
+            }
+        }
+        return length;
+    }
+
     byte[] buffer() {
         return buffer;
     }
