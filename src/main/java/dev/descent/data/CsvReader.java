@@ -160,7 +160,9 @@ final class CsvReader {
             Layout layout = new Layout(file, header, role, features, labelColumn != null, request.weights() != null,
                     textLabels, request.classNames(), delimiter, request.hashBuckets());
             // without a header the first row, already read, is data
-            Rows rows = parseInParallel(layout, lines, !request.header(), blockBytes);
+            long fileBytes = in instanceof java.util.zip.GZIPInputStream || file == DataFile.STANDARD_INPUT ? -1
+                    : Files.size(file);
+            Rows rows = parseInParallel(layout, lines, !request.header(), blockBytes, fileBytes);
             Hashed hashed = rows.hashed;
             FloatColumns x = rows.x;
             FloatColumns y = rows.y;
@@ -310,12 +312,13 @@ final class CsvReader {
      * reading alone. Class names are recoded in order of first appearance across the blocks. At most two
      * blocks a worker wait in memory.
      */
-    private static Rows parseInParallel(Layout layout, LineSource lines, boolean currentIsData, int blockBytes)
-            throws IOException {
+    private static Rows parseInParallel(Layout layout, LineSource lines, boolean currentIsData, int blockBytes,
+                                        long fileBytes) throws IOException {
         LineSource.Block first = lines.nextBlock(blockBytes, currentIsData);
         if (first == null) {
             return new Rows(true);
         }
+        refuseWhatCannotFit(layout, first, fileBytes);
         LineSource.Block second = lines.nextBlock(blockBytes, false);
         if (second == null) {
             return layout.parse(first.lines(), false);
@@ -345,6 +348,32 @@ final class CsvReader {
             workers.shutdownNow();
         }
     }
+
+    /**
+     * Refuses, before reading on, a file whose dense features would clearly not fit in one Java array: rows
+     * estimated from the file's size and the first block's bytes per line (a gzip file or standard input has
+     * no size to go by; they, and files near the limit, learn it when the array fills). The estimate must
+     * exceed the limit by {@link #ESTIMATE_MARGIN}, so that a file that fits is never refused for it.
+     */
+    private static void refuseWhatCannotFit(Layout layout, LineSource.Block first, long fileBytes) {
+        if (layout.hashBuckets() > 0 || fileBytes <= first.length() || first.lineCount() == 0) {
+            return;
+        }
+        double rows = (double) fileBytes * first.lineCount() / first.length();
+        double values = rows * layout.features().size();
+        if (values > ESTIMATE_MARGIN * MAX_VALUES) {
+            throw DataFormatException.in(layout.file(), String.format(java.util.Locale.ROOT, "about %,.0f rows (from the"
+                    + " file's size and its first %,d lines) x %d features make about %,.0f values, more than the %,d"
+                    + " one Java array holds, which is where descent keeps dense features: fit on a sample of the rows,"
+                    + " or fit with Spark (descent-spark), whose partitions each hold their own", rows, first.lineCount(),
+                    layout.features().size(), values, MAX_VALUES));
+        }
+    }
+
+    /** The most values one Java array holds (the JVM's limit, less its header allowance). */
+    static final long MAX_VALUES = Integer.MAX_VALUE - 8;
+    /** How far an estimate from the first block must exceed the limit to refuse: lines of the rest may be longer. */
+    static final double ESTIMATE_MARGIN = 1.25;
 
     /** A block's rows, or the block's own failure as it was thrown (an invalid field, text labels, no memory). */
     private static Rows await(Future<Rows> block) throws IOException {

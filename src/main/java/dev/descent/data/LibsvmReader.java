@@ -29,6 +29,39 @@ final class LibsvmReader {
     private LibsvmReader() {
     }
 
+    /** Bytes at the start of a file that {@link #refuseWhatCannotFit} counts its non-zeros in. */
+    static final int SAMPLE_BYTES = 4 << 20;
+
+    /**
+     * Refuses, before reading, a file whose non-zeros would clearly not fit in one Java array: the count of
+     * "index:value" pairs in its first {@link #SAMPLE_BYTES}, scaled to its size, must exceed the limit by
+     * {@link CsvReader#ESTIMATE_MARGIN} (a file near the limit learns it when the array fills).
+     */
+    private static void refuseWhatCannotFit(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size <= SAMPLE_BYTES) {
+            return;
+        }
+        byte[] sample = new byte[SAMPLE_BYTES];
+        int length;
+        try (InputStream in = Files.newInputStream(file)) {
+            length = in.readNBytes(sample, 0, SAMPLE_BYTES);
+        }
+        long pairs = 0;
+        long lines = 0;
+        for (int i = 0; i < length; i++) {
+            pairs += sample[i] == ':' ? 1 : 0;
+            lines += sample[i] == '\n' ? 1 : 0;
+        }
+        double nonZeros = (double) size * pairs / length;
+        if (nonZeros > CsvReader.ESTIMATE_MARGIN * CsrMatrix.MAX_NON_ZEROS) {
+            throw DataFormatException.in(file, String.format(java.util.Locale.ROOT, "about %,.0f non-zeros (from the"
+                    + " file's size and its first %,d lines), more than the %,d one Java array holds, which is where"
+                    + " descent keeps them: fit on a sample of the rows, or fit with Spark (descent-spark), whose"
+                    + " partitions each hold their own", nonZeros, lines, CsrMatrix.MAX_NON_ZEROS));
+        }
+    }
+
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
         FloatColumns labels = new FloatColumns();
         FloatColumns values = new FloatColumns();
@@ -40,6 +73,9 @@ final class LibsvmReader {
         long firstZeroLine = 0;
         int firstZeroColumn = 0;
         try (InputStream in = DataFile.open(file)) {
+            if (!(in instanceof java.util.zip.GZIPInputStream) && file != DataFile.STANDARD_INPUT) {
+                refuseWhatCannotFit(file);
+            }
             LineSource lines = new LineSource(in);
             while (lines.next()) {
                 byte[] b = lines.buffer();

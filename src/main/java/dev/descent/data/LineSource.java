@@ -37,8 +37,8 @@ final class LineSource {
         this.lineNumber = firstLineNumber - 1;
     }
 
-    /** Whole lines of the file, bytes[0, length), the first of them line {@code firstLineNumber}. */
-    record Block(byte[] bytes, int length, long firstLineNumber) {
+    /** Whole lines of the file, bytes[0, length), the first of them line {@code firstLineNumber}; {@code lineCount} of them. */
+    record Block(byte[] bytes, int length, long firstLineNumber, long lineCount) {
         LineSource lines() {
             return new LineSource(bytes, length, firstLineNumber);
         }
@@ -94,7 +94,7 @@ final class LineSource {
             lines += block[i] == '\n' ? 1 : 0;
         }
         lineNumber = firstLine - 1 + lines;
-        return new Block(block, cut, firstLine);
+        return new Block(block, cut, firstLine, lines);
     }
 
     /** Fills block[length, ...) from the bytes buffered here, then from the file; returns the new length. */

@@ -3,6 +3,7 @@ package dev.descent.data;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CSV reader parses blocks of lines on every core: whatever the block size (down to blocks shorter than
- * a line), it gives what one block gives, the same rows, line numbers, class names and first error.
+ * a line), it gives what one block gives, the same rows, line numbers, class names and first error. And text
+ * files whose size shows they cannot fit in one Java array are refused before they are read.
  */
 class CsvBlocksTest {
     /** Block sizes from shorter than a line (the block grows to hold it) to a few lines, to the whole file. */
@@ -103,6 +105,47 @@ class CsvBlocksTest {
             assertArrayEquals(whole.data().labels(), blocks.data().labels(), "block size " + size);
             assertArrayEquals(whole.lines(), blocks.lines(), "block size " + size);
         }
+    }
+
+    /**
+     * A file whose size says its dense features cannot fit in one Java array is refused after its first block,
+     * naming the estimate and the limit, not after reading gigabytes. The file is a few real rows followed by a
+     * hole (a sparse file of 16 GiB that takes no disk), which the reader never reaches.
+     */
+    @Test
+    void aFileTooLargeForOneArrayIsRefusedAfterItsFirstBlock() throws IOException {
+        StringBuilder text = new StringBuilder("x1,x2,x3,x4,x5,x6,x7,x8,y\n");
+        while (text.length() < 2 * 4096) {
+            text.append("0.25,1,2,3,4,5,6,7,1\n");
+        }
+        Path file = write("huge.csv", text.toString());
+        try (java.io.RandomAccessFile handle = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            handle.setLength(16L << 30);
+        }
+        DataFile.Request request = DataFile.Request.forFit(null, null, null);
+        DataFormatException error = assertThrows(DataFormatException.class, () -> CsvReader.read(file, request, 4096));
+        String message = error.getMessage();
+        // 16 GiB at 21 bytes a row: about 8.2e8 rows x 8 features
+        assertTrue(message.matches(".*about 81\\d,\\d{3},\\d{3} rows .*") && message.contains("x 8 features")
+                && message.contains("more than the 2,147,483,639 one Java array holds"), message);
+    }
+
+    /** The same for LIBSVM's non-zeros: counted in the file's first megabytes and scaled to its size. */
+    @Test
+    void aLibsvmFileTooLargeForOneArrayIsRefusedBeforeReading() throws IOException {
+        StringBuilder text = new StringBuilder();
+        while (text.length() < LibsvmReader.SAMPLE_BYTES + 4096) {
+            text.append("1 1:0.5 7:2 9:1\n");
+        }
+        Path file = write("huge.svm", text.toString());
+        try (java.io.RandomAccessFile handle = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            handle.setLength(16L << 30);
+        }
+        DataFormatException error = assertThrows(DataFormatException.class,
+                () -> LibsvmReader.read(file, DataFile.Request.forFit(null, null, null)));
+        // 16 GiB at 3 pairs in 16 bytes: about 3.2e9 non-zeros
+        assertTrue(error.getMessage().matches(".*about 3,22\\d,\\d{3},\\d{3} non-zeros .*")
+                && error.getMessage().contains("more than the 2,147,483,639 one Java array holds"), error.getMessage());
     }
 
     /** Without a header the first line is data, in the first block. */
