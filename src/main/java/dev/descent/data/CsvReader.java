@@ -19,10 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * CSV with a header row, streamed: lines are parsed from blocks of bytes straight into float32 arrays,
- * on every core (blocks in file order, so that the result does not depend on the threads). Fields are separated by commas (or the request's delimiter); names and numbers may be in
- * double quotes; blank lines are skipped. Every other column than the label (and weight, and the
- * dropped ones) is a numeric feature.
+ * CSV with a header row, streamed: blocks of lines are parsed straight into float32 arrays on every core,
+ * and joined in file order, so that nothing depends on the threads. Fields are separated by commas (or the
+ * request's delimiter); names and numbers may be in double quotes; blank lines are skipped. Every other
+ * column than the label (and weight, and the dropped ones) is a numeric feature.
  */
 final class CsvReader {
     private static final int IGNORED = -1;
@@ -159,9 +159,9 @@ final class CsvReader {
             int d = features.size();
             Layout layout = new Layout(file, header, role, features, labelColumn != null, request.weights() != null,
                     textLabels, request.classNames(), delimiter, request.hashBuckets());
-            // without a header the first row, already read, is data
             long fileBytes = in instanceof java.util.zip.GZIPInputStream || file == DataFile.STANDARD_INPUT ? -1
                     : Files.size(file);
+            // without a header the first row, already read, is data
             Rows rows = parseInParallel(layout, lines, !request.header(), blockBytes, fileBytes);
             Hashed hashed = rows.hashed;
             FloatColumns x = rows.x;
@@ -198,11 +198,8 @@ final class CsvReader {
     /** What every row of the file is parsed by: the header's columns and their roles (the same for every block). */
     private record Layout(Path file, List<String> header, int[] role, List<String> features, boolean hasLabel,
                           boolean hasWeights, boolean textLabels, List<String> classNames, byte delimiter, int hashBuckets) {
-        /**
-         * The rows of {@code lines} from its next line (or from its current one, {@code currentIsData}): the
-         * features dense, or hashed into {@code hashBuckets} sparse ones.
-         */
-        Rows parse(LineSource lines, boolean currentIsData) throws IOException {
+        /** The rows of {@code lines} (a block), the features dense or hashed into {@code hashBuckets} sparse ones. */
+        Rows parse(LineSource lines) throws IOException {
             int columns = header.size();
             NumberParser parser = new NumberParser();
             Hashed hashed = hashBuckets > 0 ? new Hashed(features, hashBuckets) : null;
@@ -214,7 +211,7 @@ final class CsvReader {
                 }
             }
             float[] row = new float[features.size()];
-            for (boolean more = currentIsData || nextNonBlank(lines); more; more = nextNonBlank(lines)) {
+            while (nextNonBlank(lines)) {
                 byte[] bytes = lines.buffer();
                 int field = 0;
                 int fieldStart = lines.start;
@@ -321,7 +318,7 @@ final class CsvReader {
         refuseWhatCannotFit(layout, first, fileBytes);
         LineSource.Block second = lines.nextBlock(blockBytes, false);
         if (second == null) {
-            return layout.parse(first.lines(), false);
+            return layout.parse(first.lines());
         }
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService workers = Executors.newFixedThreadPool(threads, task -> {
@@ -334,7 +331,7 @@ final class CsvReader {
             List<Rows> parsed = new ArrayList<>();
             for (LineSource.Block block = first; block != null; ) {
                 LineSource.Block task = block;
-                pending.add(workers.submit(() -> layout.parse(task.lines(), false)));
+                pending.add(workers.submit(() -> layout.parse(task.lines())));
                 if (pending.size() >= 2 * threads) {
                     parsed.add(await(pending.poll()));
                 }
