@@ -117,7 +117,7 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
     @Override
     public void step(long permutationKey, int batchStart, int batchSize, double learningRate) {
         checkOpen();
-        sums(batch(permutationKey, batchStart, batchSize), stepSums);
+        sums(batch(permutationKey, batchStart, batchSize), parameters, null, 0, stepSums);
         // the batch's data term scaled to estimate the full one's: divided by S' = batchSize * S / n
         double estimateWeight = batchSize == data.rows() ? data.sampleWeightSum()
                 : batchSize * data.sampleWeightSum() / data.rows();
@@ -150,7 +150,7 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
     @Override
     public void dataTermSums(long permutationKey, int batchStart, int batchSize, DataTermSums out) {
         checkOpen();
-        sums(batch(permutationKey, batchStart, batchSize), out);
+        sums(batch(permutationKey, batchStart, batchSize), parameters, null, 0, out);
     }
 
     /** The rows of a batch, in the order {@link dev.descent.backend.DataPasses#dataTermSums} defines. */
@@ -163,8 +163,11 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
         return batch;
     }
 
-    /** S, L and G (see {@link DataTermSums}) over the rows {@code batch}, in that order. */
-    private void sums(int[] batch, DataTermSums out) {
+    /**
+     * S, L and G (see {@link DataTermSums}) at {@code parameters} over the rows {@code batch}, in that order; with
+     * a model {@code set}, each row's label is model {@code model}'s ({@link ModelSet#label}).
+     */
+    private void sums(int[] batch, double[] parameters, ModelSet set, int model, DataTermSums out) {
         int d = problem.features();
         int k = problem.outputs();
         int weightCount = problem.penalizedCount();
@@ -182,7 +185,7 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
                 z[c] = parameters[weightCount + c] + dot(i, parameters, c * d);
             }
             double sampleWeight = s == null ? 1.0 : s[i];
-            double label = y[i];
+            double label = set == null ? y[i] : set.label(model, y[i]);
             double loss;
             Loss lossFunction = problem.loss();
             if (lossFunction.pointwise()) {
@@ -220,33 +223,12 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
         if (problem == null || !problem.loss().pointwise()) {
             throw new IllegalStateException("model sets need uploaded rows and a one-output loss");
         }
-        int d = problem.features();
-        Loss loss = problem.loss();
-        float[] y = data.labels();
-        float[] s = data.sampleWeights();
         for (int m = 0; m < parameterSets.length; m++) {
-            if (!active[m]) {
-                continue;
+            if (active[m]) {
+                int model = m;
+                int[] rows = java.util.stream.IntStream.range(0, data.rows()).filter(i -> set.counts(model, i)).toArray();
+                sums(rows, parameterSets[m], set, m, out[m]);
             }
-            double[] w = parameterSets[m];
-            double[] g = out[m].gradient();
-            java.util.Arrays.fill(g, 0);
-            double lossSum = 0;
-            double weightTotal = 0;
-            for (int i = 0; i < data.rows(); i++) {
-                if (!set.counts(m, i)) {
-                    continue;
-                }
-                double sampleWeight = s == null ? 1.0 : s[i];
-                double z = w[d] + dot(i, w, 0);
-                double label = set.label(m, y[i]);
-                double r = loss.derivative(z, label, problem.lossParameter());
-                weightTotal += sampleWeight;
-                lossSum += sampleWeight * loss.value(z, label, problem.lossParameter());
-                addScaledRow(i, sampleWeight * r, g, 0);
-                g[d] += sampleWeight * r;
-            }
-            out[m].setTotals(weightTotal, lossSum);
         }
     }
 
