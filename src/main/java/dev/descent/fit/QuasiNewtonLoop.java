@@ -89,22 +89,17 @@ public final class QuasiNewtonLoop {
             }
             return value;
         };
-        // the ridge term's curvature in the optimizer's coordinates: l2 / s_j^2 on the weights, 0 on intercepts
+        // in the optimizer's coordinates the ridge term's curvature is l2 / s_j^2 and the l1 term is
+        // (l1 / s_j) |w'_j| on the weights; intercepts carry neither
         double[] ridge = new double[count];
+        double[] l1 = problem.l1() > 0 ? new double[count] : null;
         double[] scale = problem.featureScale();
         for (int c = 0; c < problem.outputs(); c++) {
             for (int j = 0; j < problem.features(); j++) {
                 double s = scale == null ? 1 : scale[j];
                 ridge[c * problem.features() + j] = problem.l2() / (s * s);
-            }
-        }
-        double[] l1 = null;
-        if (problem.l1() > 0) {
-            // l1 |w_j| = (l1 / s_j) |w'_j| in the optimizer's coordinates; intercepts are not penalized
-            l1 = new double[count];
-            for (int c = 0; c < problem.outputs(); c++) {
-                for (int j = 0; j < problem.features(); j++) {
-                    l1[c * problem.features() + j] = problem.l1() / (scale == null ? 1 : scale[j]);
+                if (l1 != null) {
+                    l1[c * problem.features() + j] = problem.l1() / s;
                 }
             }
         }
