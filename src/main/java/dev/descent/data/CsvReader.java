@@ -349,28 +349,18 @@ final class CsvReader {
     /**
      * Refuses, before reading on, a file whose dense features would clearly not fit in one Java array: rows
      * estimated from the file's size and the first block's bytes per line (a gzip file or standard input has
-     * no size to go by; they, and files near the limit, learn it when the array fills). The estimate must
-     * exceed the limit by {@link #ESTIMATE_MARGIN}, so that a file that fits is never refused for it.
+     * no size to go by; they, and files near the limit, learn it when the array fills).
      */
     private static void refuseWhatCannotFit(Layout layout, LineSource.Block first, long fileBytes) {
         if (layout.hashBuckets() > 0 || fileBytes <= first.length() || first.lineCount() == 0) {
             return;
         }
         double rows = (double) fileBytes * first.lineCount() / first.length();
-        double values = rows * layout.features().size();
-        if (values > ESTIMATE_MARGIN * MAX_VALUES) {
-            throw DataFormatException.in(layout.file(), String.format(java.util.Locale.ROOT, "about %,.0f rows (from the"
-                    + " file's size and its first %,d lines) x %d features make about %,.0f values, more than the %,d"
-                    + " one Java array holds, which is where descent keeps dense features: fit on a sample of the rows,"
-                    + " or fit with Spark (descent-spark), whose partitions each hold their own", rows, first.lineCount(),
-                    layout.features().size(), values, MAX_VALUES));
-        }
+        int d = layout.features().size();
+        HeapBudget.refuseBeyondOneArray(layout.file(), rows * d, () -> String.format(java.util.Locale.ROOT,
+                "about %,.0f rows (from the file's size and its first %,d lines) x %d features make about %,.0f values",
+                rows, first.lineCount(), d, rows * d));
     }
-
-    /** The most values one Java array holds (the JVM's limit, less its header allowance). */
-    static final long MAX_VALUES = Integer.MAX_VALUE - 8;
-    /** How far an estimate from the first block must exceed the limit to refuse: lines of the rest may be longer. */
-    static final double ESTIMATE_MARGIN = 1.25;
 
     /** A block's rows, or the block's own failure as it was thrown (an invalid field, text labels, no memory). */
     private static Rows await(Future<Rows> block) throws IOException {

@@ -10,13 +10,17 @@ final class FloatColumns {
 
     void add(float value) {
         if (size == values.length) {
-            if (values.length >= Integer.MAX_VALUE - 8) {
-                throw new DataFormatException("the data holds more than " + (Integer.MAX_VALUE - 8)
-                        + " values, the most one Java array can hold");
+            if (values.length >= CsrMatrix.MAX_NON_ZEROS) {
+                throw beyondOneArray();
             }
             values = Arrays.copyOf(values, (int) Math.min(Integer.MAX_VALUE - 8L, values.length * 2L));
         }
         values[size++] = value;
+    }
+
+    private static DataFormatException beyondOneArray() {
+        return new DataFormatException("the data holds more than " + CsrMatrix.MAX_NON_ZEROS
+                + " values, the most one Java array can hold");
     }
 
     int size() {
@@ -49,9 +53,8 @@ final class FloatColumns {
         for (FloatColumns part : parts) {
             total += part.size;
         }
-        if (total > Integer.MAX_VALUE - 8) {
-            throw new DataFormatException("the data holds more than " + (Integer.MAX_VALUE - 8)
-                    + " values, the most one Java array can hold");
+        if (total > CsrMatrix.MAX_NON_ZEROS) {
+            throw beyondOneArray();
         }
         FloatColumns all = new FloatColumns();
         all.values = new float[(int) total];

@@ -2,11 +2,12 @@ package dev.descent.data;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * Checks that an allocation the data needs fits the Java heap before making it, so that data too
  * large for the heap is a clear error naming the sizes and the setting to change, not an
- * OutOfMemoryError halfway through.
+ * OutOfMemoryError halfway through; and that it fits the one Java array descent keeps it in.
  */
 public final class HeapBudget {
     /** The launcher's way to raise the heap, named in every message. */
@@ -41,6 +42,23 @@ public final class HeapBudget {
         long max = Runtime.getRuntime().maxMemory();
         return String.format(Locale.ROOT, "%s does not fit the Java heap of %,d MiB; " + SETTING, what, max >> 20,
                 suggestedGiB(more));
+    }
+
+    /** How far an estimate from a file's first lines must exceed the one-array limit to refuse: later lines may be longer. */
+    static final double ESTIMATE_MARGIN = 1.25;
+
+    /**
+     * Refuses, before the file is read on, data estimated from its size and first lines to hold {@code values}
+     * values (dense features, or sparse non-zeros), which descent keeps in one Java array
+     * ({@link CsrMatrix#MAX_NON_ZEROS} at most), when the estimate exceeds that by {@link #ESTIMATE_MARGIN}, so
+     * that data that fits is never refused for it; {@code estimate} says what was estimated, and how.
+     */
+    static void refuseBeyondOneArray(Path file, double values, Supplier<String> estimate) {
+        if (values > ESTIMATE_MARGIN * CsrMatrix.MAX_NON_ZEROS) {
+            throw DataFormatException.in(file, String.format(Locale.ROOT, "%s, more than the %,d one Java array holds,"
+                    + " which is where descent keeps them: fit on a sample of the rows, or fit with Spark (descent-spark),"
+                    + " whose partitions each hold their own", estimate.get(), CsrMatrix.MAX_NON_ZEROS));
+        }
     }
 
     /** A heap that holds what is there now and the request twice over, in whole GiB. */

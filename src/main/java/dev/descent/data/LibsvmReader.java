@@ -29,38 +29,11 @@ final class LibsvmReader {
     private LibsvmReader() {
     }
 
-    /** Bytes at the start of a file that {@link #refuseWhatCannotFit} counts its non-zeros in. */
-    static final int SAMPLE_BYTES = 4 << 20;
-
     /**
-     * Refuses, before reading, a file whose non-zeros would clearly not fit in one Java array: the count of
-     * "index:value" pairs in its first {@link #SAMPLE_BYTES}, scaled to its size, must exceed the limit by
-     * {@link CsvReader#ESTIMATE_MARGIN} (a file near the limit learns it when the array fills).
+     * Bytes of a file's first lines after which its non-zeros so far, scaled to its size, estimate its total:
+     * one that clearly cannot fit in one Java array is refused there ({@link HeapBudget#refuseBeyondOneArray}).
      */
-    private static void refuseWhatCannotFit(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size <= SAMPLE_BYTES) {
-            return;
-        }
-        byte[] sample = new byte[SAMPLE_BYTES];
-        int length;
-        try (InputStream in = Files.newInputStream(file)) {
-            length = in.readNBytes(sample, 0, SAMPLE_BYTES);
-        }
-        long pairs = 0;
-        long lines = 0;
-        for (int i = 0; i < length; i++) {
-            pairs += sample[i] == ':' ? 1 : 0;
-            lines += sample[i] == '\n' ? 1 : 0;
-        }
-        double nonZeros = (double) size * pairs / length;
-        if (nonZeros > CsvReader.ESTIMATE_MARGIN * CsrMatrix.MAX_NON_ZEROS) {
-            throw DataFormatException.in(file, String.format(java.util.Locale.ROOT, "about %,.0f non-zeros (from the"
-                    + " file's size and its first %,d lines), more than the %,d one Java array holds, which is where"
-                    + " descent keeps them: fit on a sample of the rows, or fit with Spark (descent-spark), whose"
-                    + " partitions each hold their own", nonZeros, lines, CsrMatrix.MAX_NON_ZEROS));
-        }
-    }
+    static final int SAMPLE_BYTES = 4 << 20;
 
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
         FloatColumns labels = new FloatColumns();
@@ -73,11 +46,21 @@ final class LibsvmReader {
         long firstZeroLine = 0;
         int firstZeroColumn = 0;
         try (InputStream in = DataFile.open(file)) {
-            if (!(in instanceof java.util.zip.GZIPInputStream) && file != DataFile.STANDARD_INPUT) {
-                refuseWhatCannotFit(file);
-            }
+            // a gzip file or standard input has no size to estimate from: they learn the limit when the array fills
+            long fileBytes = in instanceof java.util.zip.GZIPInputStream || file == DataFile.STANDARD_INPUT ? -1
+                    : Files.size(file);
+            long sampledBytes = fileBytes > SAMPLE_BYTES ? 0 : -1;
             LineSource lines = new LineSource(in);
             while (lines.next()) {
+                if (sampledBytes >= SAMPLE_BYTES) {
+                    double nonZeros = (double) values.size() * fileBytes / sampledBytes;
+                    long sampledLines = lines.lineNumber - 1;
+                    HeapBudget.refuseBeyondOneArray(file, nonZeros, () -> String.format(java.util.Locale.ROOT,
+                            "about %,.0f non-zeros (from the file's size and its first %,d lines)", nonZeros, sampledLines));
+                    sampledBytes = -1;
+                } else if (sampledBytes >= 0) {
+                    sampledBytes += lines.end - lines.start + 1;
+                }
                 byte[] b = lines.buffer();
                 int end = lines.end;
                 for (int i = lines.start; i < end; i++) {

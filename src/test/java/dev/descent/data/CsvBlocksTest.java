@@ -130,9 +130,9 @@ class CsvBlocksTest {
                 && message.contains("more than the 2,147,483,639 one Java array holds"), message);
     }
 
-    /** The same for LIBSVM's non-zeros: counted in the file's first megabytes and scaled to its size. */
+    /** The same for LIBSVM's non-zeros: those of its first 4 MiB of lines, scaled to the file's size. */
     @Test
-    void aLibsvmFileTooLargeForOneArrayIsRefusedBeforeReading() throws IOException {
+    void aLibsvmFileTooLargeForOneArrayIsRefusedAfterItsFirstLines() throws IOException {
         StringBuilder text = new StringBuilder();
         while (text.length() < LibsvmReader.SAMPLE_BYTES + 4096) {
             text.append("1 1:0.5 7:2 9:1\n");
