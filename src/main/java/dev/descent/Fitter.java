@@ -4,6 +4,7 @@ import dev.descent.backend.Backend;
 import dev.descent.backend.Backends;
 import dev.descent.backend.RowPermutation;
 import dev.descent.data.Dataset;
+import dev.descent.data.FeatureShift;
 import dev.descent.fit.FitLoop;
 import dev.descent.fit.HeldOut;
 import dev.descent.fit.Labels;
@@ -384,8 +385,10 @@ public final class Fitter implements Cloneable {
         }
         Dataset training = prepared.training();
         double[] classes = prepared.classes();
+        // X may be held as x - shift (FeatureShift): the fit runs on X as held, its held-out rows moved to the same shift
+        double[] shift = training.featureShift();
         Dataset heldOutTraining = heldOutRows == null ? null
-                : heldOutLabels(heldOutRows, loss, classes, prepared.relabel(), data.columns());
+                : heldOutLabels(heldOutRows, loss, classes, prepared.relabel(), data.columns()).shiftedTo(shift);
         Problem problem = problemFor(prepared, l2, l1);
 
         Backends.Selection selection = Backends.open(backend, threads, training.isSparse());
@@ -404,7 +407,7 @@ public final class Fitter implements Cloneable {
              HeldOut heldOut = heldOutTraining == null ? null : heldOut(heldOutTraining, problem)) {
             instance.upload(training, problem);
             uploadMillis = (System.nanoTime() - start) / 1e6;
-            double[] initial = initialParameters(problem, classes);
+            double[] initial = initialParameters(problem, classes, shift);
             if (chosen == Solver.FIRST_ORDER) {
                 initialRate = Double.isNaN(learningRate) ? LearningRate.auto(instance, training, problem, batch) : learningRate;
                 double rate = initialRate;
@@ -429,9 +432,9 @@ public final class Fitter implements Cloneable {
             // the fit consumed the interrupt to finish cleanly; the caller's thread keeps it, as is the custom
             Thread.currentThread().interrupt();
         }
-        return new FitResult(toModel(model, problem, classes, outcome.parameters()), outcome.status(), outcome.reason(),
-                outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device,
-                explanation, outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), initialRate,
+        return new FitResult(FeatureShift.toOriginal(toModel(model, problem, classes, outcome.parameters()), shift),
+                outcome.status(), outcome.reason(), outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(),
+                backendName, device, explanation, outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), initialRate,
                 optimizer, chosen,
                 batch, seed, heldOutLoss);
     }
@@ -492,9 +495,17 @@ public final class Fitter implements Cloneable {
         return data.withSampleWeights(Labels.classWeighted(data.labels(), data.sampleWeights(), classWeights));
     }
 
-    /** Class weights applied, labels checked and mapped to what the kernels take. */
+    /**
+     * The rows as this fit can take them: held as x - shift only with an intercept, which absorbs the shift
+     * (w . x + b = w . (x - shift) + b - w . shift); without one, held as they are ({@link FeatureShift}).
+     */
+    private Dataset heldForThisFit(Dataset data) {
+        return intercept ? data : data.unshifted();
+    }
+
+        /** Class weights applied, labels checked and mapped to what the kernels take. */
     Prepared prepare(Dataset data) {
-        data = classWeighted(data);
+        data = classWeighted(heldForThisFit(data));
         Loss loss = model.loss();
         double[] classes = Labels.classes(loss, data.labels());
         boolean classIndices = loss.labels() == Loss.Labels.CLASS_INDEX;
@@ -510,7 +521,7 @@ public final class Fitter implements Cloneable {
      * classes (the pass makes each class's 1/0 labels); one output, the binary loss's.
      */
     Prepared prepareOneVsRest(Dataset data) {
-        data = classWeighted(data);
+        data = classWeighted(heldForThisFit(data));
         double[] classes = Labels.classes(Loss.SOFTMAX, data.labels());
         if (classes.length < 3) {
             throw new InvalidInputException("one-vs-rest is for three or more classes; the labels have "
@@ -624,10 +635,14 @@ public final class Fitter implements Cloneable {
         return parameters;
     }
 
-    /** The result of one model of a set, fitted by {@link QuasiNewtonLoop} on shared passes. */
-    FitResult result(Problem problem, double[] classes, FitLoop.Outcome outcome, String backendName, String device,
-                     String explanation, double uploadMillis) {
-        return new FitResult(toModel(model, problem, classes, outcome.parameters()), outcome.status(), outcome.reason(),
+    /**
+     * The result of one model of a set, fitted by {@link QuasiNewtonLoop} on shared passes over rows held as
+     * x - {@code shift} (null: as they are).
+     */
+    FitResult result(Problem problem, double[] classes, double[] shift, FitLoop.Outcome outcome, String backendName,
+                     String device, String explanation, double uploadMillis) {
+        return new FitResult(FeatureShift.toOriginal(toModel(model, problem, classes, outcome.parameters()), shift),
+                outcome.status(), outcome.reason(),
                 outcome.epochs(), outcome.steps(), outcome.history(), outcome.objective(), backendName, device, explanation,
                 outcome.medianStepMillis(), uploadMillis, outcome.firstStepMillis(), Double.NaN, optimizer,
                 problem.l1() > 0 ? Solver.OWLQN : Solver.LBFGS, 0, seed, new double[0]);
@@ -781,10 +796,11 @@ public final class Fitter implements Cloneable {
         }
     }
 
-    private double[] initialParameters(Problem problem, double[] classes) {
+    /** The starting point, for rows held as x - {@code shift} (null: as they are). */
+    private double[] initialParameters(Problem problem, double[] classes, double[] shift) {
         if (initialModel != null) {
             requireInitialModelFits(problem, classes);
-            double[] parameters = parametersOf(initialModel);
+            double[] parameters = parametersOf(FeatureShift.toStored(initialModel, shift));
             if (!problem.intercept()) {
                 Arrays.fill(parameters, problem.penalizedCount(), parameters.length, 0.0);
             }

@@ -2,6 +2,7 @@ package dev.descent;
 
 import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
+import dev.descent.data.FeatureShift;
 import dev.descent.loss.Loss;
 import java.util.Arrays;
 
@@ -46,21 +47,35 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
     public double[][] decisionFunction(Dataset data) {
         requireFeatures(data);
         double[][] z = new double[data.rows()][weights.length];
+        double[] b = interceptsFor(data);
         for (int i = 0; i < data.rows(); i++) {
-            outputs(data, i, z[i]);
+            outputs(data, i, b, z[i]);
         }
         return z;
     }
 
-    /** z[c] = b_c + w_c . x_row, in double from the float32 row, dense or sparse. */
-    private void outputs(Dataset data, int row, double[] z) {
+    /**
+     * The intercepts for rows as {@code data} holds them: with x - shift held, b + w . shift, since
+     * w . x + b = w . (x - shift) + (b + w . shift).
+     */
+    private double[] interceptsFor(Dataset data) {
+        double[] shift = data.featureShift();
+        double[] b = intercepts.clone();
+        for (int c = 0; shift != null && c < weights.length; c++) {
+            b[c] += FeatureShift.dot(weights[c], shift);
+        }
+        return b;
+    }
+
+    /** z[c] = b_c + w_c . x_row (b from {@link #interceptsFor}), in double from the float32 row, dense or sparse. */
+    private void outputs(Dataset data, int row, double[] b, double[] z) {
         if (data.isSparse()) {
             CsrMatrix x = data.sparseFeatures();
             long[] offsets = x.rowOffsets();
             int[] columns = x.columnIndices();
             float[] values = x.values();
             for (int c = 0; c < weights.length; c++) {
-                double sum = intercepts[c];
+                double sum = b[c];
                 double[] w = weights[c];
                 for (int p = (int) offsets[row]; p < offsets[row + 1]; p++) {
                     sum += w[columns[p]] * values[p];
@@ -72,7 +87,7 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         float[] x = data.features();
         int d = features();
         for (int c = 0; c < weights.length; c++) {
-            double sum = intercepts[c];
+            double sum = b[c];
             double[] w = weights[c];
             for (int j = 0; j < d; j++) {
                 sum += w[j] * x[row * d + j];
@@ -132,8 +147,9 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
         requireFeatures(data);
         double[] z = new double[weights.length];
         double[] predicted = new double[data.rows()];
+        double[] b = interceptsFor(data);
         for (int i = 0; i < predicted.length; i++) {
-            outputs(data, i, z);
+            outputs(data, i, b, z);
             predicted[i] = switch (kind.loss().link()) {
                 case IDENTITY -> z[0];
                 case EXP -> Math.exp(z[0]);

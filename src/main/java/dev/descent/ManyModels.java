@@ -5,6 +5,7 @@ import dev.descent.backend.Backends;
 import dev.descent.backend.ModelSetSums;
 import dev.descent.backend.RowPermutation;
 import dev.descent.data.Dataset;
+import dev.descent.data.FeatureShift;
 import dev.descent.fit.FitLoop;
 import dev.descent.fit.Labels;
 import dev.descent.loss.Loss;
@@ -179,7 +180,9 @@ final class ManyModels {
                 boolean[] active = new boolean[fits.size()];
                 DataTermSums[] sums = new DataTermSums[fits.size()];
                 for (int m = 0; m < fits.size(); m++) {
-                    parameters[m] = Fitter.parametersOf(fits.get(m).model());
+                    // the uploaded rows are held as x - shift: the models' parameters for them
+                    parameters[m] = Fitter.parametersOf(
+                            FeatureShift.toStored(fits.get(m).model(), prepared.training().featureShift()));
                     active[m] = true;
                     sums[m] = new DataTermSums(parameters[m].length);
                 }
@@ -245,7 +248,8 @@ final class ManyModels {
         List<FitResult> results = new ArrayList<>();
         String shared = explanation + "; " + each.size() + " models fitted together in " + loop.passes() + " passes over X";
         for (int m = 0; m < outcomes.size(); m++) {
-            results.add(each.get(m).result(problems.get(m), prepared.classes(), outcomes.get(m), backend.name(),
+            results.add(each.get(m).result(problems.get(m), prepared.classes(), prepared.training().featureShift(),
+                    outcomes.get(m), backend.name(),
                     backend.device(), shared, uploadMillis));
         }
         return new Shared(results, loop.passes());

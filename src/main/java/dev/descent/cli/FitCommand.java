@@ -244,7 +244,7 @@ final class FitCommand implements Callable<Integer> {
         }
         Standardization standardization = standardize ? Standardization.learn(table.data()) : null;
         if (standardization != null) {
-            standardization.applyInPlace(table.data());
+            table = table.withData(standardization.applyInPlace(table.data()));
         }
         if (init != null) {
             fitter.initialModel(startingModel(table, standardization != null));
@@ -351,10 +351,7 @@ final class FitCommand implements Callable<Integer> {
         if (!heldOut.data().hasLabels()) {
             throw new InvalidInputException("--validation " + file + ": the file has no labels");
         }
-        if (standardization != null) {
-            standardization.applyInPlace(heldOut.data());
-        }
-        fitter.validation(heldOut.data());
+        fitter.validation(standardization == null ? heldOut.data() : standardization.applyInPlace(heldOut.data()));
     }
 
     /** ", sparse: N non-zeros (density D), X in M MiB" for sparse data; empty for dense. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +159,7 @@ final class CsvReader {
             }
             int d = features.size();
             Layout layout = new Layout(file, header, role, features, labelColumn != null, request.weights() != null,
-                    textLabels, request.classNames(), delimiter, request.hashBuckets());
+                    textLabels, request.classNames(), delimiter, request.hashBuckets(), null);
             long fileBytes = in instanceof java.util.zip.GZIPInputStream || file == DataFile.STANDARD_INPUT ? -1
                     : Files.size(file);
             // without a header the first row, already read, is data
@@ -178,7 +179,8 @@ final class CsvReader {
             if (textLabels && labelColumn != null) {
                 classNames = request.classNames() != null ? request.classNames() : sortedNames(names, labels);
             }
-            Dataset data = hashed != null ? Dataset.csr(hashed.matrix(), labels) : Dataset.rowMajor(x.toArray(), n, d, labels);
+            Dataset data = hashed != null ? Dataset.csr(hashed.matrix(), labels)
+                    : Dataset.rowMajor(x.toArray(), n, d, labels, rows.shift);
             if (request.weights() != null) {
                 float[] w = weights.toArray();
                 if (allZero(w)) {
@@ -197,7 +199,58 @@ final class CsvReader {
 
     /** What every row of the file is parsed by: the header's columns and their roles (the same for every block). */
     private record Layout(Path file, List<String> header, int[] role, List<String> features, boolean hasLabel,
-                          boolean hasWeights, boolean textLabels, List<String> classNames, byte delimiter, int hashBuckets) {
+                          boolean hasWeights, boolean textLabels, List<String> classNames, byte delimiter, int hashBuckets,
+                          double[] shift) {
+        /** The same layout, storing dense features as x - {@code columnShift} ({@link FeatureShift}). */
+        Layout withShift(double[] columnShift) {
+            return new Layout(file, header, role, features, hasLabel, hasWeights, textLabels, classNames, delimiter,
+                    hashBuckets, columnShift);
+        }
+
+        /**
+         * The shift for the dense features of the first {@link FeatureShift#SAMPLE_ROWS} rows of {@code blocks}, read in
+         * double (null: none). Sampling stops at the first row that does not parse; the parse proper reports it.
+         */
+        double[] chooseShift(List<LineSource> blocks) throws IOException {
+            int d = features.size();
+            double[] sample = new double[FeatureShift.SAMPLE_ROWS * d];
+            NumberParser parser = new NumberParser();
+            int rows = 0;
+            Iterator<LineSource> next = blocks.iterator();
+            LineSource lines = next.next();
+            sampling:
+            while (rows < FeatureShift.SAMPLE_ROWS) {
+                if (!nextNonBlank(lines)) {
+                    if (!next.hasNext()) {
+                        break;
+                    }
+                    lines = next.next();
+                    continue;
+                }
+                byte[] bytes = lines.buffer();
+                int field = 0;
+                int fieldStart = lines.start;
+                for (int i = lines.start; i <= lines.end; i++) {
+                    if (i < lines.end && bytes[i] != delimiter) {
+                        continue;
+                    }
+                    if (field >= role.length) {
+                        break sampling;
+                    }
+                    if (role[field] >= 0) {
+                        if (!parser.parse(bytes, fieldStart, i) || !Double.isFinite(parser.value)) {
+                            break sampling;
+                        }
+                        sample[rows * d + role[field]] = parser.value;
+                    }
+                    field++;
+                    fieldStart = i + 1;
+                }
+                rows++;
+            }
+            return FeatureShift.choose(sample, rows, d);
+        }
+
         /** The rows of {@code lines} (a block), the features dense or hashed into {@code hashBuckets} sparse ones. */
         Rows parse(LineSource lines) throws IOException {
             int columns = header.size();
@@ -240,7 +293,7 @@ final class CsvReader {
                                     text.isEmpty() ? "the field is empty; every value must be a number"
                                             : "'" + text + "' is not a number");
                         }
-                        float value = (float) parser.value;
+                        float value = target >= 0 ? FeatureShift.stored(parser.value, shift, target) : (float) parser.value;
                         if (!Float.isFinite(value)) {
                             throw DataFormatException.at(file, lines.lineNumber, field + 1, header.get(field),
                                     Double.isFinite(parser.value) ? parser.value + " is too large for float32"
@@ -296,6 +349,8 @@ final class CsvReader {
         final Map<String, Integer> names = new LinkedHashMap<>();
         /** The features hashed, as CSR rows (x is then null). */
         Hashed hashed;
+        /** What the dense features x hold subtracted ({@link FeatureShift}), or null. */
+        double[] shift;
 
         Rows(boolean dense) {
             x = dense ? new FloatColumns() : null;
@@ -316,10 +371,32 @@ final class CsvReader {
             return new Rows(true);
         }
         refuseWhatCannotFit(layout, first, fileBytes);
-        LineSource.Block second = lines.nextBlock(blockBytes, false);
+        // the blocks that hold the first rows, read ahead so that the shift comes from the same rows whatever the blocks
+        Deque<LineSource.Block> ahead = new ArrayDeque<>(List.of(first));
+        for (long count = first.lineCount(); count < FeatureShift.SAMPLE_ROWS; ) {
+            LineSource.Block next = lines.nextBlock(blockBytes, false);
+            if (next == null) {
+                break;
+            }
+            ahead.add(next);
+            count += next.lineCount();
+        }
+        Layout shifted = layout.hashBuckets() > 0 ? layout
+                : layout.withShift(layout.chooseShift(ahead.stream().map(LineSource.Block::lines).toList()));
+        Rows rows = parseBlocks(shifted, ahead, lines, blockBytes);
+        rows.shift = shifted.shift();
+        return rows;
+    }
+
+    /** The blocks read {@code ahead}, then the rest of {@code lines}, parsed on every core (one block: by this thread). */
+    private static Rows parseBlocks(Layout layout, Deque<LineSource.Block> ahead, LineSource lines, int blockBytes)
+            throws IOException {
+        LineSource.Block first = ahead.poll();
+        LineSource.Block second = ahead.isEmpty() ? lines.nextBlock(blockBytes, false) : ahead.poll();
         if (second == null) {
             return layout.parse(first.lines());
         }
+        ahead.addFirst(second);
         int threads = Runtime.getRuntime().availableProcessors();
         ExecutorService workers = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "descent-csv-parse");
@@ -335,7 +412,7 @@ final class CsvReader {
                 if (pending.size() >= 2 * threads) {
                     parsed.add(await(pending.poll()));
                 }
-                block = block == first ? second : lines.nextBlock(blockBytes, false);
+                block = !ahead.isEmpty() ? ahead.poll() : lines.nextBlock(blockBytes, false);
             }
             while (!pending.isEmpty()) {
                 parsed.add(await(pending.poll()));

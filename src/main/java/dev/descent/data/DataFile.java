@@ -165,6 +165,11 @@ public final class DataFile {
     public record Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines,
                         int labelColumn, String warning, int indexBase, List<String> classNames) {
 
+        /** The same table with other rows of the same columns (standardized, for instance). */
+        public Table withData(Dataset other) {
+            return new Table(other, featureNames, labelName, file, lines, labelColumn, warning, indexBase, classNames);
+        }
+
         /** A table read without anything to warn about. */
         public Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines, int labelColumn) {
             this(data, featureNames, labelName, file, lines, labelColumn, null, -1, null);

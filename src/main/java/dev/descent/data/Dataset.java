@@ -7,6 +7,11 @@ import dev.descent.InvalidInputException;
  * ({@link #features()}) or sparse CSR ({@link #sparseFeatures()}), labels y and optional sample
  * weights s. Checked on construction: every value finite, shapes consistent, weights non-negative
  * and not all zero. The arrays are shared, not copied; do not change them while a fit uses them.
+ *
+ * <p>Dense X read from double values (text, float64 .npy, {@link #of(double[][], double[])}) may be held as
+ * x - shift, a per-column origin subtracted in double so that a column far from zero relative to its spread
+ * keeps float32's precision ({@link FeatureShift}; {@link #featureShift()}). Fits, predictions and models are
+ * in the original units whatever the shift.
  */
 public final class Dataset {
     private final float[] features;
@@ -15,8 +20,16 @@ public final class Dataset {
     private final float[] sampleWeights;
     private final int rows;
     private final int columns;
+    /** Per column, what was subtracted from x before rounding to float32; null: nothing. */
+    private final double[] shift;
 
     private Dataset(float[] features, CsrMatrix sparse, int rows, int columns, float[] labels, float[] sampleWeights) {
+        this(features, sparse, rows, columns, labels, sampleWeights, null);
+    }
+
+    private Dataset(float[] features, CsrMatrix sparse, int rows, int columns, float[] labels, float[] sampleWeights,
+                    double[] shift) {
+        this.shift = shift;
         this.features = features;
         this.sparse = sparse;
         this.rows = rows;
@@ -50,6 +63,26 @@ public final class Dataset {
         return new Dataset(features, null, rows, columns, labels, null);
     }
 
+    /**
+     * Wraps row-major features held as x - shift ({@link FeatureShift}): {@code shift} one per column, or
+     * null for features held as they are.
+     */
+    public static Dataset rowMajor(float[] features, int rows, int columns, float[] labels, double[] shift) {
+        Dataset data = rowMajor(features, rows, columns, labels);
+        if (shift == null) {
+            return data;
+        }
+        if (shift.length != columns) {
+            throw new InvalidInputException("the shift has " + shift.length + " values for " + columns + " columns");
+        }
+        for (double value : shift) {
+            if (!Double.isFinite(value)) {
+                throw new InvalidInputException("the shift has a value of " + value + "; it must be finite");
+            }
+        }
+        return new Dataset(features, null, rows, columns, labels, null, shift.clone());
+    }
+
     /** Wraps sparse features (checked by {@link CsrMatrix#of}) and labels (one per row, or null for data to predict on). */
     public static Dataset csr(CsrMatrix features, float[] labels) {
         if (features == null) {
@@ -59,21 +92,32 @@ public final class Dataset {
         return new Dataset(null, features, features.rows(), features.columns(), labels, null);
     }
 
-    /** Copies X (rows of equal length) and y into float32. y may be null for data to predict on. */
+    /**
+     * Copies X (rows of equal length) and y into float32. y may be null for data to predict on. A column far
+     * from zero relative to its spread in the first rows is held as x - shift ({@link FeatureShift}).
+     */
     public static Dataset of(double[][] x, double[] y) {
         int[] shape = shapeOf(x == null ? null : x.length, x == null ? 0 : (x.length == 0 ? 0 : rowLength(x[0])));
-        float[] features = new float[shape[0] * shape[1]];
+        int sampleRows = Math.min(shape[0], FeatureShift.SAMPLE_ROWS);
+        double[] sample = new double[sampleRows * shape[1]];
         for (int i = 0; i < shape[0]; i++) {
             double[] row = x[i];
             if (row == null || row.length != shape[1]) {
                 throw new InvalidInputException("row index " + i + " has " + (row == null ? 0 : row.length)
                         + " columns, but row 0 has " + shape[1] + "; X must be rectangular");
             }
-            for (int j = 0; j < shape[1]; j++) {
-                features[i * shape[1] + j] = toFloat(row[j], i, j);
+            if (i < sampleRows) {
+                System.arraycopy(row, 0, sample, i * shape[1], shape[1]);
             }
         }
-        return rowMajor(features, shape[0], shape[1], labelsToFloat(y));
+        double[] shift = FeatureShift.choose(sample, sampleRows, shape[1]);
+        float[] features = new float[shape[0] * shape[1]];
+        for (int i = 0; i < shape[0]; i++) {
+            for (int j = 0; j < shape[1]; j++) {
+                features[i * shape[1] + j] = toFloat(x[i][j], shift, i, j);
+            }
+        }
+        return rowMajor(features, shape[0], shape[1], labelsToFloat(y), shift);
     }
 
     /** Like {@link #of(double[][], double[])} for float rows. */
@@ -97,7 +141,7 @@ public final class Dataset {
      */
     public Dataset withSampleWeights(float[] weights) {
         if (weights == null) {
-            return new Dataset(features, sparse, rows, columns, labels, null);
+            return new Dataset(features, sparse, rows, columns, labels, null, shift);
         }
         if (weights.length != rows) {
             throw new InvalidInputException("there are " + weights.length + " sample weights for " + rows
@@ -115,13 +159,13 @@ public final class Dataset {
         if (sum == 0) {
             throw new InvalidInputException("all sample weights are zero; at least one row must count");
         }
-        return new Dataset(features, sparse, rows, columns, labels, weights);
+        return new Dataset(features, sparse, rows, columns, labels, weights, shift);
     }
 
     /** The same features and weights with other labels (used to encode class labels as indices). */
     public Dataset withLabels(float[] newLabels) {
         checkLabels(newLabels, rows);
-        return new Dataset(features, sparse, rows, columns, newLabels, sampleWeights);
+        return new Dataset(features, sparse, rows, columns, newLabels, sampleWeights, shift);
     }
 
     public int rows() {
@@ -177,7 +221,7 @@ public final class Dataset {
             for (int r = 0; r < indices.length; r++) {
                 System.arraycopy(features, indices[r] * columns, x, r * columns, columns);
             }
-            return new Dataset(x, null, indices.length, columns, y, s);
+            return new Dataset(x, null, indices.length, columns, y, s, shift);
         }
         long[] offsets = sparse.rowOffsets();
         long[] newOffsets = new long[indices.length + 1];
@@ -193,6 +237,57 @@ public final class Dataset {
             System.arraycopy(sparse.values(), from, values, (int) newOffsets[r], length);
         }
         return new Dataset(null, CsrMatrix.of(newOffsets, columnIndices, values, columns), indices.length, columns, y, s);
+    }
+
+    /**
+     * What was subtracted from each column before X was stored ({@link FeatureShift}): X holds x - shift.
+     * Null when X holds the values as they are (always for sparse data). A copy.
+     */
+    public double[] featureShift() {
+        return shift == null ? null : shift.clone();
+    }
+
+    /** Whether X is held as x - {@link #featureShift()}. */
+    public boolean isShifted() {
+        return shift != null;
+    }
+
+    /**
+     * The same data with X holding the values themselves, x rounded to float32 (copied; this data set itself
+     * when it has no shift): for a fit without an intercept, which cannot absorb a shift.
+     */
+    public Dataset unshifted() {
+        return shiftedTo(null);
+    }
+
+    /**
+     * The same rows held as x - {@code target} (null: as they are), copied and re-rounded from this data's
+     * x - shift in double; this data set itself when the shifts are the same. Held-out rows are moved to the
+     * training data's shift so that a model being fitted scores them as it scores the training rows.
+     */
+    public Dataset shiftedTo(double[] target) {
+        if (java.util.Arrays.equals(shift, target)) {
+            return this;
+        }
+        if (sparse != null) {
+            throw new IllegalStateException("sparse data is never shifted");
+        }
+        if (target != null && target.length != columns) {
+            throw new InvalidInputException("the shift has " + target.length + " values for " + columns + " columns");
+        }
+        float[] x = new float[features.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < columns; j++) {
+                double value = features[i * columns + j] + (shift == null ? 0 : shift[j]);
+                x[i * columns + j] = toFloat(value, target, i, j);
+            }
+        }
+        return new Dataset(x, null, rows, columns, labels, sampleWeights, target == null ? null : target.clone());
+    }
+
+    /** The same arrays, read as values held as they are: for a transformation that has just removed the shift in place. */
+    Dataset withoutShiftRecord() {
+        return shift == null ? this : new Dataset(features, sparse, rows, columns, labels, sampleWeights, null);
     }
 
     /** The same data with X held dense (this data set itself when it already is). */
@@ -277,8 +372,8 @@ public final class Dataset {
         throw new InvalidInputException("row index 0 is null");
     }
 
-    private static float toFloat(double value, int row, int column) {
-        float f = (float) value;
+    private static float toFloat(double value, double[] shift, int row, int column) {
+        float f = FeatureShift.stored(value, shift, column);
         if (!Double.isFinite(value)) {
             throw InvalidInputException.atCell(row, column, "feature is " + value + "; every feature must be finite");
         }

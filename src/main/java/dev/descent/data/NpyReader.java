@@ -51,7 +51,7 @@ final class NpyReader {
                         + x.values[i] + " is not finite" + (x.wide ? " (or too large for float32)" : ""));
             }
         }
-        return new DataFile.Table(Dataset.rowMajor(x.values, n, d, labels), names, labels == null ? null : "label",
+        return new DataFile.Table(Dataset.rowMajor(x.values, n, d, labels, x.shift), names, labels == null ? null : "label",
                 request.labelsFile() == null ? file : request.labelsFile(), null, 0);
     }
 
@@ -73,7 +73,8 @@ final class NpyReader {
         return y.values;
     }
 
-    private record Matrix(long rows, long columns, float[] values, boolean wide) {
+    /** Values as float32, held as x - shift when {@code shift} is not null (float64 features: {@link FeatureShift}). */
+    private record Matrix(long rows, long columns, float[] values, boolean wide, double[] shift) {
     }
 
     /** Reads a 2-D (or, for labels, 1-D) array as float32. */
@@ -119,6 +120,7 @@ final class NpyReader {
             // direct: the channel reads into it without a copy, and its float view copies out in bulk
             ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK - CHUNK % header.size).order(header.order);
             double[] wide = header.kind == 'f' && header.size == 8 ? new double[CHUNK / 8] : null;
+            double[] shift = null;
             channel.position(header.dataOffset);
             int next = 0;
             while (next < values.length) {
@@ -141,8 +143,14 @@ final class NpyReader {
                 } else if (header.kind == 'f') {
                     int doubles = buffer.remaining() / 8;
                     buffer.asDoubleBuffer().get(wide, 0, doubles);
+                    if (next == 0 && features) {
+                        // the first rows, read in double, choose what the float32 features hold subtracted
+                        int sampleRows = (int) Math.min(FeatureShift.SAMPLE_ROWS, doubles / columns);
+                        shift = FeatureShift.choose(wide, sampleRows, (int) columns);
+                    }
                     for (int k = 0; k < doubles; k++) {
-                        values[next++] = (float) wide[k];
+                        values[next] = FeatureShift.stored(wide[k], shift, (int) (next % columns));
+                        next++;
                     }
                 } else {
                     while (buffer.hasRemaining()) {
@@ -150,7 +158,7 @@ final class NpyReader {
                     }
                 }
             }
-            return new Matrix(rows, columns, values, header.size == 8);
+            return new Matrix(rows, columns, values, header.size == 8, shift);
         }
     }
 

@@ -9,7 +9,8 @@ import dev.descent.LinearModel;
 public record Standardization(double[] mean, double[] scale) {
 
     /**
-     * The mean and standard deviation of each column (sample weights ignored: they describe rows, not units).
+     * The mean and standard deviation of each column (sample weights ignored: they describe rows, not units),
+     * in the original units when X is held shifted ({@link Dataset#featureShift()}).
      * For sparse data the scale only, mean 0, so that zeros stay zeros (scikit-learn's StandardScaler
      * with_mean=False): the scale is still the deviation about the column's mean.
      */
@@ -40,6 +41,10 @@ public record Standardization(double[] mean, double[] scale) {
         for (int j = 0; j < d; j++) {
             double deviation = Math.sqrt(square[j] / n);
             scale[j] = deviation > 0 ? deviation : 1;
+        }
+        double[] shift = data.featureShift();
+        for (int j = 0; shift != null && j < d; j++) {
+            mean[j] += shift[j];
         }
         return new Standardization(mean, scale);
     }
@@ -94,7 +99,10 @@ public record Standardization(double[] mean, double[] scale) {
         return new LinearModel(standardized.kind(), standardized.classes(), raw, intercepts);
     }
 
-    /** Transforms the features of {@code data} in place (the caller owns them) and returns it. */
+    /**
+     * Transforms the features of {@code data} in place (the caller owns them) and returns the standardized
+     * data: use the result, which holds no shift, whether or not {@code data} was held shifted.
+     */
     public Dataset applyInPlace(Dataset data) {
         if (data.columns() != mean.length) {
             throw new DataFormatException("the standardization has " + mean.length + " features but the data has "
@@ -111,11 +119,17 @@ public record Standardization(double[] mean, double[] scale) {
         }
         int d = data.columns();
         float[] x = data.features();
+        // x - mean = (x - shift) - (mean - shift), the difference of the means taken in double
+        double[] shift = data.featureShift();
+        double[] centre = mean.clone();
+        for (int j = 0; shift != null && j < d; j++) {
+            centre[j] -= shift[j];
+        }
         for (int i = 0; i < data.rows(); i++) {
             for (int j = 0; j < d; j++) {
-                x[i * d + j] = (float) ((x[i * d + j] - mean[j]) / scale[j]);
+                x[i * d + j] = (float) ((x[i * d + j] - centre[j]) / scale[j]);
             }
         }
-        return data;
+        return data.withoutShiftRecord();
     }
 }
