@@ -385,14 +385,17 @@ public final class Fitter implements Cloneable {
         }
         Dataset training = prepared.training();
         double[] classes = prepared.classes();
-        // X may be held as x - shift (FeatureShift): the fit runs on X as held, its held-out rows moved to the same shift
+        // X may be held as x - shift (FeatureShift): the fit runs on X as held, its held-out rows held alike
         double[] shift = training.featureShift();
         Dataset heldOutTraining = heldOutRows == null ? null
-                : heldOutLabels(heldOutRows, loss, classes, prepared.relabel(), data.columns()).shiftedTo(shift);
+                : heldAlike(heldOutLabels(heldOutRows, loss, classes, prepared.relabel(), data.columns()), training);
         Problem problem = problemFor(prepared, l2, l1);
 
-        Backends.Selection selection = Backends.open(backend, threads, training.isSparse());
+        Backends.Selection selection = Backends.open(backend, threads, training);
         String explanation = selection.explanation();
+        if (data.isFloat64() && !training.isFloat64()) {
+            explanation += "; it takes float32 rows, so the float64 data was rounded to float32";
+        }
         if (training.isSparse() && !selection.backend().takesSparse()) {
             training = densified(training, selection);
             explanation += "; it takes dense rows, so the sparse data was made dense";
@@ -496,11 +499,13 @@ public final class Fitter implements Cloneable {
     }
 
     /**
-     * The rows as this fit can take them: held as x - shift only with an intercept, which absorbs the shift
+     * The rows as this fit can take them: float64 only on a backend that takes it, else rounded to float32
+     * ({@link Dataset#toFloat32()}); held as x - shift only with an intercept, which absorbs the shift
      * (w . x + b = w . (x - shift) + b - w . shift); without one, held as they are ({@link FeatureShift}).
      */
     private Dataset heldForThisFit(Dataset data) {
-        return intercept ? data : data.unshifted();
+        Dataset held = data.isFloat64() && !Backends.takesFloat64(backend) ? data.toFloat32() : data;
+        return intercept ? held : held.unshifted();
     }
 
         /** Class weights applied, labels checked and mapped to what the kernels take. */
@@ -598,8 +603,8 @@ public final class Fitter implements Cloneable {
         return lossParameter;
     }
 
-    Backends.Selection openBackend(boolean sparse) {
-        return Backends.open(backend, threads, sparse);
+    Backends.Selection openBackend(Dataset rows) {
+        return Backends.open(backend, threads, rows);
     }
 
     /** A copy of this Fitter with these penalties (the solver left to choose: owlqn with l1, else lbfgs). */
@@ -704,7 +709,7 @@ public final class Fitter implements Cloneable {
 
     /** The held-out rows on a backend of their own (the fit's backend choice), for early stopping. */
     private HeldOut heldOut(Dataset rows, Problem problem) {
-        Backends.Selection selection = Backends.open(backend, threads, rows.isSparse());
+        Backends.Selection selection = Backends.open(backend, threads, rows);
         Dataset uploadable = rows.isSparse() && !selection.backend().takesSparse() ? densified(rows, selection) : rows;
         try {
             selection.backend().upload(uploadable, problem);
@@ -713,6 +718,14 @@ public final class Fitter implements Cloneable {
             throw e;
         }
         return new HeldOut(selection.backend(), patience);
+    }
+
+    /** Held-out rows held as {@code training} is: float64 as they are, or float32 at its shift ({@link FeatureShift}). */
+    private static Dataset heldAlike(Dataset heldOut, Dataset training) {
+        if (heldOut.isSparse() && !training.isShifted()) {
+            return heldOut;
+        }
+        return training.isFloat64() ? heldOut.unshifted() : heldOut.dense().shiftedTo(training.featureShift());
     }
 
     /** Sparse data made dense for a backend that takes only dense rows; the backend is closed if that fails. */

@@ -84,13 +84,14 @@ public record LinearModel(ModelKind kind, double[] classes, double[][] weights, 
             }
             return;
         }
-        float[] x = data.features();
         int d = features();
+        double[] wide = data.isFloat64() ? data.float64Features() : null;
+        float[] x = wide == null ? data.features() : null;
         for (int c = 0; c < weights.length; c++) {
             double sum = b[c];
             double[] w = weights[c];
             for (int j = 0; j < d; j++) {
-                sum += w[j] * x[row * d + j];
+                sum += w[j] * (wide != null ? wide[row * d + j] : x[row * d + j]);
             }
             z[c] = sum;
         }

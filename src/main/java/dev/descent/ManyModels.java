@@ -44,7 +44,7 @@ final class ManyModels {
         for (double value : grid) {
             each.add(penalty == Penalty.L2 ? fitter.copyWith(value, fitter.l1()) : fitter.copyWith(fitter.l2(), value));
         }
-        Backends.Selection selection = fitter.openBackend(prepared.training().isSparse());
+        Backends.Selection selection = fitter.openBackend(prepared.training());
         try (Backend backend = selection.backend()) {
             ModelSetSums set = modelSets(backend, prepared, fitter);
             if (set != null) {
@@ -84,7 +84,7 @@ final class ManyModels {
         List<FitResult> fits = null;
         int sharedPasses = 0;
         if (fitter.quasiNewtonFullBatch(data.rows())) {
-            Backends.Selection selection = fitter.openBackend(prepared.training().isSparse());
+            Backends.Selection selection = fitter.openBackend(prepared.training());
             try (Backend backend = selection.backend()) {
                 ModelSetSums set = modelSets(backend, prepared, fitter);
                 if (set != null) {
@@ -167,7 +167,7 @@ final class ManyModels {
             }
         }
         double[][] loss = new double[grid.length][folds];
-        Backends.Selection selection = fitter.openBackend(prepared.training().isSparse());
+        Backends.Selection selection = fitter.openBackend(prepared.training());
         boolean joint = false;
         try (Backend backend = selection.backend()) {
             ModelSetSums set = modelSets(backend, prepared, fitter);
@@ -219,8 +219,9 @@ final class ManyModels {
      */
     private static ModelSetSums modelSets(Backend backend, Fitter.Prepared prepared, Fitter fitter) {
         ModelSetSums set = backend.modelSets().orElse(null);
-        boolean sparse = prepared.training().isSparse();
-        if (set == null || prepared.outputs() != 1 || !set.takesModelSets(sparse) || sparse && !backend.takesSparse()) {
+        Dataset rows = prepared.training();
+        if (set == null || prepared.outputs() != 1 || !set.takesModelSets(rows) || rows.isSparse() && !backend.takesSparse()
+                || rows.isFloat64() && !backend.takesFloat64()) {
             return null;
         }
         backend.upload(prepared.training(), fitter.problemFor(prepared, fitter.l2(), fitter.l1()));

@@ -30,7 +30,8 @@ class BadInputTest {
     void nonFiniteFeaturesNameRowAndColumn() {
         rejects(() -> Dataset.of(new double[][] {{1, 2}, {3, Double.NaN}}, new double[] {0, 1}), "row index 1", "column index 1", "NaN");
         rejects(() -> Dataset.of(new double[][] {{Double.POSITIVE_INFINITY, 2}}, new double[] {0}), "row index 0", "column index 0", "Infinity");
-        rejects(() -> Dataset.of(new double[][] {{1e300, 2}}, new double[] {0}), "row index 0", "too large for float32");
+        // two rows far apart: a column constant at 1e300 would be held shifted to zero (FeatureShift)
+        rejects(() -> Dataset.of(new double[][] {{1e300, 2}, {0, 3}}, new double[] {0, 1}), "row index 0", "too large for float32");
     }
 
     @Test

@@ -279,7 +279,7 @@ class ManyModelsTest {
         Problem problem = new Problem(ModelKind.LOGISTIC, 1, 3, true, 0, 0, Optimizer.of(OptimizerKind.GD));
         ModelSetSums failing = new ModelSetSums() {
             @Override
-            public boolean takesModelSets(boolean sparseRows) {
+            public boolean takesModelSets(dev.descent.data.Dataset rows) {
                 return true;
             }
 

@@ -101,6 +101,14 @@ public interface Backend extends DataPasses, FusedSteps, AutoCloseable {
     }
 
     /**
+     * Whether {@link #upload} takes float64 data ({@link Dataset#isFloat64()}) as it is; a backend that does not
+     * is given it rounded to float32 ({@link Dataset#toFloat32()}) by the fit.
+     */
+    default boolean takesFloat64() {
+        return false;
+    }
+
+    /**
      * Whether the passes over the uploaded data now run the code they will keep running: false while a
      * backend still runs stand-in code until its fast code is compiled (the cpu backend's scalar twins
      * of its vector kernels). A benchmark of steady-state steps waits for it; a fit need not, the bits

@@ -22,6 +22,11 @@ public interface BackendProvider {
         return false;
     }
 
+    /** Whether its backends take float64 dense data as it is ({@link Backend#takesFloat64()}); auto prefers those for it. */
+    default boolean takesFloat64() {
+        return false;
+    }
+
     /** Whether {@code auto} may pick it (the reference backend is for checking, not for speed). */
     boolean eligibleForAuto();
 

@@ -1,6 +1,7 @@
 package dev.descent.backend;
 
 import dev.descent.InvalidInputException;
+import dev.descent.data.Dataset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,14 +47,17 @@ public final class Backends {
      * for programs that share the machine.
      */
     public static Selection open(String name, int threads) {
-        return open(name, threads, false);
+        return open(name, threads, null);
     }
 
     /**
-     * As {@link #open(String, int)}, for data that is sparse or not: for sparse data {@code auto} passes over
-     * the backends that would need it dense ({@link BackendProvider#takesSparse()}).
+     * As {@link #open(String, int)}, for {@code data} (null: dense float32): for sparse data {@code auto} passes over
+     * the backends that would need it dense ({@link BackendProvider#takesSparse()}), and for float64 data those
+     * that would round it to float32 ({@link BackendProvider#takesFloat64()}).
      */
-    public static Selection open(String name, int threads, boolean sparseData) {
+    public static Selection open(String name, int threads, Dataset data) {
+        boolean sparseData = data != null && data.isSparse();
+        boolean float64Data = data != null && data.isFloat64();
         if (threads < 0) {
             throw new InvalidInputException("threads must be 0 (every core) or more, got " + threads);
         }
@@ -64,6 +68,9 @@ public final class Backends {
                 String skip = provider.autoSkipReason();
                 if (skip == null && sparseData && !provider.takesSparse()) {
                     skip = "takes dense rows only, and this data is sparse";
+                }
+                if (skip == null && float64Data && !provider.takesFloat64()) {
+                    skip = "takes float32 rows only, and this data is float64";
                 }
                 if (skip != null) {
                     passedOver.add(provider.name() + ": " + skip);
@@ -101,6 +108,18 @@ public final class Backends {
         names.add("auto");
         PROVIDERS.forEach(p -> names.add(p.name()));
         throw new InvalidInputException("unknown backend '" + name + "': expected one of " + String.join(", ", names));
+    }
+
+    /**
+     * Whether the backend {@code name} would take float64 data as it is: {@code auto} does (it picks one that
+     * does), a named backend as its provider says; an unknown name is left to {@link #open} to refuse.
+     */
+    public static boolean takesFloat64(String name) {
+        String wanted = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
+        int colon = wanted.indexOf(':');
+        String providerName = colon < 0 ? wanted : wanted.substring(0, colon);
+        return providerName.equals("auto")
+                || PROVIDERS.stream().anyMatch(p -> p.name().equals(providerName) && p.takesFloat64());
     }
 
     private static Backend create(BackendProvider provider, int threads) {

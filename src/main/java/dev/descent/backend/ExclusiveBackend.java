@@ -157,6 +157,11 @@ final class ExclusiveBackend implements Backend {
     }
 
     @Override
+    public boolean takesFloat64() {
+        return backend.takesFloat64();
+    }
+
+    @Override
     public boolean warmedUp() {
         boolean claimed = enter();
         try {
@@ -171,8 +176,8 @@ final class ExclusiveBackend implements Backend {
     public Optional<ModelSetSums> modelSets() {
         return backend.modelSets().map(inner -> new ModelSetSums() {
             @Override
-            public boolean takesModelSets(boolean sparseRows) {
-                return get(() -> inner.takesModelSets(sparseRows) ? 1 : 0) == 1;
+            public boolean takesModelSets(Dataset rows) {
+                return get(() -> inner.takesModelSets(rows) ? 1 : 0) == 1;
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.descent.backend;
 
+import dev.descent.data.Dataset;
 import dev.descent.optim.DataTermSums;
 
 /**
@@ -45,10 +46,11 @@ public interface ModelSetSums {
     }
 
     /**
-     * Whether rows held sparse ({@code sparseRows}) or dense can be evaluated as a model set (the cpu backend: dense
-     * rows only); asked before the upload, so that rows it cannot take are not uploaded for nothing.
+     * Whether {@code rows}, as they are held (sparse, dense float32 or float64), can be evaluated as a model set (the
+     * cpu backend: dense float32 rows only); asked before the upload, so that rows it cannot take are not uploaded
+     * for nothing.
      */
-    boolean takesModelSets(boolean sparseRows);
+    boolean takesModelSets(Dataset rows);
 
     /**
      * Writes into {@code out[m]}, for every m with {@code active[m]}, the sums S_m, L_m and G_m of model m

@@ -56,6 +56,11 @@ final class FitCommand implements Callable<Integer> {
     @Option(names = "--no-header", description = "The CSV file has no header row: its columns are column1, column2, ...")
     boolean noHeader;
 
+    @Option(names = "--precision", paramLabel = "single|double", description = "Hold dense CSV and .npy features in"
+            + " float32 (single, the default) or float64 (double: the cpu and reference backends take it as it is, in"
+            + " double loops; the others round it to float32).")
+    String precision;
+
     @Option(names = "--delimiter", paramLabel = "C", description = "CSV field separator: one character, or tab"
             + " (default: a comma).")
     String delimiter;
@@ -232,7 +237,7 @@ final class FitCommand implements Callable<Integer> {
         long loadStart = System.nanoTime();
         DataFile.Request request = DataFile.Request.forFit(label, weights, labels).withIndexBase(parseIndexBase(indexBase))
                 .withHashedFeatures(hashFeatures == null ? 0 : requirePositive("--hash-features", hashFeatures))
-                .withDelimiter(parseDelimiter(delimiter)).withDropped(drop);
+                .withDelimiter(parseDelimiter(delimiter)).withDropped(drop).withFloat64(parseFloat64(precision));
         DataFile.Table table;
         try (LoadProgress loading = new LoadProgress(train, !quiet && System.console() != null ? Progress.terminal() : null,
                 PROGRESS_AFTER_MILLIS)) {
@@ -354,8 +359,11 @@ final class FitCommand implements Callable<Integer> {
         fitter.validation(standardization == null ? heldOut.data() : standardization.applyInPlace(heldOut.data()));
     }
 
-    /** ", sparse: N non-zeros (density D), X in M MiB" for sparse data; empty for dense. */
+    /** ", sparse: N non-zeros (density D), X in M MiB" for sparse data, ", float64: X in M MiB" for float64; else empty. */
     static String sparsity(dev.descent.data.Dataset data) {
+        if (data.isFloat64()) {
+            return String.format(Locale.ROOT, ", float64: X in %,.1f MiB", data.featureBytes() / 1048576.0);
+        }
         if (!data.isSparse()) {
             return "";
         }
@@ -376,6 +384,17 @@ final class FitCommand implements Callable<Integer> {
     }
 
     /** --delimiter: one character, "tab" or "\t" for a tab; a comma when absent. */
+    /** --precision: whether dense features are held in float64 ("double") rather than float32 ("single", the default). */
+    static boolean parseFloat64(String value) {
+        if (value == null || value.equalsIgnoreCase("single") || value.equalsIgnoreCase("float32")) {
+            return false;
+        }
+        if (value.equalsIgnoreCase("double") || value.equalsIgnoreCase("float64")) {
+            return true;
+        }
+        throw new InvalidInputException("--precision takes single or double, not '" + value + "'");
+    }
+
     static char parseDelimiter(String value) {
         if (value == null) {
             return ',';

@@ -47,6 +47,10 @@ final class PredictCommand implements Callable<Integer> {
             + " as in a model fitted with --no-header.")
     boolean noHeader;
 
+    @Option(names = "--precision", paramLabel = "single|double", description = "Hold dense CSV and .npy features in"
+            + " float32 (single, the default) or float64 (double), as the fit did.")
+    String precision;
+
     @Option(names = "--delimiter", paramLabel = "C", description = "CSV field separator: one character, or tab"
             + " (default: a comma).")
     String delimiter;
@@ -89,6 +93,7 @@ final class PredictCommand implements Callable<Integer> {
         if (delimiter != null) {
             request = request.withDelimiter(FitCommand.parseDelimiter(delimiter));
         }
+        request = request.withFloat64(FitCommand.parseFloat64(precision));
         if (saved.classNames() != null && dataFormat == DataFile.Format.CSV) {
             request = request.withClassNames(saved.classNames());
         }

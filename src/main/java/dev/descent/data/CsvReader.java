@@ -159,7 +159,8 @@ final class CsvReader {
             }
             int d = features.size();
             Layout layout = new Layout(file, header, role, features, labelColumn != null, request.weights() != null,
-                    textLabels, request.classNames(), delimiter, request.hashBuckets(), null);
+                    textLabels, request.classNames(), delimiter, request.hashBuckets(),
+                    request.float64() && request.hashBuckets() == 0, null);
             long fileBytes = in instanceof java.util.zip.GZIPInputStream || file == DataFile.STANDARD_INPUT ? -1
                     : Files.size(file);
             // without a header the first row, already read, is data
@@ -180,6 +181,7 @@ final class CsvReader {
                 classNames = request.classNames() != null ? request.classNames() : sortedNames(names, labels);
             }
             Dataset data = hashed != null ? Dataset.csr(hashed.matrix(), labels)
+                    : x.isFloat64() ? Dataset.rowMajor(x.toDoubleArray(), n, d, labels)
                     : Dataset.rowMajor(x.toArray(), n, d, labels, rows.shift);
             if (request.weights() != null) {
                 float[] w = weights.toArray();
@@ -200,11 +202,11 @@ final class CsvReader {
     /** What every row of the file is parsed by: the header's columns and their roles (the same for every block). */
     private record Layout(Path file, List<String> header, int[] role, List<String> features, boolean hasLabel,
                           boolean hasWeights, boolean textLabels, List<String> classNames, byte delimiter, int hashBuckets,
-                          double[] shift) {
+                          boolean float64, double[] shift) {
         /** The same layout, storing dense features as x - {@code columnShift} ({@link FeatureShift}). */
         Layout withShift(double[] columnShift) {
             return new Layout(file, header, role, features, hasLabel, hasWeights, textLabels, classNames, delimiter,
-                    hashBuckets, columnShift);
+                    hashBuckets, float64, columnShift);
         }
 
         /**
@@ -256,14 +258,15 @@ final class CsvReader {
             int columns = header.size();
             NumberParser parser = new NumberParser();
             Hashed hashed = hashBuckets > 0 ? new Hashed(features, hashBuckets) : null;
-            Rows rows = new Rows(hashed == null);
+            Rows rows = new Rows(hashed == null, float64);
             rows.hashed = hashed;
             if (textLabels && classNames != null) {
                 for (String name : classNames) {
                     rows.names.put(name, rows.names.size());
                 }
             }
-            float[] row = new float[features.size()];
+            // as stored: float32 values (x - shift) widened exactly, or float64 values as parsed
+            double[] row = new double[features.size()];
             while (nextNonBlank(lines)) {
                 byte[] bytes = lines.buffer();
                 int field = 0;
@@ -294,13 +297,14 @@ final class CsvReader {
                                             : "'" + text + "' is not a number");
                         }
                         float value = target >= 0 ? FeatureShift.stored(parser.value, shift, target) : (float) parser.value;
-                        if (!Float.isFinite(value)) {
+                        boolean held = float64 && target >= 0 ? Double.isFinite(parser.value) : Float.isFinite(value);
+                        if (!held) {
                             throw DataFormatException.at(file, lines.lineNumber, field + 1, header.get(field),
                                     Double.isFinite(parser.value) ? parser.value + " is too large for float32"
                                             : "the value is not finite");
                         }
                         if (target >= 0) {
-                            row[target] = value;
+                            row[target] = float64 ? parser.value : value;
                         } else if (target == LABEL) {
                             label = value;
                         } else {
@@ -320,8 +324,12 @@ final class CsvReader {
                 if (hashed != null) {
                     hashed.endRow();
                 } else {
-                    for (float value : row) {
-                        rows.x.add(value);
+                    for (double value : row) {
+                        if (float64) {
+                            rows.x.addDouble(value);
+                        } else {
+                            rows.x.add((float) value);
+                        }
                     }
                 }
                 if (hasLabel) {
@@ -352,8 +360,8 @@ final class CsvReader {
         /** What the dense features x hold subtracted ({@link FeatureShift}), or null. */
         double[] shift;
 
-        Rows(boolean dense) {
-            x = dense ? new FloatColumns() : null;
+        Rows(boolean dense, boolean float64) {
+            x = !dense ? null : float64 ? FloatColumns.float64() : new FloatColumns();
         }
     }
 
@@ -368,7 +376,7 @@ final class CsvReader {
                                         long fileBytes) throws IOException {
         LineSource.Block first = lines.nextBlock(blockBytes, currentIsData);
         if (first == null) {
-            return new Rows(true);
+            return new Rows(true, false);
         }
         refuseWhatCannotFit(layout, first, fileBytes);
         // the blocks that hold the first rows, read ahead so that the shift comes from the same rows whatever the blocks
@@ -381,7 +389,7 @@ final class CsvReader {
             ahead.add(next);
             count += next.lineCount();
         }
-        Layout shifted = layout.hashBuckets() > 0 ? layout
+        Layout shifted = layout.hashBuckets() > 0 || layout.float64() ? layout
                 : layout.withShift(layout.chooseShift(ahead.stream().map(LineSource.Block::lines).toList()));
         Rows rows = parseBlocks(shifted, ahead, lines, blockBytes);
         rows.shift = shifted.shift();
@@ -460,7 +468,7 @@ final class CsvReader {
 
     /** The blocks' rows as one, in order; each block's class codes mapped to codes of first appearance in the file. */
     private static Rows joined(List<Rows> parts) {
-        Rows all = new Rows(false);
+        Rows all = new Rows(false, false);
         if (parts.get(0).hashed != null) {
             all.hashed = Hashed.joined(parts.stream().map(part -> part.hashed).toList());
         } else {

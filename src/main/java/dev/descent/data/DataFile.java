@@ -62,15 +62,6 @@ public final class DataFile {
     }
 
     /**
-     * What to read.
-     *
-     * @param label         CSV: the label column's name (null: the last column); ignored otherwise
-     * @param labelRequired whether a missing label column is an error (fit) or fine (predict)
-     * @param weights       CSV: the sample-weight column's name, or null
-     * @param labelsFile    NPY: the .npy holding the labels, or null
-     * @param features      the feature columns to take, in this order (predict: the model's), or null for all
-     */
-    /**
      * What to read from a data file.
      *
      * @param header    whether a CSV file starts with a header row (the default); without one its columns are
@@ -83,10 +74,12 @@ public final class DataFile {
      * @param drop      CSV: columns to leave out (ids, free text), by name; empty for none
      * @param classNames CSV at predict: the model's class names, which the label column's values are looked up
      *                  in; null for a model of numeric labels
+     * @param float64   CSV and .npy: hold dense features in float64 ({@code --precision double}) rather than
+     *                  float32; LIBSVM and .npz stay float32
      */
     public record Request(String label, boolean labelRequired, String weights, Path labelsFile, List<String> features,
                           boolean header, int indexBase, int hashBuckets, char delimiter, List<String> drop,
-                          List<String> classNames) {
+                          List<String> classNames, boolean float64) {
         /** The most buckets --hash-features takes: 2^30, past which a model file of their names is no longer practical. */
         public static final int MAX_HASH_BUCKETS = 1 << 30;
 
@@ -106,47 +99,53 @@ public final class DataFile {
         }
 
         public static Request forFit(String label, String weights, Path labelsFile) {
-            return new Request(label, true, weights, labelsFile, null, true, -1, 0, ',', List.of(), null);
+            return new Request(label, true, weights, labelsFile, null, true, -1, 0, ',', List.of(), null, false);
         }
 
         public static Request forPredict(String label, Path labelsFile, List<String> features) {
-            return new Request(label, false, null, labelsFile, features, true, -1, 0, ',', List.of(), null);
+            return new Request(label, false, null, labelsFile, features, true, -1, 0, ',', List.of(), null, false);
         }
 
         /** This request for a CSV file without a header row. */
         public Request withoutHeader() {
             return new Request(label, labelRequired, weights, labelsFile, features, false, indexBase, hashBuckets, delimiter, drop,
-                    classNames);
+                    classNames, float64);
         }
 
         /** This request with LIBSVM indices starting at {@code base} (0 or 1; -1: from the file). */
         public Request withIndexBase(int base) {
             return new Request(label, labelRequired, weights, labelsFile, features, header, base, hashBuckets, delimiter, drop,
-                    classNames);
+                    classNames, float64);
         }
 
         /** This request for a CSV file whose fields are separated by {@code separator}. */
         public Request withDelimiter(char separator) {
             return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, separator, drop,
-                    classNames);
+                    classNames, float64);
         }
 
         /** This request with the model's class names, for a CSV label column of names (null: numeric labels). */
         public Request withClassNames(List<String> names) {
             return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, delimiter, drop,
-                    names);
+                    names, float64);
         }
 
         /** This request with the CSV columns {@code names} left out. */
         public Request withDropped(List<String> names) {
             return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, delimiter, names,
-                    classNames);
+                    classNames, float64);
+        }
+
+        /** This request holding dense features in float64 ({@code double}) or float32. */
+        public Request withFloat64(boolean inFloat64) {
+            return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, hashBuckets, delimiter, drop,
+                    classNames, inFloat64);
         }
 
         /** This request with a CSV file's feature columns hashed into {@code buckets} sparse features (0: not hashed). */
         public Request withHashedFeatures(int buckets) {
             return new Request(label, labelRequired, weights, labelsFile, features, header, indexBase, buckets, delimiter, drop,
-                    classNames);
+                    classNames, float64);
         }
     }
 

@@ -12,9 +12,15 @@ import dev.descent.InvalidInputException;
  * x - shift, a per-column origin subtracted in double so that a column far from zero relative to its spread
  * keeps float32's precision ({@link FeatureShift}; {@link #featureShift()}). Fits, predictions and models are
  * in the original units whatever the shift.
+ *
+ * <p>Dense X may also be held in float64 ({@link #rowMajor(double[], int, int, float[])}, {@code --precision
+ * double}) for data that needs more than float32 keeps: the cpu and reference backends take it as it is, the
+ * others round it to float32 ({@link #toFloat32()}).
  */
 public final class Dataset {
     private final float[] features;
+    /** Dense X in float64, or null. */
+    private final double[] float64;
     private final CsrMatrix sparse;
     private final float[] labels;
     private final float[] sampleWeights;
@@ -24,13 +30,14 @@ public final class Dataset {
     private final double[] shift;
 
     private Dataset(float[] features, CsrMatrix sparse, int rows, int columns, float[] labels, float[] sampleWeights) {
-        this(features, sparse, rows, columns, labels, sampleWeights, null);
+        this(features, null, sparse, rows, columns, labels, sampleWeights, null);
     }
 
-    private Dataset(float[] features, CsrMatrix sparse, int rows, int columns, float[] labels, float[] sampleWeights,
-                    double[] shift) {
+    private Dataset(float[] features, double[] float64, CsrMatrix sparse, int rows, int columns, float[] labels,
+                    float[] sampleWeights, double[] shift) {
         this.shift = shift;
         this.features = features;
+        this.float64 = float64;
         this.sparse = sparse;
         this.rows = rows;
         this.columns = columns;
@@ -43,14 +50,7 @@ public final class Dataset {
      * to predict on).
      */
     public static Dataset rowMajor(float[] features, int rows, int columns, float[] labels) {
-        if (features == null) {
-            throw new InvalidInputException("features must not be null");
-        }
-        requireShape(rows, columns);
-        if ((long) rows * columns != features.length) {
-            throw new InvalidInputException("features hold " + features.length + " values, but " + rows + " rows x "
-                    + columns + " columns need " + (long) rows * columns);
-        }
+        requireRowMajor(features == null ? -1 : features.length, rows, columns);
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < columns; j++) {
                 float value = features[i * columns + j];
@@ -80,7 +80,23 @@ public final class Dataset {
                 throw new InvalidInputException("the shift has a value of " + value + "; it must be finite");
             }
         }
-        return new Dataset(features, null, rows, columns, labels, null, shift.clone());
+        return new Dataset(features, null, null, rows, columns, labels, null, shift.clone());
+    }
+
+    /**
+     * Wraps row-major float64 features of shape (rows, columns), held in float64 ({@link #float64Features()}),
+     * and labels (one per row, or null for data to predict on).
+     */
+    public static Dataset rowMajor(double[] features, int rows, int columns, float[] labels) {
+        requireRowMajor(features == null ? -1 : features.length, rows, columns);
+        for (int i = 0; i < features.length; i++) {
+            if (!Double.isFinite(features[i])) {
+                throw InvalidInputException.atCell(i / columns, i % columns, "feature is " + features[i]
+                        + "; every feature must be finite");
+            }
+        }
+        checkLabels(labels, rows);
+        return new Dataset(null, features, null, rows, columns, labels, null, null);
     }
 
     /** Wraps sparse features (checked by {@link CsrMatrix#of}) and labels (one per row, or null for data to predict on). */
@@ -141,7 +157,7 @@ public final class Dataset {
      */
     public Dataset withSampleWeights(float[] weights) {
         if (weights == null) {
-            return new Dataset(features, sparse, rows, columns, labels, null, shift);
+            return new Dataset(features, float64, sparse, rows, columns, labels, null, shift);
         }
         if (weights.length != rows) {
             throw new InvalidInputException("there are " + weights.length + " sample weights for " + rows
@@ -159,13 +175,13 @@ public final class Dataset {
         if (sum == 0) {
             throw new InvalidInputException("all sample weights are zero; at least one row must count");
         }
-        return new Dataset(features, sparse, rows, columns, labels, weights, shift);
+        return new Dataset(features, float64, sparse, rows, columns, labels, weights, shift);
     }
 
     /** The same features and weights with other labels (used to encode class labels as indices). */
     public Dataset withLabels(float[] newLabels) {
         checkLabels(newLabels, rows);
-        return new Dataset(features, sparse, rows, columns, newLabels, sampleWeights, shift);
+        return new Dataset(features, float64, sparse, rows, columns, newLabels, sampleWeights, shift);
     }
 
     public int rows() {
@@ -181,12 +197,60 @@ public final class Dataset {
         return sparse != null;
     }
 
-    /** X as (rows, columns) row-major float32; shared, not copied. Not for sparse data: see {@link #isSparse()}. */
+    /**
+     * X as (rows, columns) row-major float32; shared, not copied. Not for sparse or float64 data: see
+     * {@link #isSparse()}, {@link #isFloat64()}.
+     */
     public float[] features() {
         if (sparse != null) {
             throw new IllegalStateException("this data set is sparse (CSR): read it with sparseFeatures()");
         }
+        if (float64 != null) {
+            throw new IllegalStateException("this data set holds float64 features: read them with float64Features(), "
+                    + "or round them with toFloat32()");
+        }
         return features;
+    }
+
+    /** Whether X is held dense in float64 ({@link #float64Features()}) rather than float32. */
+    public boolean isFloat64() {
+        return float64 != null;
+    }
+
+    /** X as (rows, columns) row-major float64; shared, not copied. Only for float64 data: see {@link #isFloat64()}. */
+    public double[] float64Features() {
+        if (float64 == null) {
+            throw new IllegalStateException("this data set holds float32 features: read them with "
+                    + (sparse != null ? "sparseFeatures()" : "features()"));
+        }
+        return float64;
+    }
+
+    /**
+     * Row {@code row} of dense X as held (x - shift where shifted), float32 or float64, into {@code out} in double:
+     * for passes that read every value once and need not know the storage.
+     */
+    public void heldRow(int row, double[] out) {
+        if (sparse != null) {
+            throw new IllegalStateException("this data set is sparse (CSR): read it with sparseFeatures()");
+        }
+        int from = row * columns;
+        for (int j = 0; j < columns; j++) {
+            out[j] = float64 != null ? float64[from + j] : features[from + j];
+        }
+    }
+
+    /**
+     * The same data in float32: float64 X rounded once, held as x - shift where a column needs it
+     * ({@link FeatureShift#choose}, on the first rows); this data set itself when it is float32 already.
+     */
+    public Dataset toFloat32() {
+        if (float64 == null) {
+            return this;
+        }
+        int sampleRows = Math.min(rows, FeatureShift.SAMPLE_ROWS);
+        double[] target = FeatureShift.choose(java.util.Arrays.copyOf(float64, sampleRows * columns), sampleRows, columns);
+        return convertedTo(target);
     }
 
     /** X in CSR; shared, not copied. Only for sparse data: see {@link #isSparse()}. */
@@ -216,12 +280,19 @@ public final class Dataset {
                 s[r] = sampleWeights[i];
             }
         }
+        if (float64 != null) {
+            double[] x = new double[Math.multiplyExact(indices.length, columns)];
+            for (int r = 0; r < indices.length; r++) {
+                System.arraycopy(float64, indices[r] * columns, x, r * columns, columns);
+            }
+            return new Dataset(null, x, null, indices.length, columns, y, s, null);
+        }
         if (sparse == null) {
             float[] x = new float[Math.multiplyExact(indices.length, columns)];
             for (int r = 0; r < indices.length; r++) {
                 System.arraycopy(features, indices[r] * columns, x, r * columns, columns);
             }
-            return new Dataset(x, null, indices.length, columns, y, s, shift);
+            return new Dataset(x, null, null, indices.length, columns, y, s, shift);
         }
         long[] offsets = sparse.rowOffsets();
         long[] newOffsets = new long[indices.length + 1];
@@ -254,40 +325,47 @@ public final class Dataset {
 
     /**
      * The same data with X holding the values themselves, x rounded to float32 (copied; this data set itself
-     * when it has no shift): for a fit without an intercept, which cannot absorb a shift.
+     * when it has no shift, float64 data included): for a fit without an intercept, which cannot absorb a shift.
      */
     public Dataset unshifted() {
-        return shiftedTo(null);
+        return float64 != null ? this : shiftedTo(null);
     }
 
     /**
-     * The same rows held as x - {@code target} (null: as they are), copied and re-rounded from this data's
-     * x - shift in double; this data set itself when the shifts are the same. Held-out rows are moved to the
-     * training data's shift so that a model being fitted scores them as it scores the training rows.
+     * The same rows in float32 held as x - {@code target} (null: as they are), copied and re-rounded from this
+     * data's values in double (float64, or float32 x - shift); this data set itself when it is float32 with the
+     * same shift. Held-out rows are moved to the training data's shift so that a model being fitted scores them
+     * as it scores the training rows.
      */
     public Dataset shiftedTo(double[] target) {
-        if (java.util.Arrays.equals(shift, target)) {
+        if (float64 == null && java.util.Arrays.equals(shift, target)) {
             return this;
         }
+        return convertedTo(target);
+    }
+
+    /** X copied to float32 as x - {@code target} (null: as it is), each value taken in double first. */
+    private Dataset convertedTo(double[] target) {
         if (sparse != null) {
             throw new IllegalStateException("sparse data is never shifted");
         }
         if (target != null && target.length != columns) {
             throw new InvalidInputException("the shift has " + target.length + " values for " + columns + " columns");
         }
-        float[] x = new float[features.length];
+        float[] x = new float[Math.multiplyExact(rows, columns)];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < columns; j++) {
-                double value = features[i * columns + j] + (shift == null ? 0 : shift[j]);
+                double value = float64 != null ? float64[i * columns + j]
+                        : features[i * columns + j] + (shift == null ? 0 : shift[j]);
                 x[i * columns + j] = toFloat(value, target, i, j);
             }
         }
-        return new Dataset(x, null, rows, columns, labels, sampleWeights, target == null ? null : target.clone());
+        return new Dataset(x, null, null, rows, columns, labels, sampleWeights, target == null ? null : target.clone());
     }
 
     /** The same arrays, read as values held as they are: for a transformation that has just removed the shift in place. */
     Dataset withoutShiftRecord() {
-        return shift == null ? this : new Dataset(features, sparse, rows, columns, labels, sampleWeights, null);
+        return shift == null ? this : new Dataset(features, float64, sparse, rows, columns, labels, sampleWeights, null);
     }
 
     /** The same data with X held dense (this data set itself when it already is). */
@@ -295,9 +373,9 @@ public final class Dataset {
         return sparse == null ? this : new Dataset(sparse.toDense(), null, rows, columns, labels, sampleWeights);
     }
 
-    /** The bytes holding X: 4 per value dense, the CSR arrays' bytes sparse. */
+    /** The bytes holding X: 4 per value dense (8 in float64), the CSR arrays' bytes sparse. */
     public long featureBytes() {
-        return sparse == null ? 4L * features.length : sparse.bytes();
+        return sparse != null ? sparse.bytes() : float64 != null ? 8L * float64.length : 4L * features.length;
     }
 
     /** y, one per row, or null for data without labels; shared, not copied. */
@@ -338,6 +416,18 @@ public final class Dataset {
             if (!Float.isFinite(labels[i])) {
                 throw InvalidInputException.atCell(i, -1, "label is " + labels[i] + "; labels must be finite");
             }
+        }
+    }
+
+    /** Refuses features that are missing (length -1) or do not hold rows x columns values. */
+    private static void requireRowMajor(int length, int rows, int columns) {
+        if (length < 0) {
+            throw new InvalidInputException("features must not be null");
+        }
+        requireShape(rows, columns);
+        if ((long) rows * columns != length) {
+            throw new InvalidInputException("features hold " + length + " values, but " + rows + " rows x "
+                    + columns + " columns need " + (long) rows * columns);
         }
     }
 

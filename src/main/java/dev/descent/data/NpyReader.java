@@ -32,7 +32,7 @@ final class NpyReader {
     }
 
     static DataFile.Table read(Path file, DataFile.Request request) throws IOException {
-        Matrix x = readMatrix(file, true);
+        Matrix x = readMatrix(file, true, request.float64());
         int n = (int) x.rows;
         int d = (int) x.columns;
         if (request.features() != null && request.features().size() != d) {
@@ -45,19 +45,26 @@ final class NpyReader {
             throw DataFormatException.in(file, "a .npy file holds only X: give the labels with --labels FILE.npy");
         }
         List<String> names = FeatureNames.numbered(d);
-        for (int i = 0; i < x.values.length; i++) {
-            if (!Float.isFinite(x.values[i])) {
+        for (int i = 0; i < x.count(); i++) {
+            double value = x.value(i);
+            if (!Double.isFinite(value)) {
                 throw DataFormatException.in(file, "row index " + i / d + ", column index " + i % d + ": value "
-                        + x.values[i] + " is not finite" + (x.wide ? " (or too large for float32)" : ""));
+                        + value + " is not finite" + (x.wide && x.float64 == null ? " (or too large for float32)" : ""));
             }
         }
-        return new DataFile.Table(Dataset.rowMajor(x.values, n, d, labels, x.shift), names, labels == null ? null : "label",
+        Dataset data;
+        if (request.float64()) {
+            data = Dataset.rowMajor(x.float64 != null ? x.float64 : widened(x.values), n, d, labels);
+        } else {
+            data = Dataset.rowMajor(x.values, n, d, labels, x.shift);
+        }
+        return new DataFile.Table(data, names, labels == null ? null : "label",
                 request.labelsFile() == null ? file : request.labelsFile(), null, 0);
     }
 
     /** The n labels of {@code dataFile}'s rows from a .npy of shape (n,) or (n, 1), each finite. */
     static float[] readLabels(Path labelsFile, Path dataFile, int n) throws IOException {
-        Matrix y = readMatrix(labelsFile, false);
+        Matrix y = readMatrix(labelsFile, false, false);
         if (y.columns != 1) {
             throw DataFormatException.in(labelsFile, "labels must have shape (" + n + ",) or (" + n
                     + ", 1), not (" + y.rows + ", " + y.columns + ")");
@@ -73,12 +80,30 @@ final class NpyReader {
         return y.values;
     }
 
-    /** Values as float32, held as x - shift when {@code shift} is not null (float64 features: {@link FeatureShift}). */
-    private record Matrix(long rows, long columns, float[] values, boolean wide, double[] shift) {
+    /**
+     * Values as float32, held as x - shift when {@code shift} is not null (float64 features: {@link FeatureShift});
+     * or, for float64 features read with {@code --precision double}, as they are in {@code float64} (values null).
+     */
+    private record Matrix(long rows, long columns, float[] values, boolean wide, double[] shift, double[] float64) {
+        int count() {
+            return float64 != null ? float64.length : values.length;
+        }
+
+        double value(int i) {
+            return float64 != null ? float64[i] : values[i];
+        }
     }
 
-    /** Reads a 2-D (or, for labels, 1-D) array as float32. */
-    private static Matrix readMatrix(Path file, boolean features) throws IOException {
+    private static double[] widened(float[] values) {
+        double[] wide = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            wide[i] = values[i];
+        }
+        return wide;
+    }
+
+    /** Reads a 2-D (or, for labels, 1-D) array as float32, or float64 values as they are when {@code float64}. */
+    private static Matrix readMatrix(Path file, boolean features, boolean float64) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long fileSize = channel.size();
             Header header = header(file, channel, fileSize);
@@ -115,7 +140,27 @@ final class NpyReader {
             if (count > Integer.MAX_VALUE - 8) {
                 throw DataFormatException.in(file, count + " values are more than one Java array holds");
             }
-            HeapBudget.require(file, 4L * count, rows + " x " + columns + " values as float32");
+            boolean exact = float64 && header.kind == 'f' && header.size == 8;
+            HeapBudget.require(file, (exact ? 8L : 4L) * count, rows + " x " + columns + " values as float" + (exact ? 64 : 32));
+            if (exact) {
+                double[] values = new double[(int) count];
+                ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK).order(header.order);
+                channel.position(header.dataOffset);
+                for (int next = 0; next < values.length; ) {
+                    buffer.clear();
+                    buffer.limit((int) Math.min(buffer.capacity(), (values.length - next) * 8L));
+                    while (buffer.hasRemaining()) {
+                        if (channel.read(buffer) < 0) {
+                            throw DataFormatException.in(file, "the file ends early, at value " + next);
+                        }
+                    }
+                    buffer.flip();
+                    int doubles = buffer.remaining() / 8;
+                    buffer.asDoubleBuffer().get(values, next, doubles);
+                    next += doubles;
+                }
+                return new Matrix(rows, columns, null, true, null, values);
+            }
             float[] values = new float[(int) count];
             // direct: the channel reads into it without a copy, and its float view copies out in bulk
             ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK - CHUNK % header.size).order(header.order);
@@ -158,7 +203,7 @@ final class NpyReader {
                     }
                 }
             }
-            return new Matrix(rows, columns, values, header.size == 8, shift);
+            return new Matrix(rows, columns, values, header.size == 8, shift, null);
         }
     }
 

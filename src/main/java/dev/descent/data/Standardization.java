@@ -20,20 +20,22 @@ public record Standardization(double[] mean, double[] scale) {
         }
         int n = data.rows();
         int d = data.columns();
-        float[] x = data.features();
+        double[] x = new double[d];
         double[] mean = new double[d];
         double[] square = new double[d];
         for (int i = 0; i < n; i++) {
+            data.heldRow(i, x);
             for (int j = 0; j < d; j++) {
-                mean[j] += x[i * d + j];
+                mean[j] += x[j];
             }
         }
         for (int j = 0; j < d; j++) {
             mean[j] /= n;
         }
         for (int i = 0; i < n; i++) {
+            data.heldRow(i, x);
             for (int j = 0; j < d; j++) {
-                double centred = x[i * d + j] - mean[j];
+                double centred = x[j] - mean[j];
                 square[j] += centred * centred;
             }
         }
@@ -118,6 +120,15 @@ public record Standardization(double[] mean, double[] scale) {
             return data;
         }
         int d = data.columns();
+        if (data.isFloat64()) {
+            double[] x = data.float64Features();
+            for (int i = 0; i < data.rows(); i++) {
+                for (int j = 0; j < d; j++) {
+                    x[i * d + j] = (x[i * d + j] - mean[j]) / scale[j];
+                }
+            }
+            return data;
+        }
         float[] x = data.features();
         // x - mean = (x - shift) - (mean - shift), the difference of the means taken in double
         double[] shift = data.featureShift();

@@ -133,11 +133,12 @@ public final class LearningRate {
             }
             return largest;
         }
-        float[] x = data.features();
+        double[] x = new double[d];
         for (int i = 0; i < data.rows(); i++) {
             double norm = problem.intercept() ? 1 : 0;
+            data.heldRow(i, x);
             for (int j = 0; j < d; j++) {
-                double value = (x[i * d + j] - (mean == null ? 0 : mean[j])) / (scale == null ? 1 : scale[j]);
+                double value = (x[j] - (mean == null ? 0 : mean[j])) / (scale == null ? 1 : scale[j]);
                 norm += value * value;
             }
             largest = Math.max(largest, norm * (s == null ? 1 : s[i] / meanWeight));

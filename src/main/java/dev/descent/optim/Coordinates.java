@@ -58,11 +58,12 @@ public final class Coordinates {
                 }
             }
         } else {
-            float[] x = data.features();
+            double[] x = new double[d];
             for (int i = 0; i < n; i++) {
                 double weight = s == null ? 1 : s[i];
+                data.heldRow(i, x);
                 for (int j = 0; j < d; j++) {
-                    double value = x[i * d + j];
+                    double value = x[j];
                     mean[j] += weight * value;
                     square[j] += weight * value * value;
                 }

@@ -106,7 +106,7 @@ final class PartitionCache {
         if (data == null) {
             return new Entry(null);
         }
-        Backend backend = Backends.open(spec.backend(), threads, data.isSparse()).backend();
+        Backend backend = Backends.open(spec.backend(), threads, data).backend();
         try {
             if (data.isSparse() && !backend.takesSparse()) {
                 long bytes = 4L * data.rows() * data.columns();

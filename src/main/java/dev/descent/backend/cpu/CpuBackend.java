@@ -45,6 +45,8 @@ public final class CpuBackend implements Backend, ModelSetSums {
     private CpuPass pass;
     /** The sparse pass, or null for dense data. */
     private SparsePass sparsePass;
+    /** The float64 pass, or null for float32 data. */
+    private Float64Pass float64Pass;
     private int rows;
     private int features;
     private int outputs;
@@ -90,6 +92,11 @@ public final class CpuBackend implements Backend, ModelSetSums {
         }
 
         @Override
+        public boolean takesFloat64() {
+            return true;
+        }
+
+        @Override
         public boolean eligibleForAuto() {
             return true;
         }
@@ -127,7 +134,7 @@ public final class CpuBackend implements Backend, ModelSetSums {
 
     @Override
     public String device() {
-        return describe(threads);
+        return describe(threads) + (float64Pass != null ? ", float64 rows in double loops" : "");
     }
 
     @Override
@@ -138,8 +145,10 @@ public final class CpuBackend implements Backend, ModelSetSums {
         if (pass != null) {
             pass.close();
         }
-        this.pass = data.isSparse() ? null : new CpuPass(data, problemToSolve, threads, pool);
+        boolean dense32 = !data.isSparse() && !data.isFloat64();
+        this.pass = dense32 ? new CpuPass(data, problemToSolve, threads, pool) : null;
         this.sparsePass = data.isSparse() ? new SparsePass(data, problemToSolve, threads, pool) : null;
+        this.float64Pass = data.isFloat64() ? new Float64Pass(data, problemToSolve, threads, pool) : null;
         this.modelSetPass = null;
         this.data = data;
         this.rows = data.rows();
@@ -165,17 +174,17 @@ public final class CpuBackend implements Backend, ModelSetSums {
         return problem;
     }
 
-    /** Dense rows: the model-set pass runs on the softmax tiles' kernels. */
+    /** Dense float32 rows: the model-set pass runs on the softmax tiles' kernels. */
     @Override
-    public boolean takesModelSets(boolean sparseRows) {
-        return !sparseRows;
+    public boolean takesModelSets(Dataset rows) {
+        return !rows.isSparse() && !rows.isFloat64();
     }
 
     @Override
     public void modelSetSums(ModelSet set, double[][] parameterSets, boolean[] active, DataTermSums[] out) {
         checkUploaded();
         if (pass == null || !problem.loss().pointwise()) {
-            throw new IllegalStateException("the cpu backend's model sets need dense rows and a one-output loss");
+            throw new IllegalStateException("the cpu backend's model sets need dense float32 rows and a one-output loss");
         }
         if (modelSetPass == null) {
             modelSetPass = new ModelSetPass(data, problem.loss(), problem.lossParameter(), pool);
@@ -245,6 +254,9 @@ public final class CpuBackend implements Backend, ModelSetSums {
      * {@code gradientSums} (not divided by S); returns the weighted loss sum.
      */
     private double dataPass(long permutationKey, int batchStart, int batchSize, double[] gradientSums) {
+        if (float64Pass != null) {
+            return float64Pass.lossPass(parameters, batchSize != rows, permutationKey, batchStart, batchSize, gradientSums);
+        }
         if (sparsePass != null) {
             return sparsePass.lossPass(weightsF, interceptsF, batchSize != rows, permutationKey, batchStart, batchSize,
                     gradientSums);
@@ -260,7 +272,9 @@ public final class CpuBackend implements Backend, ModelSetSums {
             gramWeights[j] = (float) vector[j];
         }
         gramIntercept[0] = problem.intercept() ? (float) vector[features] : 0f;
-        if (sparsePass != null) {
+        if (float64Pass != null) {
+            float64Pass.gramPass(vector, problem.intercept(), gramSums);
+        } else if (sparsePass != null) {
             sparsePass.gramPass(gramWeights, problem.intercept() ? vector[features] : 0, problem.intercept(), gramSums);
         } else {
             pass.run(RowLoss.PASS_GRAM, 1, gramWeights, gramIntercept, false, 0, 0, rows);
@@ -277,9 +291,15 @@ public final class CpuBackend implements Backend, ModelSetSums {
         return true;
     }
 
+    /** Float64 rows run {@link Float64Pass}. */
+    @Override
+    public boolean takesFloat64() {
+        return true;
+    }
+
     @Override
     public boolean warmedUp() {
-        // the sparse pass is plain Java with nothing to warm up
+        // the sparse and float64 passes are plain Java with nothing to warm up
         return pass == null || pass.settled(lossCode, outputs);
     }
 

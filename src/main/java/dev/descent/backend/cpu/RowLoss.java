@@ -52,6 +52,31 @@ final class RowLoss {
     }
 
     /**
+     * A row's k weighted residuals s_i r into {@code r[offset ..]} at its outputs {@code z[offset ..]}: the Gram
+     * pass's r = z ({@code gram}), a one-output loss's dloss/dz (its value and derivative from one exp), or
+     * softmax's p - onehot(label); returns s_i loss (0 for the Gram pass). For the plain-double passes over sparse
+     * and float64 rows.
+     */
+    static double weightedResiduals(boolean gram, Loss loss, double lossParameter, double[] z, int offset, int k,
+                                    float label, double weight, double[] r, double[] probabilities) {
+        if (gram) {
+            r[offset] = weight * z[offset];
+            return 0;
+        }
+        if (loss.pointwise()) {
+            double value = loss.valueAndDerivative(z[offset], label, lossParameter, r, offset);
+            r[offset] *= weight;
+            return weight * value;
+        }
+        int classIndex = (int) label;
+        double value = Loss.softmax(z, offset, k, classIndex, probabilities);
+        for (int c = 0; c < k; c++) {
+            r[offset + c] = weight * (probabilities[c] - (c == classIndex ? 1 : 0));
+        }
+        return weight * value;
+    }
+
+    /**
      * log(1 + e) for e in [0, 1]: Math.log1p is not a JIT intrinsic and costs tens of nanoseconds,
      * Math.log is. Below 1e-4 the series e - e^2/2 + e^3/3 is exact to double rounding; above it,
      * the rounding of 1 + e (2^-53 absolute) is under 1e-12 of the result.

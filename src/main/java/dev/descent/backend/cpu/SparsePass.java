@@ -10,7 +10,6 @@ import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
 import dev.descent.optim.Problem;
-import java.util.Arrays;
 
 /**
  * The cpu backend's pass over sparse (CSR) rows: for each row, z = x . w + b over its non-zeros, the
@@ -44,10 +43,7 @@ final class SparsePass {
     private final double lossParameter;
     private final WorkerPool pool;
 
-    /** Per segment: k*d gradient sums, (d, k) layout, zero between passes. */
-    private final double[][] accumulators;
-    /** Per segment: k intercept sums, then the loss sum. */
-    private final double[][] segmentTotals;
+    private final SegmentSums sums;
     /** Per worker: a tile's z and s_i r (SPARSE_ROW_TILE * k each), a row's softmax probabilities, the tile's rows. */
     private final double[][] outputScratch;
     private final double[][] residualScratch;
@@ -85,8 +81,7 @@ final class SparsePass {
         int most = segmentsFor(x.nonZeros(), features, outputs, rows);
         this.fullStarts = balancedStarts(most);
         this.shuffledStarts = new int[most + 1];
-        this.accumulators = new double[most][outputs * features];
-        this.segmentTotals = new double[most][outputs + 1];
+        this.sums = new SegmentSums(most, features, outputs);
         this.outputScratch = new double[threads][SPARSE_ROW_TILE * outputs];
         this.residualScratch = new double[threads][SPARSE_ROW_TILE * outputs];
         this.rowScratch = new int[threads][SPARSE_ROW_TILE];
@@ -136,7 +131,7 @@ final class SparsePass {
         }
         plan(false, shuffledBatch, permutationKey, start, size);
         pool.runEach(segments, this::runSegment);
-        return reduce(gradientSums, outputs);
+        return sums.reduce(pool, segments, gradientSums, outputs);
     }
 
     /**
@@ -149,7 +144,7 @@ final class SparsePass {
         intercepts[0] = interceptValue;
         plan(true, false, 0, 0, rows);
         pool.runEach(segments, this::runSegment);
-        reduce(out, 1);
+        sums.reduce(pool, segments, out, 1);
         if (!intercept) {
             out[features] = 0;
         }
@@ -181,8 +176,8 @@ final class SparsePass {
      * still in L1 for the scatter, so memory is read once.
      */
     private void runSegment(int worker, int segment) {
-        double[] accumulator = accumulators[segment];
-        double[] totals = segmentTotals[segment];
+        double[] accumulator = sums.accumulators[segment];
+        double[] totals = sums.totals[segment];
         double[] z = outputScratch[worker];
         double[] r = residualScratch[worker];
         double[] probabilities = probabilityScratch[worker];
@@ -217,24 +212,11 @@ final class SparsePass {
             for (int t = 0; t < tile; t++) {
                 int i = tileRows[t];
                 double weight = sampleWeights == null ? 1 : sampleWeights[i];
-                double rowLoss;
-                if (gram) {
-                    r[t] = weight * z[t];
-                    rowLoss = 0;
-                } else if (loss.pointwise()) {
-                    rowLoss = loss.valueAndDerivative(z[t], labels[i], lossParameter, r, t);
-                    r[t] *= weight;
-                } else {
-                    int label = (int) labels[i];
-                    rowLoss = Loss.softmax(z, t * k, k, label, probabilities);
-                    for (int c = 0; c < k; c++) {
-                        r[t * k + c] = weight * (probabilities[c] - (c == label ? 1 : 0));
-                    }
-                }
+                totals[outputs] += RowLoss.weightedResiduals(gram, loss, lossParameter, z, t * k, k,
+                        gram ? 0 : labels[i], weight, r, probabilities);
                 for (int c = 0; c < k; c++) {
                     totals[c] += r[t * k + c];
                 }
-                totals[outputs] += weight * rowLoss;
             }
             for (int t = 0; t < tile; t++) {
                 int i = tileRows[t];
@@ -257,39 +239,5 @@ final class SparsePass {
                 }
             }
         }
-    }
-
-    /**
-     * Sums the used segments in segment order into {@code out} ((k, d) weights, then k intercepts),
-     * zeroing them for the next pass; returns the loss sum. Column ranges run on every worker.
-     */
-    private double reduce(double[] out, int k) {
-        int pieces = Math.max(1, Math.min(pool.workers() * 4, features / 4096 + 1));
-        pool.runEach(pieces, (worker, piece) -> {
-            int from = (int) ((long) features * piece / pieces);
-            int to = (int) ((long) features * (piece + 1) / pieces);
-            for (int j = from; j < to; j++) {
-                for (int c = 0; c < k; c++) {
-                    double sum = 0;
-                    for (int s = 0; s < segments; s++) {
-                        sum += accumulators[s][j * k + c];
-                        accumulators[s][j * k + c] = 0;
-                    }
-                    out[c * features + j] = sum;
-                }
-            }
-        });
-        double lossSum = 0;
-        for (int c = 0; c < k; c++) {
-            out[k * features + c] = 0;
-        }
-        for (int s = 0; s < segments; s++) {
-            for (int c = 0; c < k; c++) {
-                out[k * features + c] += segmentTotals[s][c];
-            }
-            lossSum += segmentTotals[s][outputs];
-            Arrays.fill(segmentTotals[s], 0);
-        }
-        return lossSum;
     }
 }

@@ -58,6 +58,11 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
         }
 
         @Override
+        public boolean takesFloat64() {
+            return true;
+        }
+
+        @Override
         public boolean eligibleForAuto() {
             return false;
         }
@@ -93,6 +98,11 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
 
     @Override
     public boolean takesSparse() {
+        return true;
+    }
+
+    @Override
+    public boolean takesFloat64() {
         return true;
     }
 
@@ -208,9 +218,9 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
         out.setTotals(weightTotal, lossSum);
     }
 
-    /** Dense and sparse rows alike. */
+    /** Dense (float32 or float64) and sparse rows alike. */
     @Override
-    public boolean takesModelSets(boolean sparseRows) {
+    public boolean takesModelSets(Dataset rows) {
         return true;
     }
 
@@ -232,13 +242,19 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
         }
     }
 
-    /** sum_j x_ij v[from + j], over row i's stored values (all d of them dense, the non-zeros sparse). */
+    /** sum_j x_ij v[from + j], over row i's stored values (all d of them dense, float32 or float64; the non-zeros sparse). */
     private double dot(int i, double[] v, int from) {
         double sum = 0;
         if (data.isSparse()) {
             CsrMatrix x = data.sparseFeatures();
             for (int p = (int) x.rowOffsets()[i]; p < x.rowOffsets()[i + 1]; p++) {
                 sum += x.values()[p] * v[from + x.columnIndices()[p]];
+            }
+        } else if (data.isFloat64()) {
+            int d = problem.features();
+            double[] x = data.float64Features();
+            for (int j = 0; j < d; j++) {
+                sum += x[i * d + j] * v[from + j];
             }
         } else {
             int d = problem.features();
@@ -256,6 +272,12 @@ public final class ReferenceBackend implements Backend, ModelSetSums {
             CsrMatrix x = data.sparseFeatures();
             for (int p = (int) x.rowOffsets()[i]; p < x.rowOffsets()[i + 1]; p++) {
                 out[from + x.columnIndices()[p]] += factor * x.values()[p];
+            }
+        } else if (data.isFloat64()) {
+            int d = problem.features();
+            double[] x = data.float64Features();
+            for (int j = 0; j < d; j++) {
+                out[from + j] += factor * x[i * d + j];
             }
         } else {
             int d = problem.features();
