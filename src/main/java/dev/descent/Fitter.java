@@ -508,7 +508,7 @@ public final class Fitter implements Cloneable {
         return intercept ? held : held.unshifted();
     }
 
-        /** Class weights applied, labels checked and mapped to what the kernels take. */
+    /** Class weights applied, labels checked and mapped to what the kernels take. */
     Prepared prepare(Dataset data) {
         data = classWeighted(heldForThisFit(data));
         Loss loss = model.loss();

@@ -210,18 +210,19 @@ final class CsvReader {
         }
 
         /**
-         * The shift for the dense features of the first {@link FeatureShift#SAMPLE_ROWS} rows of {@code blocks}, read in
+         * The shift for the dense features of the first {@link FeatureShift#sampleRows} rows of {@code blocks}, read in
          * double (null: none). Sampling stops at the first row that does not parse; the parse proper reports it.
          */
         double[] chooseShift(List<LineSource> blocks) throws IOException {
             int d = features.size();
-            double[] sample = new double[FeatureShift.SAMPLE_ROWS * d];
+            int most = FeatureShift.sampleRows(d);
+            double[] sample = new double[most * d];
             NumberParser parser = new NumberParser();
             int rows = 0;
             Iterator<LineSource> next = blocks.iterator();
             LineSource lines = next.next();
             sampling:
-            while (rows < FeatureShift.SAMPLE_ROWS) {
+            while (rows < most) {
                 if (!nextNonBlank(lines)) {
                     if (!next.hasNext()) {
                         break;
@@ -381,7 +382,7 @@ final class CsvReader {
         refuseWhatCannotFit(layout, first, fileBytes);
         // the blocks that hold the first rows, read ahead so that the shift comes from the same rows whatever the blocks
         Deque<LineSource.Block> ahead = new ArrayDeque<>(List.of(first));
-        for (long count = first.lineCount(); count < FeatureShift.SAMPLE_ROWS; ) {
+        for (long count = first.lineCount(); count < FeatureShift.sampleRows(layout.features().size()); ) {
             LineSource.Block next = lines.nextBlock(blockBytes, false);
             if (next == null) {
                 break;

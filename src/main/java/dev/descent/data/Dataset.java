@@ -114,7 +114,7 @@ public final class Dataset {
      */
     public static Dataset of(double[][] x, double[] y) {
         int[] shape = shapeOf(x == null ? null : x.length, x == null ? 0 : (x.length == 0 ? 0 : rowLength(x[0])));
-        int sampleRows = Math.min(shape[0], FeatureShift.SAMPLE_ROWS);
+        int sampleRows = Math.min(shape[0], FeatureShift.sampleRows(shape[1]));
         double[] sample = new double[sampleRows * shape[1]];
         for (int i = 0; i < shape[0]; i++) {
             double[] row = x[i];
@@ -248,7 +248,7 @@ public final class Dataset {
         if (float64 == null) {
             return this;
         }
-        int sampleRows = Math.min(rows, FeatureShift.SAMPLE_ROWS);
+        int sampleRows = Math.min(rows, FeatureShift.sampleRows(columns));
         double[] target = FeatureShift.choose(java.util.Arrays.copyOf(float64, sampleRows * columns), sampleRows, columns);
         return convertedTo(target);
     }

@@ -22,10 +22,17 @@ public final class FeatureShift {
      */
     static final double SPREADS_FROM_ZERO = 64;
 
-    /** How many rows the shift is chosen from: enough for a mean and a spread, few enough to cost nothing. */
+    /** The most rows the shift is chosen from: enough for a mean and a spread, few enough to cost nothing. */
     static final int SAMPLE_ROWS = 1024;
+    /** The most values sampled (8 MiB of doubles), so that wide rows take fewer rows; never fewer than 16 rows. */
+    static final int SAMPLE_VALUES = 1 << 20;
 
     private FeatureShift() {
+    }
+
+    /** Rows to choose the shift of {@code columns} columns from: {@link #SAMPLE_ROWS}, fewer for wide rows. */
+    static int sampleRows(int columns) {
+        return Math.max(16, Math.min(SAMPLE_ROWS, SAMPLE_VALUES / Math.max(1, columns)));
     }
 
     /**

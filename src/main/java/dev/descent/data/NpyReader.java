@@ -190,7 +190,7 @@ final class NpyReader {
                     buffer.asDoubleBuffer().get(wide, 0, doubles);
                     if (next == 0 && features) {
                         // the first rows, read in double, choose what the float32 features hold subtracted
-                        int sampleRows = (int) Math.min(FeatureShift.SAMPLE_ROWS, doubles / columns);
+                        int sampleRows = (int) Math.min(FeatureShift.sampleRows((int) columns), doubles / columns);
                         shift = FeatureShift.choose(wide, sampleRows, (int) columns);
                     }
                     for (int k = 0; k < doubles; k++) {

@@ -4,6 +4,7 @@ import dev.descent.backend.RowPermutation;
 import dev.descent.data.Dataset;
 import dev.descent.loss.Loss;
 import dev.descent.optim.Problem;
+import java.util.Arrays;
 
 /**
  * The cpu backend's pass over dense float64 rows ({@code --precision double}): for each row, z = x . w + b in
@@ -27,10 +28,14 @@ final class Float64Pass {
     private final WorkerPool pool;
 
     private final SegmentSums sums;
-    /** Per worker: a row's z, residuals and softmax probabilities. */
+    /**
+     * Per worker: a row's z, residuals and softmax probabilities, and the segment's intercept sums, each padded
+     * by a cache line ({@link SegmentSums#CACHE_LINE_DOUBLES}), since one-output rows write them on every row.
+     */
     private final double[][] outputScratch;
     private final double[][] residualScratch;
     private final double[][] probabilityScratch;
+    private final double[][] interceptScratch;
     private final int maxSegments;
     /** The pass's weights, (d, k) as the sums are, and intercepts. */
     private final double[] weightsByFeature;
@@ -57,9 +62,10 @@ final class Float64Pass {
         this.pool = pool;
         this.maxSegments = SparsePass.segmentsFor((long) rows * features, features, outputs, rows);
         this.sums = new SegmentSums(maxSegments, features, outputs);
-        this.outputScratch = new double[threads][outputs];
-        this.residualScratch = new double[threads][outputs];
-        this.probabilityScratch = new double[threads][outputs];
+        this.outputScratch = new double[threads][outputs + SegmentSums.CACHE_LINE_DOUBLES];
+        this.residualScratch = new double[threads][outputs + SegmentSums.CACHE_LINE_DOUBLES];
+        this.probabilityScratch = new double[threads][outputs + SegmentSums.CACHE_LINE_DOUBLES];
+        this.interceptScratch = new double[threads][outputs + SegmentSums.CACHE_LINE_DOUBLES];
         this.weightsByFeature = new double[outputs * features];
         this.intercepts = new double[outputs];
     }
@@ -109,34 +115,68 @@ final class Float64Pass {
 
     private void runSegment(int worker, int segment) {
         double[] accumulator = sums.accumulators[segment];
-        double[] totals = sums.totals[segment];
         double[] z = outputScratch[worker];
         double[] r = residualScratch[worker];
         double[] probabilities = probabilityScratch[worker];
         int k = gradientWidth;
+        // the segment's loss and intercept sums stay in this worker's lines until the segment ends
+        double lossTotal = 0;
+        double[] interceptTotals = interceptScratch[worker];
+        Arrays.fill(interceptTotals, 0, k, 0);
         int end = (int) ((long) batchSize * (segment + 1) / segments);
         for (int p = (int) ((long) batchSize * segment / segments); p < end; p++) {
             int i = shuffled ? RowPermutation.row(key, rows, batchStart + p) : p;
             int row = i * features;
-            System.arraycopy(intercepts, 0, z, 0, k);
-            for (int j = 0; j < features; j++) {
-                double value = x[row + j];
-                for (int c = 0; c < k; c++) {
-                    z[c] += value * weightsByFeature[j * k + c];
+            if (k == 1) {
+                // one output: four running sums, so that the additions do not wait on each other's latency
+                double s0 = 0;
+                double s1 = 0;
+                double s2 = 0;
+                double s3 = 0;
+                int j = 0;
+                for (; j + 3 < features; j += 4) {
+                    s0 += x[row + j] * weightsByFeature[j];
+                    s1 += x[row + j + 1] * weightsByFeature[j + 1];
+                    s2 += x[row + j + 2] * weightsByFeature[j + 2];
+                    s3 += x[row + j + 3] * weightsByFeature[j + 3];
+                }
+                for (; j < features; j++) {
+                    s0 += x[row + j] * weightsByFeature[j];
+                }
+                z[0] = intercepts[0] + ((s0 + s1) + (s2 + s3));
+            } else {
+                System.arraycopy(intercepts, 0, z, 0, k);
+                for (int j = 0; j < features; j++) {
+                    double value = x[row + j];
+                    for (int c = 0; c < k; c++) {
+                        z[c] += value * weightsByFeature[j * k + c];
+                    }
                 }
             }
             double weight = sampleWeights == null ? 1 : sampleWeights[i];
-            totals[outputs] += RowLoss.weightedResiduals(gram, loss, lossParameter, z, 0, k, gram ? 0 : labels[i], weight,
+            lossTotal += RowLoss.weightedResiduals(gram, loss, lossParameter, z, 0, k, gram ? 0 : labels[i], weight,
                     r, probabilities);
             for (int c = 0; c < k; c++) {
-                totals[c] += r[c];
+                interceptTotals[c] += r[c];
             }
-            for (int j = 0; j < features; j++) {
-                double value = x[row + j];
-                for (int c = 0; c < k; c++) {
-                    accumulator[j * k + c] += r[c] * value;
+            if (k == 1) {
+                double factor = r[0];
+                for (int j = 0; j < features; j++) {
+                    accumulator[j] += factor * x[row + j];
+                }
+            } else {
+                for (int j = 0; j < features; j++) {
+                    double value = x[row + j];
+                    for (int c = 0; c < k; c++) {
+                        accumulator[j * k + c] += r[c] * value;
+                    }
                 }
             }
         }
+        double[] totals = sums.totals[segment];
+        for (int c = 0; c < k; c++) {
+            totals[c] += interceptTotals[c];
+        }
+        totals[outputs] += lossTotal;
     }
 }

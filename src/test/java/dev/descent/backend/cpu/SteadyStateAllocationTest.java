@@ -45,31 +45,48 @@ class SteadyStateAllocationTest {
     static final long DEADLINE_NANOS = 30_000_000_000L;
     static final int ROWS = 8_000;
 
+    /** How the rows are held: float32 dense (the vector kernels), CSR, or float64 dense. */
+    static final String DENSE = "dense";
+    static final String SPARSE = "sparse";
+    static final String FLOAT64 = "float64";
+
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>();
         // 24: the four-row path; 64: the register kernels; 200: one row at a time; softmax: block().
         for (int columns : new int[] {24, 64, 200}) {
-            cases.add(Arguments.of(ModelKind.LINEAR, columns, false, false, false));
-            cases.add(Arguments.of(ModelKind.LOGISTIC, columns, false, false, false));
+            cases.add(Arguments.of(ModelKind.LINEAR, columns, false, false, DENSE));
+            cases.add(Arguments.of(ModelKind.LOGISTIC, columns, false, false, DENSE));
         }
-        cases.add(Arguments.of(ModelKind.LOGISTIC, 64, true, false, false));
-        cases.add(Arguments.of(ModelKind.LINEAR, 64, false, true, false));
+        cases.add(Arguments.of(ModelKind.LOGISTIC, 64, true, false, DENSE));
+        cases.add(Arguments.of(ModelKind.LINEAR, 64, false, true, DENSE));
         // 40: the register kernel's last row of X, read with weight 0 and redone by the array path.
-        cases.add(Arguments.of(ModelKind.LINEAR, 40, true, false, false));
-        cases.add(Arguments.of(ModelKind.SOFTMAX, 64, false, false, false));
+        cases.add(Arguments.of(ModelKind.LINEAR, 40, true, false, DENSE));
+        cases.add(Arguments.of(ModelKind.SOFTMAX, 64, false, false, DENSE));
         // sparse rows (a fifth of the values non-zero, several segments): SparsePass
-        cases.add(Arguments.of(ModelKind.LOGISTIC, 200, true, false, true));
-        cases.add(Arguments.of(ModelKind.LINEAR, 200, false, true, true));
-        cases.add(Arguments.of(ModelKind.SOFTMAX, 200, false, false, true));
+        cases.add(Arguments.of(ModelKind.LOGISTIC, 200, true, false, SPARSE));
+        cases.add(Arguments.of(ModelKind.LINEAR, 200, false, true, SPARSE));
+        cases.add(Arguments.of(ModelKind.SOFTMAX, 200, false, false, SPARSE));
+        // float64 rows: Float64Pass
+        cases.add(Arguments.of(ModelKind.LOGISTIC, 64, true, false, FLOAT64));
+        cases.add(Arguments.of(ModelKind.LINEAR, 64, false, true, FLOAT64));
+        cases.add(Arguments.of(ModelKind.SOFTMAX, 64, false, false, FLOAT64));
         return cases.stream();
     }
 
-    @ParameterizedTest(name = "{0} d={1} sampleWeights={2} miniBatch={3} sparse={4}")
+    @ParameterizedTest(name = "{0} d={1} sampleWeights={2} miniBatch={3} rows={4}")
     @MethodSource("cases")
     void steadyStateStepAllocatesNothing(ModelKind kind, int columns, boolean sampleWeights, boolean miniBatch,
-                                         boolean sparse) {
+                                         String held) {
         Dataset data = TestData.random(kind, ROWS, columns, 3, columns);
-        if (sparse) {
+        if (held.equals(FLOAT64)) {
+            float[] x = data.features();
+            double[] wide = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                wide[i] = x[i];
+            }
+            data = Dataset.rowMajor(wide, ROWS, columns, data.labels());
+        }
+        if (held.equals(SPARSE)) {
             float[] x = data.features().clone();
             for (int i = 0; i < x.length; i++) {
                 x[i] = i % 5 == 0 ? x[i] : 0;
@@ -91,8 +108,8 @@ class SteadyStateAllocationTest {
             int batch = miniBatch ? ROWS / 8 : ROWS;
             long key = RowPermutation.epochKey(1, 0);
             do {
-                // the sparse pass is plain Java: no vector kernels to wait for
-                boolean vectorKernels = sparse || cpu.vectorKernelsChosen();
+                // the sparse and float64 passes are plain Java: no vector kernels to wait for
+                boolean vectorKernels = !held.equals(DENSE) || cpu.vectorKernelsChosen();
                 long[] before = threads.getThreadAllocatedBytes(ids);
                 for (int s = 0; s < STEPS_PER_WINDOW; s++) {
                     cpu.step(key, miniBatch ? (s % 8) * batch : 0, batch, 1e-4);
