@@ -51,6 +51,14 @@ DESCENT_INLINE float descent_block_sum(float value, float *warp_sums, int thread
     return total;
 }
 
+/* This block's share [first, last) of the batch: equal shares rounded up to a multiple of quantum. */
+DESCENT_INLINE void descent_block_range(int batch_size, int quantum, int *first, int *last) {
+    int share = (batch_size + (int) gridDim.x - 1) / (int) gridDim.x;
+    share = (share + quantum - 1) / quantum * quantum;
+    *first = min(batch_size, (int) blockIdx.x * share);
+    *last = min(batch_size, *first + share);
+}
+
 /*
  * Per-step scalars, read by the kernels from device memory rather than passed as launch
  * arguments, so that a run of steps captured once in a CUDA graph can be replayed with new values

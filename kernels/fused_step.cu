@@ -50,14 +50,6 @@ DESCENT_INLINE int descent_batch_row(const descent_step_args *args, int rows, in
                           : args->batch_start + pos;
 }
 
-/* This block's share [first, last) of the batch: equal shares rounded up to a multiple of quantum. */
-DESCENT_INLINE void descent_block_range(int batch_size, int quantum, int *first, int *last) {
-    int share = (batch_size + (int) gridDim.x - 1) / (int) gridDim.x;
-    share = (share + quantum - 1) / quantum * quantum;
-    *first = min(batch_size, (int) blockIdx.x * share);
-    *last = min(batch_size, *first + share);
-}
-
 template <int CHUNKS, int ROWS>
 __device__ __forceinline__ void fused_narrow(const float *__restrict__ x, const float *__restrict__ y,
                                              const float *__restrict__ sample_weight, int has_weights,

@@ -46,6 +46,17 @@ DESCENT_INLINE float descent_weighted_row_loss(int loss_kind, float loss_paramet
     return loss;
 }
 
+/* dots[0] = the sum of dots[0..LOCAL) in a fixed tree; every thread t of the group calls it, after writing dots[t]. */
+DESCENT_INLINE void descent_tree_sum(DESCENT_SHARED float *dots, int t) {
+    DESCENT_BARRIER();
+    for (int s = LOCAL / 2; s > 0; s >>= 1) {
+        if (t < s) {
+            dots[t] += dots[t + s];
+        }
+        DESCENT_BARRIER();
+    }
+}
+
 DESCENT_INLINE void descent_fused_block(DESCENT_GLOBAL const float *x, DESCENT_GLOBAL const float *y,
                                         DESCENT_GLOBAL const float *sample_weight, int has_weights,
                                         DESCENT_GLOBAL const float *mean, DESCENT_GLOBAL const float *inv_scale,
@@ -117,13 +128,7 @@ DESCENT_INLINE void descent_fused_block(DESCENT_GLOBAL const float *x, DESCENT_G
         DESCENT_BARRIER();
     }
     dots[t] = loss_sum;
-    DESCENT_BARRIER();
-    for (int s = LOCAL / 2; s > 0; s >>= 1) {
-        if (t < s) {
-            dots[t] += dots[t + s];
-        }
-        DESCENT_BARRIER();
-    }
+    descent_tree_sum(dots, t);
     if (t == 0) {
         *loss_out = dots[0];
     }

@@ -69,7 +69,11 @@ pack
 status=0
 case "$mode" in
   all) selection=(--scan-class-path test-classes --exclude-tag desktop) ;;
-  *) export DESCENT_REQUIRE_CUDA=1; selection=(--select-package dev.descent.backend.gpu.cuda) ;;
+  # the CUDA package, and the sparse kernels against the reference (their first run on a GPU)
+  *) export DESCENT_REQUIRE_CUDA=1; jvm+=(-Ddescent.test.backends=cuda)
+     selection=(--select-package dev.descent.backend.gpu.cuda
+       --select-method 'dev.descent.backend.SparseSumsTest#deviceSparseSumsMatchTheReference(java.lang.String, dev.descent.loss.Loss, int, int, int, int)'
+       --select-method 'dev.descent.backend.SparseSumsTest#deviceSparseStepsMatchTheReference(java.lang.String, dev.descent.loss.Loss, int, int, int, int)') ;;
 esac
 timeout "$stage_seconds" "$java" "${jvm[@]}" -jar junit-console.jar execute --class-path "descent.jar:test-classes" \
   "${selection[@]}" --reports-dir "$work/junit" --details=tree --disable-banner 2>&1 | tee "$work/tests.txt"

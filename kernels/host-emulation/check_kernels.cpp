@@ -436,6 +436,126 @@ void check_fused_kernels() {
     check_fused(random, 1000, 1500, 1, DESCENT_LINEAR, false, true, TILED);
 }
 
+/* CudaBackend's sparse launch geometry: blocks of sparse_rows and sparse_centre; of sparse_clear and sparse_columns. */
+constexpr int SPARSE_THREADS = 64;
+constexpr int SPARSE_COLUMN_THREADS = 256;
+
+/*
+ * The sparse pass (sparse_step.cu) as CudaBackend.launchSparse runs it, kernel by kernel, on a pass whose X keeps
+ * about a third of its values: each kernel in every order, then the sums against the double sums of the same rows
+ * (zeros included: the standardized coordinates centre them).
+ */
+void check_sparse(Random &random, int rows, int d, int k, int loss_kind, bool weighted, bool shuffled) {
+    Pass p = make_pass(random, rows, d, k, loss_kind, weighted, shuffled);
+    std::vector<int> row_offsets(rows + 1, 0);
+    std::vector<int> columns;
+    std::vector<float> values;
+    for (int i = 0; i < rows; i++) {
+        for (int j = 0; j < d; j++) {
+            float &value = p.x[static_cast<size_t>(i) * d + j];
+            if (random.below(3) != 0 || i % 7 == 3) {
+                value = 0;
+            } else {
+                columns.push_back(j);
+                values.push_back(value);
+            }
+        }
+        row_offsets[i + 1] = static_cast<int>(columns.size());
+    }
+    std::vector<int> column_offsets(d + 1, 0);
+    for (int j : columns) {
+        column_offsets[j + 1]++;
+    }
+    for (int j = 0; j < d; j++) {
+        column_offsets[j + 1] += column_offsets[j];
+    }
+    std::vector<int> next(column_offsets.begin(), column_offsets.end() - 1);
+    std::vector<int> row_indices(std::max<size_t>(1, columns.size()));
+    std::vector<float> column_values(std::max<size_t>(1, columns.size()));
+    for (int i = 0; i < rows; i++) {
+        for (int q = row_offsets[i]; q < row_offsets[i + 1]; q++) {
+            row_indices[next[columns[q]]] = i;
+            column_values[next[columns[q]]++] = values[q];
+        }
+    }
+    columns.resize(std::max<size_t>(1, columns.size()));
+    values.resize(std::max<size_t>(1, values.size()));
+    const int width = k * d + k;
+    const int groups = groups_for(p.args.batch_size, width);
+    std::vector<float> centre = nans(k);
+    std::vector<float> residual = nans(static_cast<size_t>(rows) * k);
+    std::vector<float> partial = nans(static_cast<size_t>(groups) * k);
+    std::vector<float> partial_loss = nans(groups);
+    std::vector<float> row_sums = nans(k + 1);
+    std::vector<float> sums = nans(width + 1);
+    int has_weights = weighted ? 1 : 0;
+    int loss = loss_kind;
+    long long count = static_cast<long long>(rows) * k;
+    const float *y = p.y.data(), *s = p.s.data(), *mean = p.mean.data(), *inv = p.inv_scale.data(),
+                *params = p.params.data(), *values_in = values.data(), *column_values_in = column_values.data();
+    const int *offsets_in = row_offsets.data(), *columns_in = columns.data(), *column_offsets_in = column_offsets.data(),
+              *row_indices_in = row_indices.data();
+    const descent_step_args *args = &p.args;
+    float *centre_out = centre.data(), *residual_out = residual.data(), *partial_out = partial.data(),
+          *loss_out = partial_loss.data(), *row_sums_out = row_sums.data(), *sums_out = sums.data();
+    const float *centre_in = centre.data(), *residual_in = residual.data(), *partial_in = partial.data(),
+                *loss_in = partial_loss.data(), *row_sums_in = row_sums.data();
+    std::string name = std::string("sparse ") + loss_name(loss_kind) + " " + std::to_string(rows) + "x" + std::to_string(d) +
+                       (k > 1 ? " k=" + std::to_string(k) : "") + (weighted ? " weighted" : "") +
+                       (shuffled ? " batch " + std::to_string(p.args.batch_size) : "");
+    auto nothing = [] { return std::string(); };
+    check(name + ": centre", "sparse_centre", dim3{1, 1, 1}, dim3{SPARSE_THREADS, 1, 1}, 0,
+          {&mean, &inv, &params, &d, &k, &centre_out}, {region(centre)}, nothing);
+    unsigned clear_blocks = static_cast<unsigned>(std::max(1LL, std::min((count + SPARSE_COLUMN_THREADS - 1) /
+                                                                             SPARSE_COLUMN_THREADS, 8LL * MULTIPROCESSORS)));
+    if (shuffled) {
+        // the full batch writes every row; a batch is cleared first (sparse_clear does nothing for the full batch)
+        check(name + ": clear", "sparse_clear", dim3{clear_blocks, 1, 1}, dim3{SPARSE_COLUMN_THREADS, 1, 1}, 0,
+              {&residual_out, &count, &args}, {region(residual)}, nothing);
+    }
+    check(name + ": rows", "sparse_rows", dim3{static_cast<unsigned>(groups), 1, 1}, dim3{SPARSE_THREADS, 1, 1},
+          sizeof(float) * SPARSE_THREADS * k,
+          {&offsets_in, &columns_in, &values_in, &y, &s, &has_weights, &inv, &params, &centre_in, &rows, &d, &k, &loss,
+           &args, &residual_out, &partial_out, &loss_out},
+          {region(residual), region(partial), region(partial_loss)}, nothing);
+    unsigned reduce_blocks = static_cast<unsigned>((k + 1 + REDUCE_COLUMNS - 1) / REDUCE_COLUMNS);
+    int reduce_groups = groups;
+    int reduce_width = k;
+    check(name + ": row sums", "reduce_partials", dim3{reduce_blocks, 1, 1}, dim3{REDUCE_COLUMNS, REDUCE_STRIPES, 1}, 0,
+          {&partial_in, &loss_in, &reduce_groups, &reduce_width, &row_sums_out}, {region(row_sums)}, nothing);
+    unsigned column_blocks = static_cast<unsigned>((d + k + 1 + SPARSE_COLUMN_THREADS - 1) / SPARSE_COLUMN_THREADS);
+    check(name + ": columns", "sparse_columns", dim3{column_blocks, 1, 1}, dim3{SPARSE_COLUMN_THREADS, 1, 1}, 0,
+          {&column_offsets_in, &row_indices_in, &column_values_in, &residual_in, &mean, &inv, &row_sums_in, &d, &k,
+           &sums_out},
+          {region(sums)}, [&] {
+              std::vector<double> expected;
+              std::vector<double> magnitudes;
+              reference_sums(p, expected, magnitudes);
+              for (int q = 0; q <= width; q++) {
+                  std::string problem = compare(q < width ? "gradient" : "loss", q, sums[q], expected[q],
+                                                magnitudes[q] + 1e-3, SUM_TOLERANCE);
+                  if (!problem.empty()) {
+                      return problem;
+                  }
+              }
+              return std::string();
+          });
+}
+
+void check_sparse_kernels() {
+    Random random(7);
+    // every loss with and without weights and batches; rows around a block of 64; softmax of few and many classes;
+    // a column-wide X (columns past one block of sparse_columns) and one row
+    for (int loss : {DESCENT_LINEAR, DESCENT_LOGISTIC, DESCENT_HUBER, DESCENT_POISSON, DESCENT_SQUARED_HINGE, DESCENT_GRAM}) {
+        check_sparse(random, 130, 9, 1, loss, loss % 2 == 0, false);
+        check_sparse(random, 130, 9, 1, loss, loss % 2 == 1, true);
+    }
+    check_sparse(random, 1, 3, 1, DESCENT_LOGISTIC, false, false);
+    check_sparse(random, 64, 300, 1, DESCENT_LINEAR, true, true);
+    check_sparse(random, 1000, 20, 3, DESCENT_SOFTMAX, true, true);
+    check_sparse(random, 65, 7, 65, DESCENT_SOFTMAX, false, false);
+}
+
 /* reduce_partials as CudaBackend.launchReduce launches it, against double sums of the partials. */
 void check_reduce() {
     Random random(2);
@@ -792,6 +912,7 @@ int main(int argc, char **argv) {
     }
     selected = argc > 1 ? argv[1] : "";
     check_fused_kernels();
+    check_sparse_kernels();
     check_reduce();
     check_update();
     check_stream_read();

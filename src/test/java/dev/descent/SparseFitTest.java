@@ -2,6 +2,7 @@ package dev.descent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.descent.backend.TestBackends;
@@ -18,8 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whole fits on sparse data: the same optimum as on the same rows held dense, on every solver and the
- * backends that take sparse data, bit for bit on repeat; -1/+1 labels as 0/1; and a backend that takes
- * only dense rows given them made dense.
+ * backends that take sparse data (OpenCL included), bit for bit on repeat; -1/+1 labels as 0/1.
  */
 class SparseFitTest {
     /**
@@ -151,14 +151,29 @@ class SparseFitTest {
         assertEquals(first / sparse.scale()[x.columnIndices()[0]], x.values()[0], 1e-6);
     }
 
-    /** OpenCL (PoCL in CI) takes dense rows: the fit makes the sparse data dense and says so. */
-    @Test
-    void aDenseOnlyBackendGetsTheRowsMadeDense() {
-        TestBackends.require("opencl");
-        Dataset[] data = denseAndSparse(ModelKind.LOGISTIC, 300, 6);
-        FitResult dense = Fitter.of(ModelKind.LOGISTIC).backend("opencl").l2(1e-2).fit(data[0]);
-        FitResult sparse = Fitter.of(ModelKind.LOGISTIC).backend("opencl").l2(1e-2).fit(data[1]);
-        assertArrayEquals(dense.model().weights()[0], sparse.model().weights()[0], 0, "the same dense rows");
-        assertTrue(sparse.backendChoice().contains("made dense"), sparse.backendChoice());
+    /**
+     * The GPU backends take the sparse rows as they are (OpenCL on PoCL in the main run, CUDA under the stand-in
+     * driver in cuda-on-the-host): the dense fit's optimum, without making them dense, bit for bit on repeat.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("deviceKinds")
+    void deviceFitsSparseRowsToTheDenseOptimum(String backend, ModelKind kind) {
+        TestBackends.require(backend);
+        Dataset[] data = denseAndSparse(kind, 300, 6);
+        FitResult dense = Fitter.of(kind).backend(backend).l2(1e-2).fit(data[0]);
+        FitResult sparse = Fitter.of(kind).backend(backend).l2(1e-2).fit(data[1]);
+        assertFalse(sparse.backendChoice().contains("made dense"), sparse.backendChoice());
+        assertEquals(dense.objective(), sparse.objective(), OBJECTIVE_RELATIVE * Math.abs(dense.objective()));
+        for (int c = 0; c < dense.model().weights().length; c++) {
+            assertArrayEquals(dense.model().weights()[c], sparse.model().weights()[c], WEIGHT_ABSOLUTE);
+        }
+        FitResult again = Fitter.of(kind).backend(backend).l2(1e-2).fit(data[1]);
+        assertArrayEquals(sparse.model().weights()[0], again.model().weights()[0], 0, "the same bits on repeat");
+    }
+
+    static Stream<Arguments> deviceKinds() {
+        return TestBackends.selected().stream().map(p -> p.name()).filter(name -> name.equals("opencl") || name.equals("cuda"))
+                .flatMap(name -> Stream.of(ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.SOFTMAX)
+                        .map(kind -> Arguments.of(name, kind)));
     }
 }

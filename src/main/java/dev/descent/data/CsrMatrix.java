@@ -120,6 +120,33 @@ public final class CsrMatrix {
         return dense;
     }
 
+    /**
+     * X^T in CSR, which is X in compressed sparse columns (CSC): row j of the result holds column j's non-zeros,
+     * at the original rows, in increasing row order. A counting sort, O(non-zeros); for a pass that sums each
+     * column in a fixed order (the GPU backends' gradient) instead of scattering rows into columns.
+     */
+    public CsrMatrix transposed() {
+        int rows = rows();
+        long[] offsets = new long[columns + 1];
+        for (int column : columnIndices) {
+            offsets[column + 1]++;
+        }
+        for (int j = 0; j < columns; j++) {
+            offsets[j + 1] += offsets[j];
+        }
+        long[] next = java.util.Arrays.copyOf(offsets, columns);
+        int[] rowIndices = new int[values.length];
+        float[] columnValues = new float[values.length];
+        for (int i = 0; i < rows; i++) {
+            for (int p = (int) rowOffsets[i]; p < rowOffsets[i + 1]; p++) {
+                int at = (int) next[columnIndices[p]]++;
+                rowIndices[at] = i;
+                columnValues[at] = values[p];
+            }
+        }
+        return new CsrMatrix(offsets, rowIndices, columnValues, rows);
+    }
+
     public int rows() {
         return rowOffsets.length - 1;
     }

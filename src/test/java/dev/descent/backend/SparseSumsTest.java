@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Sparse (CSR) data on the backends that take it: the reference's sums over the non-zeros against its
  * own sums over the same rows made dense, then the cpu backend's sparse pass against the reference, over
- * all rows, a mini-batch, the Gram product and two halves, and bit for bit across thread counts.
+ * all rows, a mini-batch, the Gram product and two halves, and bit for bit across thread counts; then the
+ * GPU backends' sparse kernels (kernels/sparse_step.h: OpenCL on PoCL, CUDA under the stand-in driver in CI)
+ * the same way, and their fused steps.
  */
 class SparseSumsTest {
     /**
@@ -93,6 +95,71 @@ class SparseSumsTest {
         }
     }
 
+    /**
+     * The GPU backends that take sparse rows and that this run covers ({@link TestBackends}): OpenCL in the main
+     * run (PoCL in CI), CUDA in cuda-on-the-host (the stand-in driver), each with every case.
+     */
+    static Stream<Arguments> deviceCases() {
+        return TestBackends.selected().stream().filter(p -> DEVICES.contains(p.name()))
+                .flatMap(p -> cases().map(a -> Arguments.of(p.name(), a.get()[0], a.get()[1], a.get()[2], a.get()[3], a.get()[4])));
+    }
+
+    static final List<String> DEVICES = List.of("opencl", "cuda");
+
+    @ParameterizedTest(name = "{0} {1} variant={2} {3}x{4} {5}%")
+    @MethodSource("deviceCases")
+    void deviceSparseSumsMatchTheReference(String backend, Loss kind, int variant, int rows, int columns, int percent) {
+        Supplier<Backend> device = device(backend);
+        Case c = new Case(kind, variant, rows, columns, percent);
+        DataTermSums expected = c.sums(ReferenceBackend::new, c.sparse);
+        DataTermSums first = c.sums(device, c.sparse);
+        assertClose("all rows", expected, first, ABSOLUTE, RELATIVE);
+        assertClose("a batch", c.batchSums(ReferenceBackend::new, c.sparse), c.batchSums(device, c.sparse), ABSOLUTE,
+                RELATIVE);
+        int split = rows / 3;
+        DataTermSums merged = c.sums(device, rows(c.sparse, 0, split)).add(c.sums(device, rows(c.sparse, split, rows)));
+        assertClose("halves added", expected, merged, ABSOLUTE, RELATIVE);
+        assertArrayEquals(first.gradient(), c.sums(device, c.sparse).gradient(), "the same bits on repeat");
+    }
+
+    /** Three fused Adam steps (all rows, then two mini-batches) against the reference's on the same rows. */
+    @ParameterizedTest(name = "{0} steps {1} variant={2} {3}x{4} {5}%")
+    @MethodSource("deviceCases")
+    void deviceSparseStepsMatchTheReference(String backend, Loss kind, int variant, int rows, int columns, int percent) {
+        Supplier<Backend> device = device(backend);
+        Case c = new Case(kind, variant, rows, columns, percent);
+        Problem problem = DeviceBackendCases.problem(kind, OptimizerKind.ADAM, columns, variant);
+        double[] expected = steps(ReferenceBackend::new, c.sparse, problem, c.point);
+        double[] actual = steps(device, c.sparse, problem, c.point);
+        Agreement.assertClose("parameters after three steps", expected, actual, ABSOLUTE * norm(expected), RELATIVE * 10);
+    }
+
+    private static double[] steps(Supplier<Backend> device, Dataset data, Problem problem, double[] point) {
+        try (Backend backend = device.get()) {
+            backend.upload(data, problem);
+            backend.setParameters(point);
+            backend.step(0, 0, data.rows(), 1e-2);
+            int batch = Math.max(1, data.rows() / 2);
+            long key = RowPermutation.epochKey(3, 1);
+            backend.step(key, 0, batch, 1e-2);
+            backend.step(key, data.rows() - batch, batch, 1e-2);
+            return backend.readParameters();
+        }
+    }
+
+    /** A GPU backend by name, or the test skipped with the reason where it is unavailable (an error where CI requires it). */
+    private static Supplier<Backend> device(String name) {
+        BackendProvider provider = TestBackends.provider(name);
+        Availability availability = provider.availability();
+        String required = name.equals("opencl") ? "DESCENT_REQUIRE_OPENCL" : "DESCENT_REQUIRE_CUDA_EMULATION";
+        if (System.getenv(required) != null && !availability.available()) {
+            throw new AssertionError(required + " is set (as in CI) but " + name + " is unavailable: " + availability.reason());
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(availability.available(), () -> name + " unavailable: "
+                + availability.reason());
+        return provider::create;
+    }
+
     static Stream<Arguments> gramCases() {
         return cases().filter(arguments -> arguments.get()[0] == Loss.LINEAR);
     }
@@ -101,15 +168,26 @@ class SparseSumsTest {
     @MethodSource("gramCases")
     void cpuSparseGramMatchesTheReference(Loss kind, int variant, int rows, int columns, int percent) {
         Case c = new Case(kind, variant, rows, columns, percent);
-        double[] v = new double[columns + 1];
-        SplittableRandom random = new SplittableRandom(rows + columns);
-        for (int j = 0; j < v.length; j++) {
-            v[j] = random.nextDouble(-1, 1);
-        }
+        double[] v = gramVector(rows, columns);
         double[] expected = gram(ReferenceBackend::new, c.dense, c.problem, v);
         assertArrayEquals(expected, gram(ReferenceBackend::new, c.sparse, c.problem, v), 1e-12 * norm(expected));
         Agreement.assertClose("cpu gram", expected, gram(() -> new CpuBackend(2), c.sparse, c.problem, v),
                 ABSOLUTE * norm(expected), RELATIVE);
+    }
+
+    static Stream<Arguments> deviceGramCases() {
+        return deviceCases().filter(arguments -> arguments.get()[1] == Loss.LINEAR);
+    }
+
+    @ParameterizedTest(name = "{0} {3}x{4} {5}%, variant={2}")
+    @MethodSource("deviceGramCases")
+    void deviceSparseGramMatchesTheReference(String backend, Loss kind, int variant, int rows, int columns, int percent) {
+        Supplier<Backend> device = device(backend);
+        Case c = new Case(kind, variant, rows, columns, percent);
+        double[] v = gramVector(rows, columns);
+        double[] expected = gram(ReferenceBackend::new, c.sparse, c.problem, v);
+        Agreement.assertClose(backend + " gram", expected, gram(device, c.sparse, c.problem, v), ABSOLUTE * norm(expected),
+                RELATIVE);
     }
 
     /** Two rows by hand: x = [[0, 2, 0], []], y = [1, 0], linear, w = [1, 1, 1], b = 0.5: z = [2.5, 0.5]. */
@@ -187,6 +265,16 @@ class SparseSumsTest {
                 Arrays.copyOfRange(x.values(), from, to), x.columns()), Arrays.copyOfRange(data.labels(), first, end));
         return data.sampleWeights() == null ? part
                 : part.withSampleWeights(Arrays.copyOfRange(data.sampleWeights(), first, end));
+    }
+
+    /** The Gram product's vector of a case: d + 1 values in [-1, 1). */
+    private static double[] gramVector(int rows, int columns) {
+        double[] v = new double[columns + 1];
+        SplittableRandom random = new SplittableRandom(rows + columns);
+        for (int j = 0; j < v.length; j++) {
+            v[j] = random.nextDouble(-1, 1);
+        }
+        return v;
     }
 
     private static double[] gram(Supplier<Backend> device, Dataset data, Problem problem, double[] v) {

@@ -11,6 +11,24 @@ import org.junit.jupiter.api.Test;
 /** CSR data through the Java API: what it holds, and each malformed array refused with the row and column. */
 class CsrMatrixTest {
 
+    /** X^T of a hand-made X: each column's non-zeros at their rows, in row order; twice is X again. */
+    @Test
+    void transposedHoldsTheColumnsInRowOrder() {
+        // X = [[1, 0, 2], [0, 0, 0], [3, 4, 0]]
+        CsrMatrix x = CsrMatrix.of(new long[] {0, 2, 2, 4}, new int[] {0, 2, 0, 1}, new float[] {1, 2, 3, 4}, 3);
+        CsrMatrix columns = x.transposed();
+        assertEquals(3, columns.rows());
+        assertEquals(3, columns.columns());
+        assertArrayEquals(new long[] {0, 2, 3, 4}, columns.rowOffsets());
+        assertArrayEquals(new int[] {0, 2, 2, 0}, columns.columnIndices());
+        assertArrayEquals(new float[] {1, 3, 4, 2}, columns.values());
+        CsrMatrix back = columns.transposed();
+        assertArrayEquals(x.rowOffsets(), back.rowOffsets());
+        assertArrayEquals(x.columnIndices(), back.columnIndices());
+        assertArrayEquals(x.values(), back.values());
+        assertArrayEquals(x.toDense(), back.toDense());
+    }
+
     @Test
     void denseAndBackWithAnEmptyRow() {
         float[] dense = {0, 2, 0, 0, 0, 0, -1, 0, 3};

@@ -3,6 +3,7 @@ package dev.descent.backend.gpu;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Instrumentation;
 import dev.descent.backend.RowPermutation;
+import dev.descent.data.CsrMatrix;
 import dev.descent.data.Dataset;
 import dev.descent.optim.DataTermSums;
 import dev.descent.optim.Problem;
@@ -34,7 +35,7 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     /** Steps since the optimizer state was cleared (Adam's bias corrections). */
     protected long steps;
 
-    /** X (n, d) row-major; y (n); sample weights (n, or 1 unused float). */
+    /** X (n, d) row-major (one unused float for sparse data, which a subclass holds its own way); y (n); sample weights (n, or 1 unused float). */
     protected B x;
     protected B y;
     protected B sampleWeights;
@@ -60,6 +61,8 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     protected B stats;
     /** The Gram pass's vector (d + 1). */
     protected B gramVector;
+    /** Sparse data's buffers, or null for dense data. */
+    protected SparseBuffers sparse;
 
     /** The host copy of {@link #stats}, valid while {@link #statsFresh}; a step marks it stale. */
     protected final float[] statsHost = new float[3];
@@ -68,6 +71,9 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
 
     /** A device buffer holding a copy of {@code values}. */
     protected abstract B input(float[] values);
+
+    /** A device buffer holding a copy of {@code values} (the sparse offsets and indices). */
+    protected abstract B input(int[] values);
 
     /** A device buffer of {@code floats} zeros (at least one). */
     protected abstract B scratch(long floats);
@@ -127,7 +133,7 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
 
     /** The buffers every step uses, once {@link #maxGroups} is known. */
     protected final void allocateCommon(Dataset data) {
-        x = input(data.features());
+        x = data.isSparse() ? scratch(1) : input(data.features());
         y = input(data.labels());
         sampleWeights = input(hasWeights ? data.sampleWeights() : new float[1]);
         mean = input(deviceProblem.mean());
@@ -145,6 +151,54 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
         sums = scratch(width + 1L);
         stats = scratch(3);
         gramVector = scratch(features + 1L);
+        sparse = data.isSparse() ? new SparseBuffers(data.sparseFeatures()) : null;
+    }
+
+    /**
+     * The device side of sparse data (kernels/sparse_step.h): X as CSR, and as CSC made here once, so that each
+     * column's gradient sum runs in a fixed order without atomics; s r per row and output, the centring term per
+     * output, and the row pass's sums (k intercept sums, then the loss). The CSC copy doubles X's memory.
+     */
+    protected final class SparseBuffers {
+        public final B rowOffsets;
+        public final B columns;
+        public final B values;
+        public final B columnOffsets;
+        public final B rowIndices;
+        public final B columnValues;
+        public final B residual;
+        public final B centre;
+        public final B rowSums;
+        public final long nonZeros;
+
+        SparseBuffers(CsrMatrix x) {
+            nonZeros = x.nonZeros();
+            rowOffsets = input(intOffsets(x.rowOffsets()));
+            // a device buffer has at least one element: X without non-zeros (every row empty) gets one unread
+            columns = input(nonZeros == 0 ? new int[1] : x.columnIndices());
+            values = input(nonZeros == 0 ? new float[1] : x.values());
+            CsrMatrix byColumn = x.transposed();
+            columnOffsets = input(intOffsets(byColumn.rowOffsets()));
+            rowIndices = input(nonZeros == 0 ? new int[1] : byColumn.columnIndices());
+            columnValues = input(nonZeros == 0 ? new float[1] : byColumn.values());
+            residual = scratch((long) rows * outputs);
+            centre = scratch(outputs);
+            rowSums = scratch(outputs + 1L);
+        }
+    }
+
+    /** The device bytes of sparse data's buffers besides the step's: CSR and CSC, their offsets, s r per row and output. */
+    public static long sparseBytes(int rows, int features, int outputs, long nonZeros) {
+        return 16L * nonZeros + 4L * (rows + features + 2) + 4L * rows * outputs;
+    }
+
+    /** CSR offsets as the kernels take them: non-zeros fit an int (one Java array holds them). */
+    private static int[] intOffsets(long[] offsets) {
+        int[] narrow = new int[offsets.length];
+        for (int i = 0; i < offsets.length; i++) {
+            narrow[i] = Math.toIntExact(offsets[i]);
+        }
+        return narrow;
     }
 
     @Override
@@ -185,6 +239,10 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     public final void gramTimes(double[] vector, double[] out) {
         checkUploaded();
         DeviceProblem.gramResult(gramSums(deviceProblem.gramVector(vector)), weightSum, out);
+        if (!problem.intercept()) {
+            // without an intercept its coordinate is not a parameter: the column of ones is left out, as elsewhere
+            out[features] = 0;
+        }
     }
 
     @Override

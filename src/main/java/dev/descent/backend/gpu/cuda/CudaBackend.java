@@ -121,6 +121,10 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private CUfunction reduce;
     private CUfunction update;
     private CUfunction streamRead;
+    private CUfunction sparseCentre;
+    private CUfunction sparseClear;
+    private CUfunction sparseRows;
+    private CUfunction sparseColumns;
     private final List<CUdeviceptr> buffers = new ArrayList<>();
     private final List<CUevent> events = new ArrayList<>();
 
@@ -177,6 +181,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
 
         @Override
         public boolean eligibleForAuto() {
+            return true;
+        }
+
+        @Override
+        public boolean takesSparse() {
             return true;
         }
 
@@ -263,6 +272,10 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             reduce = function(modules.get(1), "reduce_partials");
             streamRead = function(modules.get(1), "stream_read");
             update = function(modules.get(2), "update");
+            sparseCentre = function(modules.get(4), "sparse_centre");
+            sparseClear = function(modules.get(4), "sparse_clear");
+            sparseRows = function(modules.get(4), "sparse_rows");
+            sparseColumns = function(modules.get(4), "sparse_columns");
             // a non-blocking stream, so that instances sharing the primary context overlap: nothing of this
             // instance may then use the legacy stream, so every copy and memset below is asynchronous on it
             CUstream newStream = new CUstream();
@@ -341,6 +354,12 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
                 + (cublasBaseline ? ", cuBLAS GEMV" : "");
     }
 
+    /** Sparse (CSR) data runs kernels/sparse_step.cu; the cublas baseline takes dense rows only. */
+    @Override
+    public boolean takesSparse() {
+        return !cublasBaseline;
+    }
+
     @Override
     protected void allocate(Dataset data) {
         if (cublasBaseline && outputs != 1) {
@@ -348,8 +367,13 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         }
         try {
             releaseUpload();
-            chooseFusedKernel();
-            requireMemory();
+            long nonZeros = data.isSparse() ? data.sparseFeatures().nonZeros() : -1;
+            if (nonZeros >= 0) {
+                chooseSparseKernels();
+            } else {
+                chooseFusedKernel();
+            }
+            requireMemory(nonZeros);
             allocateCommon(data);
             deviceArgs = allocate((long) ARGS_BYTES * ARGS_SLOTS);
             if (cublasBaseline) {
@@ -378,7 +402,37 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         }
         buffers.clear();
         launches = null;
+        sparse = null;
     }
+
+    /** Threads per block of sparse_rows and sparse_centre (sparse_step.cu's LOCAL), and of sparse_clear and sparse_columns. */
+    static final int SPARSE_THREADS = 64;
+    static final int SPARSE_COLUMN_THREADS = 256;
+
+    /**
+     * For sparse data: sparse_rows' shared memory (a block's rows' outputs) and the most blocks resident at once,
+     * which bound the partials as for the fused kernels.
+     */
+    private void chooseSparseKernels() {
+        fusedKind = FusedKind.WIDE;
+        fusedName = "sparse_rows";
+        fusedThreads = SPARSE_THREADS;
+        fusedSharedBytes = Float.BYTES * SPARSE_THREADS * outputs;
+        int limit = device.sharedMemoryPerBlock();
+        if (fusedSharedBytes + Float.BYTES * SPARSE_THREADS > limit) {
+            throw new InvalidInputException(String.format(Locale.ROOT,
+                    "%d classes need %,d bytes of shared memory per block on %s, which allows %,d; use the cpu backend",
+                    outputs, fusedSharedBytes, device.name(), limit));
+        }
+        if (fusedSharedBytes > 48 * 1024) {
+            JCudaDriver.cuFuncSetAttribute(sparseRows, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedSharedBytes);
+        }
+        int[] resident = new int[1];
+        JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(resident, sparseRows, SPARSE_THREADS, fusedSharedBytes);
+        long residentBlocks = (long) device.multiprocessors() * Math.max(1, resident[0]);
+        maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
+    }
+
 
     /**
      * fused_narrow_C for one output and d <= 1024 (C = the columns each lane holds, a power of two);
@@ -439,6 +493,24 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
     }
 
+    /**
+     * As {@link #memoryShortfall} for sparse data: X as CSR and a CSC copy (a value and an index per non-zero each,
+     * and their offsets) in place of dense X, and s r per row and output.
+     */
+    static String sparseMemoryShortfall(String deviceName, int rows, int features, long nonZeros, int width, int maxGroups,
+                                        long free, long total) {
+        long xBytes = sparseBytes(rows, features, width / (features + 1), nonZeros);
+        long needed = stepBytes(rows, features, width, maxGroups) - 4L * rows * features + xBytes
+                + (long) ARGS_BYTES * ARGS_SLOTS + (long) MAX_BUFFERS * ALLOCATION_GRANULARITY;
+        if (needed <= free) {
+            return null;
+        }
+        return String.format(Locale.ROOT,
+                "the data does not fit %s: X (%,d non-zeros as CSR and a CSC copy) needs %,d MiB and the step %,d MiB in "
+                        + "all, but the device has %,d MiB free of %,d MiB; use fewer rows or the cpu backend",
+                deviceName, nonZeros, xBytes >> 20, needed >> 20, free >> 20, total >> 20);
+    }
+
     /** Whether {@link #KERNELS_PROPERTY} asks for fused_wide everywhere; any value but auto and wide is refused. */
     static boolean forcedWide() {
         String value = System.getProperty(KERNELS_PROPERTY, "auto");
@@ -449,13 +521,18 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         };
     }
 
-    /** Refuses, before allocating, data that cannot fit the device's free memory, naming the sizes. */
-    private void requireMemory() {
+    /**
+     * Refuses, before allocating, data that cannot fit the device's free memory, naming the sizes; {@code nonZeros}
+     * is -1 for dense data.
+     */
+    private void requireMemory(long nonZeros) {
         long[] free = new long[1];
         long[] total = new long[1];
         JCudaDriver.cuMemGetInfo(free, total);
         long extra = cublasBaseline ? CublasBaseline.deviceBytes(rows, features, device.multiprocessors()) : 0;
-        String shortfall = memoryShortfall(device.name(), rows, features, width, maxGroups, extra, free[0], total[0]);
+        String shortfall = nonZeros >= 0
+                ? sparseMemoryShortfall(device.name(), rows, features, nonZeros, width, maxGroups, free[0], total[0])
+                : memoryShortfall(device.name(), rows, features, width, maxGroups, extra, free[0], total[0]);
         if (shortfall != null) {
             throw new InvalidInputException(shortfall);
         }
@@ -623,10 +700,44 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         if (cublasBaseline) {
             baseline.launchGradient(parameters, sums);
         } else {
+            launchSums(slot, groups);
+        }
+        JCudaDriver.cuLaunchKernel(update, 1, 1, 1, UPDATE_THREADS, 1, 1, 0, stream, launches.updateBySlot[slot], null);
+    }
+
+    /** The pass's k d + k sums and loss into sums for args slot {@code slot}: the fused kernel and reduce, or the sparse kernels. */
+    private void launchSums(int slot, int groups) {
+        if (sparse != null) {
+            launchSparse(launches.sparseBySlot[slot], groups);
+        } else {
             launch(launches.fusedBySlot[slot], groups);
             launchReduce(groups, width);
         }
-        JCudaDriver.cuLaunchKernel(update, 1, 1, 1, UPDATE_THREADS, 1, 1, 0, stream, launches.updateBySlot[slot], null);
+    }
+
+    /** Blocks of sparse_clear: a grid-stride loop over the residuals, enough blocks to fill the device. */
+    private int clearBlocks() {
+        long blocks = ((long) rows * outputs + SPARSE_COLUMN_THREADS - 1) / SPARSE_COLUMN_THREADS;
+        return (int) Math.max(1, Math.min(blocks, 8L * device.multiprocessors()));
+    }
+
+    /** sparse_step.cu's pass (its header says what each kernel computes), in stream order. */
+    private void launchSparse(SparseLaunch launch, int groups) {
+        JCudaDriver.cuLaunchKernel(sparseCentre, 1, 1, 1, SPARSE_THREADS, 1, 1, 0, stream, launch.centre(), null);
+        JCudaDriver.cuLaunchKernel(sparseClear, clearBlocks(), 1, 1, SPARSE_COLUMN_THREADS, 1, 1, 0, stream, launch.clear(),
+                null);
+        JCudaDriver.cuLaunchKernel(sparseRows, groups, 1, 1, SPARSE_THREADS, 1, 1, Float.BYTES * SPARSE_THREADS * launch.k(),
+                stream, launch.rows(), null);
+        int reduceBlocks = (launch.k() + 1 + REDUCE_COLUMNS - 1) / REDUCE_COLUMNS;
+        JCudaDriver.cuLaunchKernel(reduce, reduceBlocks, 1, 1, REDUCE_COLUMNS, REDUCE_STRIPES, 1, 0, stream,
+                launches.reduce(groups, launch.k(), sparse.rowSums), null);
+        int columnBlocks = (features + launch.k() + 1 + SPARSE_COLUMN_THREADS - 1) / SPARSE_COLUMN_THREADS;
+        JCudaDriver.cuLaunchKernel(sparseColumns, columnBlocks, 1, 1, SPARSE_COLUMN_THREADS, 1, 1, 0, stream,
+                launch.columns(), null);
+    }
+
+    /** The sparse pass's arguments for one args slot (or the power iteration): one Pointer set per kernel. */
+    private record SparseLaunch(int k, Pointer centre, Pointer clear, Pointer rows, Pointer columns) {
     }
 
     /** One kernel's launch but for its grid: the function, its block, and its arguments. */
@@ -639,6 +750,9 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
      */
     private final class Launches {
         final Launch[] fusedBySlot = new Launch[ARGS_SLOTS];
+        /** For sparse data, the sparse pass per slot, and the power iteration's. */
+        final SparseLaunch[] sparseBySlot = new SparseLaunch[ARGS_SLOTS];
+        final SparseLaunch sparseGram;
         final Pointer[] updateBySlot = new Pointer[ARGS_SLOTS];
         /** The power iteration's pass: raw features (zero means, unit scales), r = z. */
         final Launch gram;
@@ -648,7 +762,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             var optimizer = problem.optimizer();
             for (int slot = 0; slot < ARGS_SLOTS; slot++) {
                 CUdeviceptr slotArgs = deviceArgs.withByteOffset((long) ARGS_BYTES * slot);
-                fusedBySlot[slot] = fusedLaunch(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs);
+                if (sparse != null) {
+                    sparseBySlot[slot] = sparseLaunch(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs);
+                } else {
+                    fusedBySlot[slot] = fusedLaunch(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, slotArgs);
+                }
                 updateBySlot[slot] = Pointer.to(
                         Pointer.to(parameters), Pointer.to(first), Pointer.to(second), Pointer.to(sums),
                         ints(width), ints(features), ints(problem.penalizedCount()), ints(problem.intercept() ? 1 : 0),
@@ -656,14 +774,38 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
                         floats(optimizer.momentum()), floats(optimizer.betaOne()), floats(optimizer.betaTwo()),
                         floats(optimizer.rho()), floats(optimizer.epsilon()), Pointer.to(slotArgs), Pointer.to(stats));
             }
-            gram = fusedLaunch(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs());
+            gram = sparse != null ? null : fusedLaunch(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs());
+            sparseGram = sparse == null ? null
+                    : sparseLaunch(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, wholeDataArgs());
         }
 
-        /** reduce_partials' arguments for this many partials of this width. */
+        /** reduce_partials' arguments for this many partials of this width, into sums. */
         Pointer reduce(int groups, int columns) {
-            return reduceByShape.computeIfAbsent(((long) groups << 32) | columns, key -> Pointer.to(Pointer.to(partial),
-                    Pointer.to(partialLoss), ints(groups), ints(columns), Pointer.to(sums)));
+            return reduce(groups, columns, sums);
         }
+
+        /** reduce_partials' arguments for this many partials of this width, into {@code target} (sums or the row sums). */
+        Pointer reduce(int groups, int columns, CUdeviceptr target) {
+            long shape = ((long) groups << 32) | ((long) columns << 1) | (target == sums ? 0 : 1);
+            return reduceByShape.computeIfAbsent(shape, key -> Pointer.to(Pointer.to(partial), Pointer.to(partialLoss),
+                    ints(groups), ints(columns), Pointer.to(target)));
+        }
+    }
+
+    /** The sparse pass's arguments at {@code params} (k outputs) in the coordinates of {@code centre} and {@code inverse}. */
+    private SparseLaunch sparseLaunch(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
+                                      CUdeviceptr slotArgs) {
+        return new SparseLaunch(k,
+                Pointer.to(Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(features), ints(k),
+                        Pointer.to(sparse.centre)),
+                Pointer.to(Pointer.to(sparse.residual), Pointer.to(new long[] {(long) rows * k}), Pointer.to(slotArgs)),
+                Pointer.to(Pointer.to(sparse.rowOffsets), Pointer.to(sparse.columns), Pointer.to(sparse.values), Pointer.to(y),
+                        Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(inverse), Pointer.to(params),
+                        Pointer.to(sparse.centre), ints(rows), ints(features), ints(k), ints(lossKind), Pointer.to(slotArgs),
+                        Pointer.to(sparse.residual), Pointer.to(partial), Pointer.to(partialLoss)),
+                Pointer.to(Pointer.to(sparse.columnOffsets), Pointer.to(sparse.rowIndices), Pointer.to(sparse.columnValues),
+                        Pointer.to(sparse.residual), Pointer.to(centre), Pointer.to(inverse), Pointer.to(sparse.rowSums),
+                        ints(features), ints(k), Pointer.to(sums)));
     }
 
     /**
@@ -712,9 +854,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
                 copyArgs(SUMS_BATCH_SLOT);
                 slot = SUMS_BATCH_SLOT;
             }
-            int groups = groups(size);
-            launch(launches.fusedBySlot[slot], groups);
-            launchReduce(groups, width);
+            launchSums(slot, groups(size));
             synchronize();
             read(sums, result);
         } catch (CudaException e) {
@@ -731,8 +871,12 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             synchronize();
             write(gramVector, vector);
             int groups = groups(rows);
-            launch(launches.gram, groups);
-            launchReduce(groups, features + 1);
+            if (sparse != null) {
+                launchSparse(launches.sparseGram, groups);
+            } else {
+                launch(launches.gram, groups);
+                launchReduce(groups, features + 1);
+            }
             synchronize();
             read(sums, result);
         } catch (CudaException e) {
@@ -769,7 +913,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     public double measureReadBandwidth() {
         checkUploaded();
         runPending();
-        long count4 = (long) rows * features / 4;
+        long count4 = (sparse == null ? (long) rows * features : sparse.nonZeros) / 4;
         if (count4 == 0) {
             return Double.NaN;
         }
@@ -777,7 +921,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         int blocks = STREAM_BLOCKS_PER_SM * device.multiprocessors();
         CUdeviceptr out = scratch((long) blocks * STREAM_THREADS);
         try {
-            Pointer kernelParameters = Pointer.to(Pointer.to(x), Pointer.to(new long[] {count4}), Pointer.to(out));
+            Pointer kernelParameters = Pointer.to(Pointer.to(sparse == null ? x : sparse.values), Pointer.to(new long[] {count4}),
+                    Pointer.to(out));
             float[] millis = new float[6];
             for (int run = 0; run < millis.length; run++) {
                 JCudaDriver.cuEventRecord(runStart, stream);
@@ -858,6 +1003,14 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     protected CUdeviceptr input(float[] values) {
         CUdeviceptr buffer = allocate((long) Sizeof.FLOAT * values.length);
         write(buffer, values);
+        return buffer;
+    }
+
+    @Override
+    protected CUdeviceptr input(int[] values) {
+        CUdeviceptr buffer = allocate((long) Sizeof.INT * values.length);
+        // pageable source: the driver has staged it when the call returns
+        JCudaDriver.cuMemcpyHtoDAsync(buffer, Pointer.to(values), (long) Sizeof.INT * values.length, stream);
         return buffer;
     }
 

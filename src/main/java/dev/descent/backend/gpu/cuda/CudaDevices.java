@@ -29,7 +29,7 @@ public final class CudaDevices {
     /** Where kernels/build-ptx.sh puts the PTX and the fatbins inside the jar. */
     static final String PTX_RESOURCE = "/kernels/ptx/";
     /** The kernel modules, one per stage (kernels/*.cu). */
-    static final List<String> MODULES = List.of("fused_step", "reduce_partials", "update", "cublas_baseline");
+    static final List<String> MODULES = List.of("fused_step", "reduce_partials", "update", "cublas_baseline", "sparse_step");
 
     private static volatile String cublasReason;
 

@@ -35,7 +35,9 @@ import org.jocl.cl_program;
 /**
  * The OpenCL backend: X, y and the sample weights are uploaded once; each step is three kernels
  * (kernels/fused_step.cl, reduce_partials.cl, update.cl) with no transfer; the objective and the
- * gradient norm (two floats) are read only when asked for, and the parameters at the end.
+ * gradient norm (two floats) are read only when asked for, and the parameters at the end. Sparse
+ * (CSR) data is uploaded as CSR and a CSC copy, and its sums come from kernels/sparse_step.cl
+ * (rows, then columns: no atomics) in place of fused_step.
  *
  * <p>The kernels work in the optimizer's standardized coordinates (Problem's feature mean and scale):
  * fused_step centres and scales each x on the fly, so the parameters on the device are w', b', and
@@ -72,6 +74,9 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
     private cl_kernel reduce;
     private cl_kernel update;
     private cl_kernel streamRead;
+    private cl_kernel sparseCentre;
+    private cl_kernel sparseRows;
+    private cl_kernel sparseColumns;
     private final List<cl_mem> buffers = new ArrayList<>();
 
     private boolean timing;
@@ -102,6 +107,11 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
         @Override
         public boolean eligibleForAuto() {
             return OpenClDevices.discover().devices().stream().anyMatch(OpenClDevices.Device::gpu);
+        }
+
+        @Override
+        public boolean takesSparse() {
+            return true;
         }
 
         @Override
@@ -136,11 +146,14 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
             properties.addProperty(CL.CL_CONTEXT_PLATFORM, device.platform());
             context = CL.clCreateContext(properties, 1, new cl_device_id[] {device.id()}, null, null, null);
             queue = CL.clCreateCommandQueue(context, device.id(), CL.CL_QUEUE_PROFILING_ENABLE, null);
-            program = build(KernelSource.openClProgram("fused_step.cl", "reduce_partials.cl", "update.cl"));
+            program = build(KernelSource.openClProgram("fused_step.cl", "reduce_partials.cl", "update.cl", "sparse_step.cl"));
             fused = CL.clCreateKernel(program, "fused_step", null);
             reduce = CL.clCreateKernel(program, "reduce_partials", null);
             update = CL.clCreateKernel(program, "update", null);
             streamRead = CL.clCreateKernel(program, "stream_read", null);
+            sparseCentre = CL.clCreateKernel(program, "sparse_centre", null);
+            sparseRows = CL.clCreateKernel(program, "sparse_rows", null);
+            sparseColumns = CL.clCreateKernel(program, "sparse_columns", null);
             SignalChaining.warnOnceIfUnchained();
         } catch (RuntimeException e) {
             close();
@@ -178,10 +191,16 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
         return device.name() + " (" + device.platformName() + "), float32";
     }
 
+    /** Sparse data takes CSR rows as they are ({@link SparseBuffers}). */
+    @Override
+    public boolean takesSparse() {
+        return true;
+    }
+
     @Override
     protected void allocate(Dataset data) {
         this.maxGroups = (int) Math.max(1, Math.min(MAX_GROUPS, MAX_PARTIAL_FLOATS / width));
-        requireMemory();
+        requireMemory(data.isSparse() ? data.sparseFeatures().nonZeros() : -1);
         try {
             allocateCommon(data);
         } catch (CLException e) {
@@ -189,21 +208,29 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
         }
     }
 
-    /** Refuses, before allocating, data that cannot fit the device, naming the sizes. */
-    private void requireMemory() {
-        long localBytes = 4L * SUB * (LOCAL + outputs) + 8L * SUB;
+    /**
+     * Refuses, before allocating, data that cannot fit the device, naming the sizes; {@code nonZeros} is -1 for
+     * dense data.
+     */
+    private void requireMemory(long nonZeros) {
+        long localBytes = nonZeros >= 0 ? 4L * LOCAL * (outputs + 1) : 4L * SUB * (LOCAL + outputs) + 8L * SUB;
         if (localBytes > device.localMemory()) {
             throw new InvalidInputException(String.format(Locale.ROOT,
                     "%d classes need %,d bytes of local memory per work-group on %s, which has %,d; use the cpu backend",
                     outputs, localBytes, device.name(), device.localMemory()));
         }
-        long xBytes = 4L * rows * features;
-        long total = stepBytes(rows, features, width, maxGroups);
-        if (xBytes > device.maxAllocation() || total > device.globalMemory()) {
+        // sparse: CSR and CSC (a value and an index per non-zero each, and their offsets), s r per row and output
+        long dense = 4L * rows * features;
+        long largest = nonZeros >= 0 ? 4L * nonZeros : dense;
+        long total = stepBytes(rows, features, width, maxGroups)
+                + (nonZeros >= 0 ? sparseBytes(rows, features, outputs, nonZeros) - dense : 0);
+        if (largest > device.maxAllocation() || total > device.globalMemory()) {
+            String x = nonZeros >= 0 ? String.format(Locale.ROOT, "X (%,d non-zeros as CSR and a CSC copy)", nonZeros)
+                    : String.format(Locale.ROOT, "X (%,d x %,d float32)", rows, features);
             throw new InvalidInputException(String.format(Locale.ROOT,
-                    "the data does not fit %s: X (%,d x %,d float32) needs %,d MiB in one buffer and %,d MiB in all, but the "
+                    "the data does not fit %s: %s needs %,d MiB in one buffer and %,d MiB in all, but the "
                             + "device has %,d MiB with buffers of at most %,d MiB; use fewer rows or the cpu backend",
-                    device.name(), rows, features, xBytes >> 20, total >> 20, device.globalMemory() >> 20,
+                    device.name(), x, largest >> 20, total >> 20, device.globalMemory() >> 20,
                     device.maxAllocation() >> 20));
         }
     }
@@ -217,9 +244,8 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
                 stepStart = new cl_event();
                 stepEnd = new cl_event();
             }
-            int groups = runFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, batchSize != rows, permutationKey,
+            runSums(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, batchSize != rows, permutationKey,
                     batchStart, batchSize, stepStart);
-            runReduce(groups, width);
             steps++;
             double batchWeightSum = batchSize == rows ? weightSum : batchSize * weightSum / rows;
             var optimizer = problem.optimizer();
@@ -246,9 +272,7 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
     protected float[] fusedSums(boolean shuffled, long key, int start, int size) {
         float[] result = new float[width + 1];
         try {
-            int groups = runFused(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, shuffled, key, start, size,
-                    null);
-            runReduce(groups, width);
+            runSums(parameters, outputs, deviceProblem.lossKind(), mean, inverseScale, shuffled, key, start, size, null);
             read(sums, result);
         } catch (CLException e) {
             throw failure("the data-term sums over " + size + " rows", e);
@@ -261,13 +285,56 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
         float[] result = new float[features + 2];
         try {
             write(gramVector, vector);
-            int groups = runFused(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, false, 0, 0, rows, null);
-            runReduce(groups, features + 1);
+            runSums(gramVector, 1, DeviceProblem.GRAM_LOSS_KIND, zeros, ones, false, 0, 0, rows, null);
             read(sums, result);
         } catch (CLException e) {
             throw failure("the power iteration", e);
         }
         return result;
+    }
+
+    /**
+     * Enqueues one pass's k d + k sums and loss into {@link #sums}, at {@code params} in the coordinates of
+     * {@code centre} and {@code inverse}: fused_step and reduce_partials for dense rows, the sparse kernels for
+     * CSR rows; {@code event} (or null) marks the first kernel.
+     */
+    private void runSums(cl_mem params, int k, int kind, cl_mem centre, cl_mem inverse, boolean shuffled, long key,
+                         int start, int size, cl_event event) {
+        if (sparse == null) {
+            int groups = runFused(params, k, kind, centre, inverse, shuffled, key, start, size, event);
+            runReduce(groups, k * features + k, sums);
+            return;
+        }
+        int arg = memory(sparseCentre, 0, centre, inverse, params);
+        arg = ints(sparseCentre, arg, features, k);
+        memory(sparseCentre, arg, sparse.centre);
+        CL.clEnqueueNDRangeKernel(queue, sparseCentre, 1, null, new long[] {LOCAL}, new long[] {LOCAL}, 0, null, event);
+        if (shuffled) {
+            // the rows outside the batch add nothing to the columns' sums
+            CL.clEnqueueFillBuffer(queue, sparse.residual, Pointer.to(new float[] {0f}), Sizeof.cl_float, 0,
+                    (long) Sizeof.cl_float * rows * k, 0, null, null);
+        }
+        int rowsPerGroup = Math.max(LOCAL, ((size + maxGroups - 1) / maxGroups + LOCAL - 1) / LOCAL * LOCAL);
+        int groups = (size + rowsPerGroup - 1) / rowsPerGroup;
+        arg = memory(sparseRows, 0, sparse.rowOffsets, sparse.columns, sparse.values, y, sampleWeights);
+        arg = ints(sparseRows, arg, hasWeights ? 1 : 0);
+        arg = memory(sparseRows, arg, inverse, params, sparse.centre);
+        arg = ints(sparseRows, arg, rows, features, k, kind);
+        arg = floats(sparseRows, arg, deviceProblem.lossParameter());
+        arg = ints(sparseRows, arg, shuffled ? 1 : 0);
+        CL.clSetKernelArg(sparseRows, arg++, Sizeof.cl_long, Pointer.to(new long[] {key}));
+        arg = ints(sparseRows, arg, start, size, rowsPerGroup);
+        arg = memory(sparseRows, arg, sparse.residual, partial, partialLoss);
+        CL.clSetKernelArg(sparseRows, arg, (long) Sizeof.cl_float * LOCAL * k, null);
+        CL.clEnqueueNDRangeKernel(queue, sparseRows, 1, null, new long[] {(long) groups * LOCAL}, new long[] {LOCAL}, 0,
+                null, null);
+        runReduce(groups, k, sparse.rowSums);
+        arg = memory(sparseColumns, 0, sparse.columnOffsets, sparse.rowIndices, sparse.columnValues, sparse.residual,
+                centre, inverse, sparse.rowSums);
+        arg = ints(sparseColumns, arg, features, k);
+        memory(sparseColumns, arg, sums);
+        long global = (features + k + 1L + 63) / 64 * 64;
+        CL.clEnqueueNDRangeKernel(queue, sparseColumns, 1, null, new long[] {global}, new long[] {64}, 0, null, null);
     }
 
     /** Enqueues fused_step; returns the number of work-groups (and so of partials). */
@@ -291,10 +358,11 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
         return groups;
     }
 
-    private void runReduce(int groups, int columns) {
+    /** Sums the first {@code groups} partials of {@code columns} columns, and their losses, into {@code target}. */
+    private void runReduce(int groups, int columns, cl_mem target) {
         int arg = memory(reduce, 0, partial, partialLoss);
         arg = ints(reduce, arg, groups, columns);
-        memory(reduce, arg, sums);
+        memory(reduce, arg, target);
         long global = (columns + 1L + 63) / 64 * 64;
         CL.clEnqueueNDRangeKernel(queue, reduce, 1, null, new long[] {global}, new long[] {64}, 0, null, null);
     }
@@ -333,17 +401,17 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
     /** Work-items of stream_read: enough to keep a large GPU's memory system busy. */
     static final int STREAM_WORK_ITEMS = 1 << 16;
 
-    /** Times stream_read over X (once to warm up, then the median of five) and returns bytes per second. */
+    /** Times stream_read over X (sparse: its values) once to warm up, then the median of five; returns bytes per second. */
     @Override
     public double measureReadBandwidth() {
         checkUploaded();
-        int count4 = (int) ((long) rows * features / 4);
+        int count4 = (int) ((sparse == null ? (long) rows * features : sparse.nonZeros) / 4);
         if (count4 == 0) {
             return Double.NaN;
         }
         cl_mem out = scratch(STREAM_WORK_ITEMS);
         try {
-            int arg = memory(streamRead, 0, x);
+            int arg = memory(streamRead, 0, sparse == null ? x : sparse.values);
             arg = ints(streamRead, arg, count4);
             memory(streamRead, arg, out);
             double[] seconds = new double[6];
@@ -375,7 +443,7 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
             CL.clReleaseMemObject(buffer);
         }
         buffers.clear();
-        for (cl_kernel kernel : new cl_kernel[] {fused, reduce, update, streamRead}) {
+        for (cl_kernel kernel : new cl_kernel[] {fused, reduce, update, streamRead, sparseCentre, sparseRows, sparseColumns}) {
             if (kernel != null) {
                 CL.clReleaseKernel(kernel);
             }
@@ -395,6 +463,14 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
     protected cl_mem input(float[] values) {
         cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                 (long) Sizeof.cl_float * values.length, Pointer.to(values), null);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    @Override
+    protected cl_mem input(int[] values) {
+        cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                (long) Sizeof.cl_int * values.length, Pointer.to(values), null);
         buffers.add(buffer);
         return buffer;
     }

@@ -165,6 +165,24 @@ class CudaBackendTest {
         }
     }
 
+    /** The same for sparse rows (kernels/sparse_step.cu, captured in the graph with sparse_clear reading the batch). */
+    @Test
+    void graphReplayGivesTheSameBitsAsStepByStepOnSparseRows() {
+        requireCuda();
+        for (ModelKind kind : new ModelKind[] {ModelKind.LINEAR, ModelKind.LOGISTIC, ModelKind.SOFTMAX}) {
+            Dataset random = TestData.random(kind, 4000, 48, 3, 13);
+            float[] x = random.features().clone();
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i % 5 == 0 ? x[i] : 0;
+            }
+            Dataset data = Dataset.csr(dev.descent.data.CsrMatrix.fromDense(x, 4000, 48), random.labels());
+            Problem problem = DeviceBackendCases.problem(kind, OptimizerKind.ADAM, 48, 1);
+            double[] replayed = twoEpochs(data, problem, false);
+            double[] stepped = twoEpochs(data, problem, true);
+            assertArrayEquals(stepped, replayed, 0.0, kind + ": parameters, then the objective sum, after graph replay");
+        }
+    }
+
     /** Two epochs of 40 batches of 100; returns the parameters followed by the epochs' objective sum. */
     private static double[] twoEpochs(Dataset data, Problem problem, boolean readEveryStep) {
         try (Backend backend = open()) {
@@ -206,6 +224,28 @@ class CudaBackendTest {
     void aFitMatchesTheCpuBackendAndRepeatsBitForBit() {
         requireCuda();
         DeviceBackendCases.fitMatchesTheCpuBackendAndRepeatsBitForBit("cuda");
+    }
+
+    /**
+     * The cublas baseline takes dense rows only (GEMV over X): a fit on sparse rows makes them dense, says so, and
+     * gives the dense fit's bits. Where cuBLAS 12 can be loaded.
+     */
+    @Test
+    void theCublasBaselineGetsSparseRowsMadeDense() {
+        requireCuda();
+        String reason = CudaDevices.cublasUnavailableReason();
+        assumeTrue(reason == null, () -> "cublas baseline unavailable: " + reason);
+        Dataset random = TestData.random(ModelKind.LOGISTIC, 400, 50, 0, 23);
+        float[] x = random.features().clone();
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i % 7 == 0 ? x[i] : 0;
+        }
+        Dataset dense = Dataset.rowMajor(x, 400, 50, random.labels());
+        Dataset sparse = Dataset.csr(dev.descent.data.CsrMatrix.fromDense(x, 400, 50), random.labels());
+        FitResult fromDense = Fitter.of(ModelKind.LOGISTIC).backend("cublas").l2(1e-2).fit(dense);
+        FitResult fromSparse = Fitter.of(ModelKind.LOGISTIC).backend("cublas").l2(1e-2).fit(sparse);
+        assertTrue(fromSparse.backendChoice().contains("made dense"), fromSparse.backendChoice());
+        assertArrayEquals(fromDense.model().weights()[0], fromSparse.model().weights()[0], 0, "the same dense rows");
     }
 
     @Test

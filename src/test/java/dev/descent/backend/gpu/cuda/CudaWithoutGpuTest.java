@@ -31,7 +31,8 @@ class CudaWithoutGpuTest {
                     "fused_tiled_32", "fused_wide"),
             List.of("reduce_partials", "reduce_partials", "stream_read"),
             List.of("update", "update"),
-            List.of("cublas_baseline", "baseline_weights", "baseline_residual", "baseline_sums"));
+            List.of("cublas_baseline", "baseline_weights", "baseline_residual", "baseline_sums"),
+            List.of("sparse_step", "sparse_centre", "sparse_clear", "sparse_rows", "sparse_columns"));
 
     @Test
     void theBuildCarriesPtxWithEveryEntryPointForTheLowestTarget() throws IOException {
