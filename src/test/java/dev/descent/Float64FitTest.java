@@ -143,6 +143,13 @@ class Float64FitTest {
         FitResult opencl = Fitter.of(ModelKind.LINEAR).backend("opencl").fit(data);
         assertTrue(opencl.backendChoice().contains("rounded to float32"), opencl.backendChoice());
         assertEquals(auto.model().weights()[0][0], opencl.model().weights()[0][0], 1e-4 * Math.abs(auto.model().weights()[0][0]));
+        // given float64 rows directly, a float32 backend says what to do
+        var problem = new dev.descent.optim.Problem(ModelKind.LINEAR, 1, FEATURES, true, 0, 0,
+                dev.descent.optim.Optimizer.of(dev.descent.optim.OptimizerKind.GD));
+        try (var backend = Backends.open("opencl").backend()) {
+            InvalidInputException refused = assertThrows(InvalidInputException.class, () -> backend.upload(data, problem));
+            assertTrue(refused.getMessage().contains("toFloat32()"), refused.getMessage());
+        }
     }
 
     @Test

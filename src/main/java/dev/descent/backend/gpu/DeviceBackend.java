@@ -1,5 +1,6 @@
 package dev.descent.backend.gpu;
 
+import dev.descent.InvalidInputException;
 import dev.descent.backend.Backend;
 import dev.descent.backend.Instrumentation;
 import dev.descent.backend.RowPermutation;
@@ -119,6 +120,10 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     public final void upload(Dataset data, Problem problemToSolve) {
         checkOpen();
         Backend.requireMatching(data, problemToSolve);
+        if (data.isFloat64()) {
+            throw new InvalidInputException("the " + name() + " backend takes float32 rows: round float64 data with "
+                    + "Dataset.toFloat32() (a fit does), or use the cpu or reference backend");
+        }
         this.problem = problemToSolve;
         this.rows = data.rows();
         this.features = data.columns();
