@@ -239,6 +239,16 @@ class Float64FitTest {
                 new PrintWriter(new StringWriter(), true)));
         assertEquals(ROWS, Files.readAllLines(predictions).size());
 
+        // LIBSVM stays float32: one warning line says so, and the fit goes on
+        Path svm = folder.resolve("train.svm");
+        Files.writeString(svm, "1 1:0.5 3:2\n0 2:1.5\n1 1:1 2:1 3:1\n");
+        StringWriter warned = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"fit", "--model", "linear", "--train", svm.toString(), "--precision", "double",
+                "--out", folder.resolve("svm.json").toString()}, new PrintWriter(new StringWriter(), true),
+                new PrintWriter(warned, true)));
+        assertTrue(warned.toString().contains("descent: warning: --precision double holds dense CSV and .npy features in "
+                + "float64; these features stay float32"), warned.toString());
+
         StringWriter err = new StringWriter();
         assertEquals(2, Main.run(new String[] {"fit", "--model", "linear", "--train", train.toString(), "--label", "y",
                 "--precision", "triple", "--out", model.toString()}, new PrintWriter(new StringWriter(), true), new PrintWriter(err, true)));

@@ -244,6 +244,10 @@ final class FitCommand implements Callable<Integer> {
             table = DataFile.read(train, dataFormat, noHeader ? request.withoutHeader() : request, loading.bytesRead());
         }
         long loadNanos = System.nanoTime() - loadStart;
+        if (table.warning() != null) {
+            spec.commandLine().getErr().println("descent: warning: " + table.warning());
+            spec.commandLine().getErr().flush();
+        }
         if (!oneVsRest) {
             checkLabels(kind, table);
         }

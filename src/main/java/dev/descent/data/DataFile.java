@@ -164,6 +164,12 @@ public final class DataFile {
     public record Table(Dataset data, List<String> featureNames, String labelName, Path file, int[] lines,
                         int labelColumn, String warning, int indexBase, List<String> classNames) {
 
+        /** The same table with {@code more} added to its warning. */
+        public Table withWarning(String more) {
+            return new Table(data, featureNames, labelName, file, lines, labelColumn,
+                    warning == null ? more : warning + "; " + more, indexBase, classNames);
+        }
+
         /** The same table with other rows of the same columns (standardized, for instance). */
         public Table withData(Dataset other) {
             return new Table(other, featureNames, labelName, file, lines, labelColumn, warning, indexBase, classNames);
@@ -278,6 +284,14 @@ public final class DataFile {
     }
 
     public static Table read(Path file, Format format, Request request) {
+        Table table = readFormat(file, format, request);
+        return request.float64() && !table.data().isFloat64()
+                ? table.withWarning("--precision double holds dense CSV and .npy features in float64; these "
+                        + (table.data().isSparse() ? "sparse " : "") + "features stay float32")
+                : table;
+    }
+
+    private static Table readFormat(Path file, Format format, Request request) {
         if (file.toString().equals(STANDARD_INPUT_NAME)) {
             if (format != Format.CSV && format != Format.LIBSVM) {
                 throw new InvalidInputException("standard input (-) can carry CSV or LIBSVM data, not " + format
