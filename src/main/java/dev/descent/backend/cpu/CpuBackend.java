@@ -268,20 +268,27 @@ public final class CpuBackend implements Backend, ModelSetSums {
     @Override
     public void gramTimes(double[] vector, double[] out) {
         checkUploaded();
-        for (int j = 0; j < features; j++) {
-            gramWeights[j] = (float) vector[j];
-        }
-        gramIntercept[0] = problem.intercept() ? (float) vector[features] : 0f;
+        double interceptValue = problem.intercept() ? vector[features] : 0;
         if (float64Pass != null) {
-            float64Pass.gramPass(vector, problem.intercept(), gramSums);
-        } else if (sparsePass != null) {
-            sparsePass.gramPass(gramWeights, problem.intercept() ? vector[features] : 0, problem.intercept(), gramSums);
+            float64Pass.gramPass(vector, interceptValue, gramSums);
         } else {
-            pass.run(RowLoss.PASS_GRAM, 1, gramWeights, gramIntercept, false, 0, 0, rows);
-            pass.reducePartials(features + 1, gramSums);
+            for (int j = 0; j < features; j++) {
+                gramWeights[j] = (float) vector[j];
+            }
+            if (sparsePass != null) {
+                sparsePass.gramPass(gramWeights, interceptValue, gramSums);
+            } else {
+                gramIntercept[0] = (float) interceptValue;
+                pass.run(RowLoss.PASS_GRAM, 1, gramWeights, gramIntercept, false, 0, 0, rows);
+                pass.reducePartials(features + 1, gramSums);
+            }
         }
         for (int j = 0; j < out.length; j++) {
             out[j] = gramSums[j] / weightSum;
+        }
+        if (!problem.intercept() && out.length > features) {
+            // without an intercept its coordinate is not a parameter: the column of ones is left out, as the reference does
+            out[features] = 0;
         }
     }
 

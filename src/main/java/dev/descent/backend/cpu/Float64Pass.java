@@ -88,19 +88,16 @@ final class Float64Pass {
     }
 
     /**
-     * out = X1^T diag(s) X1 v, unscaled, for v = (d weights, then the intercept's value); without an intercept
-     * the column of ones and its sum are left out.
+     * out = X1^T diag(s) X1 v, unscaled, for v = (the first d values of {@code vector}, then {@code interceptValue},
+     * 0 without an intercept).
      */
-    void gramPass(double[] vector, boolean intercept, double[] out) {
+    void gramPass(double[] vector, double interceptValue, double[] out) {
         // one output: the (d, k) layout is the weights' own
         System.arraycopy(vector, 0, weightsByFeature, 0, features);
-        intercepts[0] = intercept ? vector[features] : 0;
+        intercepts[0] = interceptValue;
         plan(true, false, 0, 0, rows);
         pool.runEach(segments, this::runSegment);
         sums.reduce(pool, segments, out, 1);
-        if (!intercept) {
-            out[features] = 0;
-        }
     }
 
     private void plan(boolean gramPass, boolean shuffledBatch, long permutationKey, int start, int size) {

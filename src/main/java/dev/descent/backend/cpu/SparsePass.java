@@ -136,18 +136,15 @@ final class SparsePass {
 
     /**
      * out = X1^T diag(s) X1 v, unscaled: the gram pass of v = ({@code weights}, d float32 values, then
-     * {@code interceptValue}); without an intercept the column of ones and its sum are left out.
+     * {@code interceptValue}, 0 without an intercept).
      */
-    void gramPass(float[] weights, double interceptValue, boolean intercept, double[] out) {
+    void gramPass(float[] weights, double interceptValue, double[] out) {
         // one output: the (d, k) layout is the weights' own
         System.arraycopy(weights, 0, weightsByFeature, 0, features);
         intercepts[0] = interceptValue;
         plan(true, false, 0, 0, rows);
         pool.runEach(segments, this::runSegment);
         sums.reduce(pool, segments, out, 1);
-        if (!intercept) {
-            out[features] = 0;
-        }
     }
 
     private void plan(boolean gramPass, boolean shuffledBatch, long permutationKey, int start, int size) {

@@ -244,7 +244,7 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     public final void gramTimes(double[] vector, double[] out) {
         checkUploaded();
         DeviceProblem.gramResult(gramSums(deviceProblem.gramVector(vector)), weightSum, out);
-        if (!problem.intercept()) {
+        if (!problem.intercept() && out.length > features) {
             // without an intercept its coordinate is not a parameter: the column of ones is left out, as elsewhere
             out[features] = 0;
         }
