@@ -110,10 +110,15 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
     /** One fused Gram pass of {@code vector} (d + 1 floats) over all rows: its d + 1 sums, then one unused. */
     protected abstract float[] gramSums(float[] vector);
 
-    /** The device memory a problem takes besides per-backend extras: X, y, weights and the step's buffers. */
+    /** The device memory a problem takes besides per-backend extras: dense X, y, weights and the step's buffers. */
     public static long stepBytes(int rows, int features, int width, int maxGroups) {
-        long xBytes = 4L * rows * features;
-        return xBytes + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8);
+        return stepBytes(rows, features, width, maxGroups, -1);
+    }
+
+    /** As {@link #stepBytes(int, int, int, int)} with X as an upload holds it ({@link #xBytes}; {@code nonZeros} -1: dense). */
+    public static long stepBytes(int rows, int features, int width, int maxGroups, long nonZeros) {
+        return xBytes(rows, features, width / (features + 1), nonZeros)
+                + 4L * (2L * rows + 6L * features + 6L * width + (long) maxGroups * (width + 1) + 8);
     }
 
     @Override
@@ -192,9 +197,29 @@ public abstract class DeviceBackend<B> implements Backend, Instrumentation {
         }
     }
 
-    /** The device bytes of sparse data's buffers besides the step's: CSR and CSC, their offsets, s r per row and output. */
-    public static long sparseBytes(int rows, int features, int outputs, long nonZeros) {
-        return 16L * nonZeros + 4L * (rows + features + 2) + 4L * rows * outputs;
+    /**
+     * The device bytes of X as an upload holds it: rows x features float32, or for sparse data ({@code nonZeros}
+     * >= 0) CSR and its CSC copy (a value and an index per non-zero each, and their offsets) with s r per row and
+     * output.
+     */
+    public static long xBytes(int rows, int features, int outputs, long nonZeros) {
+        return nonZeros < 0 ? 4L * rows * features
+                : 16L * nonZeros + 4L * (rows + features + 2) + 4L * rows * outputs;
+    }
+
+    /** X in words for a message that it does not fit: its shape, or its non-zeros for sparse data ({@code nonZeros} >= 0). */
+    public static String describeX(int rows, int features, long nonZeros) {
+        return nonZeros < 0 ? String.format(java.util.Locale.ROOT, "X (%,d x %,d float32)", rows, features)
+                : String.format(java.util.Locale.ROOT, "X (%,d non-zeros as CSR and a CSC copy)", nonZeros);
+    }
+
+    /** The buffer the read-bandwidth floor streams, X's values, and its floats. */
+    protected final B streamedX() {
+        return sparse == null ? x : sparse.values;
+    }
+
+    protected final long streamedFloats() {
+        return sparse == null ? (long) rows * features : sparse.nonZeros;
     }
 
     /** CSR offsets as the kernels take them: non-zeros fit an int (one Java array holds them). */

@@ -95,6 +95,9 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int MIN_ROWS_PER_BLOCK = 64;
     /** Cap on the floats of all partials together (64 MiB), which bounds wide softmax problems. */
     static final long MAX_PARTIAL_FLOATS = 1L << 24;
+    /** Threads per block of sparse_rows and sparse_centre (sparse_step.cu's LOCAL), and of sparse_clear and sparse_columns. */
+    static final int SPARSE_THREADS = 64;
+    static final int SPARSE_COLUMN_THREADS = 256;
     /** reduce_partials: 32 columns per block, 8 stripes of blocks. */
     static final int REDUCE_COLUMNS = 32;
     static final int REDUCE_STRIPES = 8;
@@ -405,34 +408,27 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         sparse = null;
     }
 
-    /** Threads per block of sparse_rows and sparse_centre (sparse_step.cu's LOCAL), and of sparse_clear and sparse_columns. */
-    static final int SPARSE_THREADS = 64;
-    static final int SPARSE_COLUMN_THREADS = 256;
-
     /**
-     * For sparse data: sparse_rows' shared memory (a block's rows' outputs) and the most blocks resident at once,
-     * which bound the partials as for the fused kernels.
+     * For sparse data: sparse_rows' shared memory (a block's rows' outputs, checked against the device's limit) and
+     * the most blocks resident at once, which bound the partials as for the fused kernels.
      */
     private void chooseSparseKernels() {
-        fusedKind = FusedKind.WIDE;
         fusedName = "sparse_rows";
-        fusedThreads = SPARSE_THREADS;
-        fusedSharedBytes = Float.BYTES * SPARSE_THREADS * outputs;
+        int sharedBytes = Float.BYTES * SPARSE_THREADS * outputs;
         int limit = device.sharedMemoryPerBlock();
-        if (fusedSharedBytes + Float.BYTES * SPARSE_THREADS > limit) {
+        if (sharedBytes + Float.BYTES * SPARSE_THREADS > limit) {
             throw new InvalidInputException(String.format(Locale.ROOT,
                     "%d classes need %,d bytes of shared memory per block on %s, which allows %,d; use the cpu backend",
-                    outputs, fusedSharedBytes, device.name(), limit));
+                    outputs, sharedBytes, device.name(), limit));
         }
-        if (fusedSharedBytes > 48 * 1024) {
-            JCudaDriver.cuFuncSetAttribute(sparseRows, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedSharedBytes);
+        if (sharedBytes > 48 * 1024) {
+            JCudaDriver.cuFuncSetAttribute(sparseRows, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes);
         }
         int[] resident = new int[1];
-        JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(resident, sparseRows, SPARSE_THREADS, fusedSharedBytes);
+        JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(resident, sparseRows, SPARSE_THREADS, sharedBytes);
         long residentBlocks = (long) device.multiprocessors() * Math.max(1, resident[0]);
         maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
     }
-
 
     /**
      * fused_narrow_C for one output and d <= 1024 (C = the columns each lane holds, a power of two);
@@ -493,24 +489,6 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
     }
 
-    /**
-     * As {@link #memoryShortfall} for sparse data: X as CSR and a CSC copy (a value and an index per non-zero each,
-     * and their offsets) in place of dense X, and s r per row and output.
-     */
-    static String sparseMemoryShortfall(String deviceName, int rows, int features, long nonZeros, int width, int maxGroups,
-                                        long free, long total) {
-        long xBytes = sparseBytes(rows, features, width / (features + 1), nonZeros);
-        long needed = stepBytes(rows, features, width, maxGroups) - 4L * rows * features + xBytes
-                + (long) ARGS_BYTES * ARGS_SLOTS + (long) MAX_BUFFERS * ALLOCATION_GRANULARITY;
-        if (needed <= free) {
-            return null;
-        }
-        return String.format(Locale.ROOT,
-                "the data does not fit %s: X (%,d non-zeros as CSR and a CSC copy) needs %,d MiB and the step %,d MiB in "
-                        + "all, but the device has %,d MiB free of %,d MiB; use fewer rows or the cpu backend",
-                deviceName, nonZeros, xBytes >> 20, needed >> 20, free >> 20, total >> 20);
-    }
-
     /** Whether {@link #KERNELS_PROPERTY} asks for fused_wide everywhere; any value but auto and wide is refused. */
     static boolean forcedWide() {
         String value = System.getProperty(KERNELS_PROPERTY, "auto");
@@ -530,9 +508,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         long[] total = new long[1];
         JCudaDriver.cuMemGetInfo(free, total);
         long extra = cublasBaseline ? CublasBaseline.deviceBytes(rows, features, device.multiprocessors()) : 0;
-        String shortfall = nonZeros >= 0
-                ? sparseMemoryShortfall(device.name(), rows, features, nonZeros, width, maxGroups, free[0], total[0])
-                : memoryShortfall(device.name(), rows, features, width, maxGroups, extra, free[0], total[0]);
+        String shortfall = memoryShortfall(device.name(), rows, features, nonZeros, width, maxGroups, extra, free[0],
+                total[0]);
         if (shortfall != null) {
             throw new InvalidInputException(shortfall);
         }
@@ -545,16 +522,22 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
      */
     static String memoryShortfall(String deviceName, int rows, int features, int width, int maxGroups, long extraBytes,
                                   long free, long total) {
-        long xBytes = 4L * rows * features;
-        long needed = stepBytes(rows, features, width, maxGroups) + (long) ARGS_BYTES * ARGS_SLOTS + extraBytes
+        return memoryShortfall(deviceName, rows, features, -1, width, maxGroups, extraBytes, free, total);
+    }
+
+    /** As above, for X as an upload holds it: dense, or sparse with {@code nonZeros} (>= 0) non-zeros. */
+    static String memoryShortfall(String deviceName, int rows, int features, long nonZeros, int width, int maxGroups,
+                                  long extraBytes, long free, long total) {
+        long xBytes = xBytes(rows, features, width / (features + 1), nonZeros);
+        long needed = stepBytes(rows, features, width, maxGroups, nonZeros) + (long) ARGS_BYTES * ARGS_SLOTS + extraBytes
                 + (long) MAX_BUFFERS * ALLOCATION_GRANULARITY;
         if (needed <= free) {
             return null;
         }
         return String.format(Locale.ROOT,
-                "the data does not fit %s: X (%,d x %,d float32) needs %,d MiB and the step %,d MiB in all, but the "
+                "the data does not fit %s: %s needs %,d MiB and the step %,d MiB in all, but the "
                         + "device has %,d MiB free of %,d MiB; use fewer rows or the cpu backend",
-                deviceName, rows, features, xBytes >> 20, needed >> 20, free >> 20, total >> 20);
+                deviceName, describeX(rows, features, nonZeros), xBytes >> 20, needed >> 20, free >> 20, total >> 20);
     }
 
     @Override
@@ -913,7 +896,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     public double measureReadBandwidth() {
         checkUploaded();
         runPending();
-        long count4 = (sparse == null ? (long) rows * features : sparse.nonZeros) / 4;
+        long count4 = streamedFloats() / 4;
         if (count4 == 0) {
             return Double.NaN;
         }
@@ -921,8 +904,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         int blocks = STREAM_BLOCKS_PER_SM * device.multiprocessors();
         CUdeviceptr out = scratch((long) blocks * STREAM_THREADS);
         try {
-            Pointer kernelParameters = Pointer.to(Pointer.to(sparse == null ? x : sparse.values), Pointer.to(new long[] {count4}),
-                    Pointer.to(out));
+            Pointer kernelParameters = Pointer.to(Pointer.to(streamedX()), Pointer.to(new long[] {count4}), Pointer.to(out));
             float[] millis = new float[6];
             for (int run = 0; run < millis.length; run++) {
                 JCudaDriver.cuEventRecord(runStart, stream);

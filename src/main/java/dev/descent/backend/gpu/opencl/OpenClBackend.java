@@ -219,18 +219,15 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
                     "%d classes need %,d bytes of local memory per work-group on %s, which has %,d; use the cpu backend",
                     outputs, localBytes, device.name(), device.localMemory()));
         }
-        // sparse: CSR and CSC (a value and an index per non-zero each, and their offsets), s r per row and output
-        long dense = 4L * rows * features;
-        long largest = nonZeros >= 0 ? 4L * nonZeros : dense;
-        long total = stepBytes(rows, features, width, maxGroups)
-                + (nonZeros >= 0 ? sparseBytes(rows, features, outputs, nonZeros) - dense : 0);
+        // the largest buffer: dense X, or sparse X's values (as many as its indices)
+        long largest = nonZeros >= 0 ? 4L * nonZeros : 4L * rows * features;
+        long total = stepBytes(rows, features, width, maxGroups, nonZeros);
         if (largest > device.maxAllocation() || total > device.globalMemory()) {
-            String x = nonZeros >= 0 ? String.format(Locale.ROOT, "X (%,d non-zeros as CSR and a CSC copy)", nonZeros)
-                    : String.format(Locale.ROOT, "X (%,d x %,d float32)", rows, features);
             throw new InvalidInputException(String.format(Locale.ROOT,
                     "the data does not fit %s: %s needs %,d MiB in one buffer and %,d MiB in all, but the "
                             + "device has %,d MiB with buffers of at most %,d MiB; use fewer rows or the cpu backend",
-                    device.name(), x, largest >> 20, total >> 20, device.globalMemory() >> 20,
+                    device.name(), describeX(rows, features, nonZeros), largest >> 20, total >> 20,
+                    device.globalMemory() >> 20,
                     device.maxAllocation() >> 20));
         }
     }
@@ -405,13 +402,13 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
     @Override
     public double measureReadBandwidth() {
         checkUploaded();
-        int count4 = (int) ((sparse == null ? (long) rows * features : sparse.nonZeros) / 4);
+        int count4 = (int) (streamedFloats() / 4);
         if (count4 == 0) {
             return Double.NaN;
         }
         cl_mem out = scratch(STREAM_WORK_ITEMS);
         try {
-            int arg = memory(streamRead, 0, sparse == null ? x : sparse.values);
+            int arg = memory(streamRead, 0, streamedX());
             arg = ints(streamRead, arg, count4);
             memory(streamRead, arg, out);
             double[] seconds = new double[6];
