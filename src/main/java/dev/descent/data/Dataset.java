@@ -248,9 +248,7 @@ public final class Dataset {
         if (float64 == null) {
             return this;
         }
-        int sampleRows = Math.min(rows, FeatureShift.sampleRows(columns));
-        double[] target = FeatureShift.choose(java.util.Arrays.copyOf(float64, sampleRows * columns), sampleRows, columns);
-        return convertedTo(target);
+        return convertedTo(FeatureShift.choose(float64, rows, columns));
     }
 
     /** X in CSR; shared, not copied. Only for sparse data: see {@link #isSparse()}. */

@@ -36,13 +36,14 @@ public final class FeatureShift {
     }
 
     /**
-     * The shift for each column of {@code rows} rows (row-major, {@code columns} wide) read in double, or null
-     * when no column needs one. A column needs one when its mean lies more than {@link #SPREADS_FROM_ZERO}
+     * The shift for each column from the first {@link #sampleRows} of {@code rows} rows (row-major, {@code columns}
+     * wide) read in double, or null when no column needs one. A column needs one when its mean lies more than {@link #SPREADS_FROM_ZERO}
      * standard deviations from zero; the shift is then the mean rounded to a multiple of the largest power of
      * two not above the deviation (so that x - shift is exact in double for integers and short decimals, and
      * |x - shift| stays within about a spread), or the value itself for a column constant in these rows.
      */
-    public static double[] choose(double[] sample, int rows, int columns) {
+    public static double[] choose(double[] sample, int availableRows, int columns) {
+        int rows = Math.min(availableRows, sampleRows(columns));
         if (rows == 0) {
             return null;
         }

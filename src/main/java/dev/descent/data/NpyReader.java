@@ -147,14 +147,7 @@ final class NpyReader {
                 ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK).order(header.order);
                 channel.position(header.dataOffset);
                 for (int next = 0; next < values.length; ) {
-                    buffer.clear();
-                    buffer.limit((int) Math.min(buffer.capacity(), (values.length - next) * 8L));
-                    while (buffer.hasRemaining()) {
-                        if (channel.read(buffer) < 0) {
-                            throw DataFormatException.in(file, "the file ends early, at value " + next);
-                        }
-                    }
-                    buffer.flip();
+                    readChunk(file, channel, buffer, (values.length - next) * 8L, next);
                     int doubles = buffer.remaining() / 8;
                     buffer.asDoubleBuffer().get(values, next, doubles);
                     next += doubles;
@@ -169,17 +162,7 @@ final class NpyReader {
             channel.position(header.dataOffset);
             int next = 0;
             while (next < values.length) {
-                buffer.clear();
-                long remaining = (values.length - next) * (long) header.size;
-                if (remaining < buffer.capacity()) {
-                    buffer.limit((int) remaining);
-                }
-                while (buffer.hasRemaining()) {
-                    if (channel.read(buffer) < 0) {
-                        throw DataFormatException.in(file, "the file ends early, at value " + next);
-                    }
-                }
-                buffer.flip();
+                readChunk(file, channel, buffer, (values.length - next) * (long) header.size, next);
                 if (header.kind == 'f' && header.size == 4) {
                     // a bulk copy (with the byte order applied) instead of a call per value: page-cache speed in a cold JVM
                     int floats = buffer.remaining() / 4;
@@ -190,8 +173,7 @@ final class NpyReader {
                     buffer.asDoubleBuffer().get(wide, 0, doubles);
                     if (next == 0 && features) {
                         // the first rows, read in double, choose what the float32 features hold subtracted
-                        int sampleRows = (int) Math.min(FeatureShift.sampleRows((int) columns), doubles / columns);
-                        shift = FeatureShift.choose(wide, sampleRows, (int) columns);
+                        shift = FeatureShift.choose(wide, (int) (doubles / columns), (int) columns);
                     }
                     for (int k = 0; k < doubles; k++) {
                         values[next] = FeatureShift.stored(wide[k], shift, (int) (next % columns));
@@ -205,6 +187,24 @@ final class NpyReader {
             }
             return new Matrix(rows, columns, values, header.size == 8, shift, null);
         }
+    }
+
+    /**
+     * Fills {@code buffer} (cleared; at most {@code remaining} bytes) from the channel and flips it; {@code next},
+     * the first value it holds, names where the file ended early.
+     */
+    private static void readChunk(Path file, FileChannel channel, ByteBuffer buffer, long remaining, int next)
+            throws IOException {
+        buffer.clear();
+        if (remaining < buffer.capacity()) {
+            buffer.limit((int) remaining);
+        }
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer) < 0) {
+                throw DataFormatException.in(file, "the file ends early, at value " + next);
+            }
+        }
+        buffer.flip();
     }
 
     private static double element(ByteBuffer buffer, Header header) {
