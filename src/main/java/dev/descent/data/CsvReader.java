@@ -380,9 +380,11 @@ final class CsvReader {
             return new Rows(true, false);
         }
         refuseWhatCannotFit(layout, first, fileBytes);
-        // the blocks that hold the first rows, read ahead so that the shift comes from the same rows whatever the blocks
+        // dense float32 features are shifted (FeatureShift): the blocks that hold the first rows are read ahead, so
+        // that the shift comes from the same rows whatever the blocks
+        boolean shifts = layout.hashBuckets() == 0 && !layout.float64();
         Deque<LineSource.Block> ahead = new ArrayDeque<>(List.of(first));
-        for (long count = first.lineCount(); count < FeatureShift.sampleRows(layout.features().size()); ) {
+        for (long count = first.lineCount(); shifts && count < FeatureShift.sampleRows(layout.features().size()); ) {
             LineSource.Block next = lines.nextBlock(blockBytes, false);
             if (next == null) {
                 break;
@@ -390,7 +392,7 @@ final class CsvReader {
             ahead.add(next);
             count += next.lineCount();
         }
-        Layout shifted = layout.hashBuckets() > 0 || layout.float64() ? layout
+        Layout shifted = !shifts ? layout
                 : layout.withShift(layout.chooseShift(ahead.stream().map(LineSource.Block::lines).toList()));
         Rows rows = parseBlocks(shifted, ahead, lines, blockBytes);
         rows.shift = shifted.shift();
