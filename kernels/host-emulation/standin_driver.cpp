@@ -746,6 +746,19 @@ CUresult cuDevicePrimaryCtxRelease_v2(CUdevice device) {
     return SUCCESS;
 }
 
+CUresult cuDevicePrimaryCtxGetState(CUdevice device, unsigned *flags, int *active) {
+    std::lock_guard<std::recursive_mutex> guard(lock);
+    if (!initialized) {
+        return ERROR_NOT_INITIALIZED;
+    }
+    if (device != 0) {
+        return ERROR_INVALID_VALUE;
+    }
+    *flags = 0;
+    *active = primary_context != nullptr && primary_context->retains > 0;
+    return SUCCESS;
+}
+
 CUresult cuCtxDestroy_v2(Context *context) {
     std::lock_guard<std::recursive_mutex> guard(lock);
     if (!contexts.count(context) || context->primary) {

@@ -267,6 +267,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             JCudaDriver.cuDevicePrimaryCtxRetain(retained, handle);
             deviceHandle = handle;
             context = retained;
+            CudaDevices.holdPrimaryContext(handle, device.index());
             JCudaDriver.cuCtxSetCurrent(context);
             for (String stem : CudaDevices.MODULES) {
                 modules.add(load(stem));

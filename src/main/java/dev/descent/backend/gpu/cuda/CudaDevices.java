@@ -9,9 +9,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import jcuda.CudaException;
+import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.JCudaDriver;
 
@@ -32,6 +35,22 @@ public final class CudaDevices {
     static final List<String> MODULES = List.of("fused_step", "reduce_partials", "update", "cublas_baseline", "sparse_step");
 
     private static volatile String cublasReason;
+    /** Devices whose primary context this process holds until it exits (holdPrimaryContext). */
+    private static final Set<Integer> heldContexts = new HashSet<>();
+
+    /**
+     * Keeps a device's primary context until the process exits, as the CUDA runtime does. Without this
+     * hold the driver destroys the context when the last backend closes and makes it again (50-200 ms,
+     * and its memory mapped anew) for the next, so cross-validation, a regularization path or a test
+     * suite that opens backends one after another pays that every time. Each backend still retains and
+     * releases the context itself; this retain is never released.
+     */
+    static synchronized void holdPrimaryContext(CUdevice handle, int index) {
+        if (!heldContexts.contains(index)) {
+            JCudaDriver.cuDevicePrimaryCtxRetain(new CUcontext(), handle);
+            heldContexts.add(index);
+        }
+    }
 
     /**
      * Why the cuBLAS binding cannot load here, or null when it can; tried once, like the driver.

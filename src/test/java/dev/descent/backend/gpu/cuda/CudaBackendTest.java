@@ -354,6 +354,19 @@ class CudaBackendTest {
         DeviceBackendCases.aSecondUploadReplacesTheFirst(CudaBackendTest::open);
     }
 
+    /** The primary context stays after the last backend closes, so the next backend does not make it again. */
+    @Test
+    void theDevicesPrimaryContextOutlivesTheLastBackend() {
+        requireCuda();
+        cycle(0);
+        CUdevice device = new CUdevice();
+        JCudaDriver.cuDeviceGet(device, 0);
+        int[] flags = new int[1];
+        int[] active = new int[1];
+        JCudaDriver.cuDevicePrimaryCtxGetState(device, flags, active);
+        assertEquals(1, active[0], "the primary context is active with no backend open");
+    }
+
     @Test
     void useAfterCloseIsRefusedAndCloseTwiceIsHarmless() {
         requireCuda();
