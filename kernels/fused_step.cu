@@ -23,6 +23,8 @@
  *                     a chain of branch blocks). Tuning candidates for a GPU run: float4 loads
  *                     and several rows per warp for small d; native-test's SASS check shows
  *                     whether the loads issue back to back.
+ *   fused_softmax_<C> softmax with few features and classes (d <= 32 C, C = 1, 2, 4; up to 16, 16, 8
+ *                     classes): a warp per row, k accumulators a lane (below).
  *   fused_tiled_<C>   softmax with up to 64 / C classes, and k = 1 past 1,024 features, d <= 256 C: a
  *                     tile of rows in shared memory, read from memory once, the gradient in registers
  *                     (below).
@@ -44,10 +46,61 @@
 #define SUB 16
 #include "fused_step.h"
 
+/* Zeros a register array of accumulators (unrolled: its indices stay constants, so it stays in registers). */
+template <int OUTER, int INNER>
+__device__ __forceinline__ void descent_zero(float (&values)[OUTER][INNER]) {
+#pragma unroll
+    for (int a = 0; a < OUTER; a++) {
+#pragma unroll
+        for (int b = 0; b < INNER; b++) {
+            values[a][b] = 0.0f;
+        }
+    }
+}
+
 /* The storage row of batch position pos. */
 DESCENT_INLINE int descent_batch_row(const descent_step_args *args, int rows, int pos) {
     return args->shuffled ? (int) descent_row(args->key, (descent_uint) rows, (descent_uint) (args->batch_start + pos))
                           : args->batch_start + pos;
+}
+
+/*
+ * A warp's round of ROWS rows from batch position base (fused_narrow and fused_softmax): lane r < ROWS finds row
+ * r (the permutation is computed once per row, not per lane), then every lane loads its CHUNKS columns of every
+ * row, standardized, into value, zero past d and for rows past last. Returns this lane's row (row 0 where not
+ * mine). Version 2: every row index first, then every load unconditional from a clamped address (a column past
+ * d reads column d - 1, the same line as its neighbours; a row past the batch reads row 0, which exists), then
+ * the mask. Version 1 guarded each load with its own branch and shuffled between rows, which the PTX kept as one
+ * load per branch block, in sequence.
+ */
+template <int CHUNKS, int ROWS>
+__device__ __forceinline__ int descent_warp_round(const float *__restrict__ x, const descent_step_args *__restrict__ args,
+                                                  int rows, int d, int base, int last, int lane, bool mine,
+                                                  const float *centre, const float *inverse, float (&value)[ROWS][CHUNKS]) {
+    const int my_row = mine ? descent_batch_row(args, rows, base + lane) : 0;
+    int row_of[ROWS];
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        row_of[r] = __shfl_sync(DESCENT_FULL_WARP, my_row, r);
+    }
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        const float *row = x + (size_t) row_of[r] * d;
+#pragma unroll
+        for (int c = 0; c < CHUNKS; c++) {
+            value[r][c] = __ldg(row + min(lane + 32 * c, d - 1));
+        }
+    }
+#pragma unroll
+    for (int r = 0; r < ROWS; r++) {
+        const bool valid = base + r < last;
+#pragma unroll
+        for (int c = 0; c < CHUNKS; c++) {
+            const int j = lane + 32 * c;
+            value[r][c] = valid && j < d ? (value[r][c] - centre[j]) * inverse[j] : 0.0f;
+        }
+    }
+    return my_row;
 }
 
 template <int CHUNKS, int ROWS>
@@ -85,37 +138,9 @@ __device__ __forceinline__ void fused_narrow(const float *__restrict__ x, const 
     float loss_sum = 0.0f;
     float residual_sum = 0.0f;
     for (int base = first + warp * ROWS; base < last; base += WARPS * ROWS) {
-        /* lane r < ROWS finds row r of this round (the permutation is computed once per row, not per lane);
-           a row past the batch reads as row 0, which exists, and is masked below */
-        const bool mine = lane < ROWS && base + lane < last;
-        const int my_row = mine ? descent_batch_row(args, rows, base + lane) : 0;
-        /* Version 2: every row index first, then every load unconditional from a clamped address (a column
-           past d reads column d - 1, the same line as its neighbours), then the mask. Version 1 guarded each
-           load with its own branch and shuffled between rows, which the PTX kept as one load per branch
-           block, in sequence. */
-        int row_of[ROWS];
-#pragma unroll
-        for (int r = 0; r < ROWS; r++) {
-            row_of[r] = __shfl_sync(DESCENT_FULL_WARP, my_row, r);
-        }
         float value[ROWS][CHUNKS];
-#pragma unroll
-        for (int r = 0; r < ROWS; r++) {
-            const float *row = x + (size_t) row_of[r] * d;
-#pragma unroll
-            for (int c = 0; c < CHUNKS; c++) {
-                value[r][c] = __ldg(row + min(lane + 32 * c, d - 1));
-            }
-        }
-#pragma unroll
-        for (int r = 0; r < ROWS; r++) {
-            const bool valid = base + r < last;
-#pragma unroll
-            for (int c = 0; c < CHUNKS; c++) {
-                const int j = lane + 32 * c;
-                value[r][c] = valid && j < d ? (value[r][c] - centre[j]) * inverse[j] : 0.0f;
-            }
-        }
+        const bool mine = lane < ROWS && base + lane < last;
+        const int my_row = descent_warp_round<CHUNKS, ROWS>(x, args, rows, d, base, last, lane, mine, centre, inverse, value);
         float z[ROWS];
 #pragma unroll
         for (int r = 0; r < ROWS; r++) {
@@ -207,6 +232,172 @@ DESCENT_FUSED_NARROW(16, 2)
 DESCENT_FUSED_NARROW(32, 1)
 
 /*
+ * fused_softmax_<C>: softmax with few features and classes (d <= 32 C, k <= CLASSES, C = 1, 2, 4), a warp
+ * per row as in fused_narrow, with k accumulators a lane. Version 1. A warp
+ *   1. takes a round's ROWS row indices, then issues their loads back to back (C columns a lane a row);
+ *   2. for each row, lane l adds its columns' share of all k dot products (k accumulators), and k
+ *      interleaved shuffle butterflies give every lane the row's z;
+ *   3. lane r keeps row r's z and turns it into s * loss and s * dloss/dz (descent_weighted_row_loss,
+ *      the same code as every other kernel), the round's rows in parallel;
+ *   4. every lane takes each row's k residuals by shuffle and adds r x' into its k x C register
+ *      accumulators, and lane c adds class c's intercept sum.
+ * X is read once, with no barrier inside the loop; fused_tiled stages rows through shared memory with four
+ * barriers a tile, and fused_wide runs about 70 per 16 rows at k = 10. Fixed orders throughout (the
+ * butterflies, rows in order per lane, warps in order at the end), so the pass is bit-reproducible.
+ */
+template <int CHUNKS, int CLASSES, int ROWS>
+__device__ __forceinline__ void fused_softmax(const float *__restrict__ x, const float *__restrict__ y,
+                                              const float *__restrict__ sample_weight, int has_weights,
+                                              const float *__restrict__ mean, const float *__restrict__ inv_scale,
+                                              const float *__restrict__ params, int rows, int d, int k, int loss_kind,
+                                              const descent_step_args *__restrict__ args, float *__restrict__ partial,
+                                              float *__restrict__ partial_loss) {
+    __shared__ float centre[32 * CHUNKS];
+    __shared__ float inverse[32 * CHUNKS];
+    __shared__ float weight[CLASSES][32 * CHUNKS];
+    __shared__ float bias[CLASSES];
+    __shared__ float block_gradient[CLASSES][32 * CHUNKS];
+    __shared__ float block_intercept[CLASSES];
+    __shared__ float warp_loss[WARPS];
+    const int lane = threadIdx.x & 31;
+    const int warp = threadIdx.x >> 5;
+    for (int j = threadIdx.x; j < 32 * CHUNKS; j += THREADS) {
+        const bool column = j < d;
+        centre[j] = column ? mean[j] : 0.0f;
+        inverse[j] = column ? inv_scale[j] : 0.0f;
+    }
+    for (int p = threadIdx.x; p < CLASSES * 32 * CHUNKS; p += THREADS) {
+        const int c = p / (32 * CHUNKS);
+        const int j = p - c * 32 * CHUNKS;
+        weight[c][j] = c < k && j < d ? params[c * d + j] : 0.0f;
+    }
+    for (int c = threadIdx.x; c < CLASSES; c += THREADS) {
+        bias[c] = c < k ? params[k * d + c] : 0.0f;
+    }
+    __syncthreads();
+    int first;
+    int last;
+    descent_block_range(args->batch_size, 1, &first, &last);
+
+    float gradient[CLASSES][CHUNKS];
+    descent_zero(gradient);
+    float intercept = 0.0f;
+    float loss_sum = 0.0f;
+    for (int base = first + warp * ROWS; base < last; base += WARPS * ROWS) {
+        float value[ROWS][CHUNKS];
+        const bool mine = lane < ROWS && base + lane < last;
+        const int my_row = descent_warp_round<CHUNKS, ROWS>(x, args, rows, d, base, last, lane, mine, centre, inverse, value);
+        /* row r's z, then its residuals, in lane r (zero in the other lanes, whose values are never used) */
+        float mine_z[CLASSES];
+#pragma unroll
+        for (int c = 0; c < CLASSES; c++) {
+            mine_z[c] = 0.0f;
+        }
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            /* classes past k (uniform across the warp) are skipped: their weights are zero */
+            float z[CLASSES];
+#pragma unroll
+            for (int c = 0; c < CLASSES; c++) {
+                float dot = 0.0f;
+#pragma unroll
+                for (int q = 0; q < CHUNKS; q++) {
+                    dot += value[r][q] * weight[c][lane + 32 * q];
+                }
+                z[c] = dot;
+            }
+#pragma unroll
+            for (int offset = 16; offset > 0; offset >>= 1) {
+#pragma unroll
+                for (int c = 0; c < CLASSES; c++) {
+                    if (c < k) {
+                        z[c] += __shfl_xor_sync(DESCENT_FULL_WARP, z[c], offset);
+                    }
+                }
+            }
+            if (lane == r) {
+#pragma unroll
+                for (int c = 0; c < CLASSES; c++) {
+                    mine_z[c] = z[c] + bias[c];
+                }
+            }
+        }
+        if (mine) {
+            const float s = has_weights ? sample_weight[my_row] : 1.0f;
+            loss_sum += descent_weighted_row_loss(loss_kind, args->loss_parameter, mine_z, k, y[my_row], s);
+        }
+#pragma unroll
+        for (int r = 0; r < ROWS; r++) {
+            const bool valid = base + r < last;
+#pragma unroll
+            for (int c = 0; c < CLASSES; c++) {
+                if (c < k) {
+                    const float shared_residual = __shfl_sync(DESCENT_FULL_WARP, mine_z[c], r);
+                    const float residual = valid ? shared_residual : 0.0f;
+#pragma unroll
+                    for (int q = 0; q < CHUNKS; q++) {
+                        gradient[c][q] += residual * value[r][q];
+                    }
+                    intercept += lane == c ? residual : 0.0f;
+                }
+            }
+        }
+    }
+
+    /* the warps' sums added into shared memory one warp at a time, in warp order */
+    loss_sum = descent_warp_sum(loss_sum);
+    if (lane == 0) {
+        warp_loss[warp] = loss_sum;
+    }
+    for (int w = 0; w < WARPS; w++) {
+        if (warp == w) {
+#pragma unroll
+            for (int c = 0; c < CLASSES; c++) {
+#pragma unroll
+                for (int q = 0; q < CHUNKS; q++) {
+                    const int j = lane + 32 * q;
+                    block_gradient[c][j] = (w == 0 ? 0.0f : block_gradient[c][j]) + gradient[c][q];
+                }
+            }
+            if (lane < CLASSES) {
+                block_intercept[lane] = (w == 0 ? 0.0f : block_intercept[lane]) + intercept;
+            }
+        }
+        __syncthreads();
+    }
+    float *out = partial + (size_t) blockIdx.x * (k * d + k);
+    for (int p = threadIdx.x; p < k * d; p += THREADS) {
+        const int c = p / d;
+        out[p] = block_gradient[c][p - c * d];
+    }
+    const int t = threadIdx.x;
+    if (t < k) {
+        out[k * d + t] = block_intercept[t];
+    }
+    if (t == 0) {
+        float loss = 0.0f;
+        for (int w = 0; w < WARPS; w++) {
+            loss += warp_loss[w];
+        }
+        partial_loss[blockIdx.x] = loss;
+    }
+}
+
+/* One entry point per register width: C columns a lane, CLASSES accumulators each, ROWS x C loads a lane a round. */
+#define DESCENT_FUSED_SOFTMAX(CHUNKS, CLASSES, ROWS)                                                                   \
+    extern "C" __global__ void __launch_bounds__(THREADS) fused_softmax_##CHUNKS(                                      \
+            const float *__restrict__ x, const float *__restrict__ y, const float *__restrict__ sample_weight,         \
+            int has_weights, const float *__restrict__ mean, const float *__restrict__ inv_scale,                      \
+            const float *__restrict__ params, int rows, int d, int k, int loss_kind,                                  \
+            const descent_step_args *__restrict__ args, float *__restrict__ partial, float *__restrict__ partial_loss) { \
+        fused_softmax<CHUNKS, CLASSES, ROWS>(x, y, sample_weight, has_weights, mean, inv_scale, params, rows, d, k,     \
+                                             loss_kind, args, partial, partial_loss);                                  \
+    }
+DESCENT_FUSED_SOFTMAX(1, 16, 8)
+DESCENT_FUSED_SOFTMAX(2, 16, 4)
+DESCENT_FUSED_SOFTMAX(4, 8, 2)
+
+/*
  * fused_tiled_<C>: softmax (k <= 64 / C classes) and one output past 1,024 features (d <= 256 C), a
  * tile of rows at a time. Version 1. The block's 256 threads
  *   1. load the tile's rows into shared memory once, standardized (coalesced along each row);
@@ -242,13 +433,7 @@ __device__ __forceinline__ void fused_tiled(const float *__restrict__ x, const f
     descent_block_range(args->batch_size, 1, &first, &last);
 
     float gradient[CLASSES][COLUMNS];
-#pragma unroll
-    for (int c = 0; c < CLASSES; c++) {
-#pragma unroll
-        for (int q = 0; q < COLUMNS; q++) {
-            gradient[c][q] = 0.0f;
-        }
-    }
+    descent_zero(gradient);
     float intercept = 0.0f;
     float loss_sum = 0.0f;
     for (int base = first; base < last; base += tile_rows) {

@@ -333,7 +333,16 @@ const char *loss_name(int kind) {
     }
 }
 
-enum FusedKernel { NARROW, WIDE, TILED };
+enum FusedKernel { NARROW, WIDE, TILED, SOFTMAX };
+
+/* The columns a lane holds in fused_narrow_C and fused_softmax_C: the least power of two with 32 C >= d. */
+int lane_chunks(int d) {
+    int chunks = 1;
+    while (32 * chunks < d) {
+        chunks *= 2;
+    }
+    return chunks;
+}
 
 /* fused_narrow_C, fused_tiled_C or fused_wide on one problem, launched as CudaBackend launches it. */
 void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool weighted, bool shuffled, FusedKernel kernel_kind) {
@@ -348,7 +357,10 @@ void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool wei
                 *params = p.params.data();
     const descent_step_args *args = &p.args;
     float *partial_out = partial.data(), *loss_out = partial_loss.data();
-    std::string name = std::string(wide ? "fused_wide" : kernel_kind == TILED ? "fused_tiled" : "fused_narrow") + " " +
+    std::string name = std::string(wide                      ? "fused_wide"
+                                   : kernel_kind == TILED    ? "fused_tiled"
+                                   : kernel_kind == SOFTMAX  ? "fused_softmax"
+                                                             : "fused_narrow") + " " +
                        loss_name(loss_kind) + " " +
                        std::to_string(rows) + "x" + std::to_string(d) + (k > 1 ? " k=" + std::to_string(k) : "") +
                        (weighted ? " weighted" : "") + (shuffled ? " batch " + std::to_string(p.args.batch_size) : "");
@@ -374,12 +386,14 @@ void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool wei
               {&x, &y, &s, &has_weights, &mean, &inv, &params, &rows, &d, &k, &loss, &tile_rows, &args, &partial_out,
                &loss_out},
               regions, verify);
+    } else if (kernel_kind == SOFTMAX) {
+        std::string kernel = "fused_softmax_" + std::to_string(lane_chunks(d));
+        int loss = loss_kind;
+        check(name, kernel.c_str(), dim3{static_cast<unsigned>(groups), 1, 1}, dim3{NARROW_THREADS, 1, 1}, 0,
+              {&x, &y, &s, &has_weights, &mean, &inv, &params, &rows, &d, &k, &loss, &args, &partial_out, &loss_out},
+              regions, verify);
     } else {
-        int chunks = 1;
-        while (32 * chunks < d) {
-            chunks *= 2;
-        }
-        std::string kernel = "fused_narrow_" + std::to_string(chunks);
+        std::string kernel = "fused_narrow_" + std::to_string(lane_chunks(d));
         int loss = loss_kind;
         check(name, kernel.c_str(), dim3{static_cast<unsigned>(groups), 1, 1}, dim3{NARROW_THREADS, 1, 1}, 0,
               {&x, &y, &s, &has_weights, &mean, &inv, &params, &rows, &d, &loss, &args, &partial_out, &loss_out}, regions,
@@ -421,6 +435,17 @@ void check_fused_kernels() {
     check_fused(random, 70, 5, 65, DESCENT_SOFTMAX, true, false, WIDE);
     check_fused(random, 40, 3, 100, DESCENT_SOFTMAX, false, true, WIDE);
     check_fused(random, 20, 3, 1000, DESCENT_SOFTMAX, true, false, WIDE);
+    // fused_softmax: every register width at its narrowest and widest d and most classes; 2 and 10 classes;
+    // rows around a round, a block's 64 rows and several blocks; one output (the power iteration's Gram pass)
+    check_fused(random, 1, 1, 2, DESCENT_SOFTMAX, false, false, SOFTMAX);
+    check_fused(random, 65, 32, 16, DESCENT_SOFTMAX, true, false, SOFTMAX);
+    check_fused(random, 300, 17, 10, DESCENT_SOFTMAX, false, true, SOFTMAX);
+    check_fused(random, 1000, 33, 3, DESCENT_SOFTMAX, true, true, SOFTMAX);
+    check_fused(random, 129, 64, 16, DESCENT_SOFTMAX, false, false, SOFTMAX);
+    check_fused(random, 2001, 64, 10, DESCENT_SOFTMAX, true, false, SOFTMAX);
+    check_fused(random, 63, 65, 8, DESCENT_SOFTMAX, false, true, SOFTMAX);
+    check_fused(random, 500, 128, 5, DESCENT_SOFTMAX, true, false, SOFTMAX);
+    check_fused(random, 70, 100, 1, DESCENT_GRAM, false, false, SOFTMAX);
     // fused_tiled: every register width; softmax up to its most classes, one output past 1,024 features;
     // rows around a tile, a block's 64 rows, and several blocks; tiles of 32 rows down to 2
     check_fused(random, 1, 5, 2, DESCENT_SOFTMAX, false, false, TILED);

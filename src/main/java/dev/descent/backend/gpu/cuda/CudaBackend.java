@@ -85,8 +85,16 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int TILED_MAX_TILE_ROWS = 32;
     static final int TILED_STATIC_SHARED_BYTES = 1024;
     /**
-     * The system property that forces fused_wide for every problem (value {@code wide}), so that the GPU
-     * benchmark can time the kernels it replaced beside them; {@code auto}, the default, chooses by shape.
+     * fused_softmax: its widest rows (32 lanes x 4 columns), and the classes each register width holds
+     * (fused_step.cu's DESCENT_FUSED_SOFTMAX lines: 16 up to 2 columns a lane, 8 at 4).
+     */
+    static final int SOFTMAX_MAX_CHUNKS = 4;
+    static final int SOFTMAX_CLASSES = 16;
+    static final int SOFTMAX_CLASSES_AT_MAX_CHUNKS = 8;
+    /**
+     * The system property that brings back the kernels the newer ones replaced, so that the GPU benchmark
+     * can time them side by side: {@code tiled} passes fused_softmax over (fused_tiled takes its shapes),
+     * {@code wide} runs fused_wide for every problem; {@code auto}, the default, chooses by shape.
      */
     static final String KERNELS_PROPERTY = "descent.cuda.kernels";
     /** Widest model fused_narrow takes (32 lanes x 32 columns in registers). */
@@ -132,11 +140,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private final List<CUevent> events = new ArrayList<>();
 
     /** The family of fused kernel chooseFusedKernel picks by shape. */
-    private enum FusedKind { NARROW, TILED, WIDE }
+    private enum FusedKind { NARROW, SOFTMAX, TILED, WIDE }
 
     private CUfunction fused;
     private FusedKind fusedKind;
-    /** The fused kernel this upload runs (fused_narrow_C, fused_tiled_C or fused_wide), for messages and tests. */
+    /** The fused kernel this upload runs (fused_narrow_C, fused_softmax_C, fused_tiled_C or fused_wide), for messages and tests. */
     private String fusedName;
     private int fusedThreads;
     private int fusedSharedBytes;
@@ -433,26 +441,34 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
 
     /**
      * fused_narrow_C for one output and d <= 1024 (C = the columns each lane holds, a power of two);
-     * else fused_tiled_C where its registers hold the gradient (d <= 256 C, k <= 64 / C) and a tile of
-     * rows fits its shared memory; else fused_wide. Also the most blocks that can be resident at once,
-     * which bounds the partials.
+     * fused_softmax_C for several outputs with d <= 128 and k within its classes; else fused_tiled_C
+     * where its registers hold the gradient (d <= 256 C, k <= 64 / C) and a tile of rows fits its shared
+     * memory; else fused_wide. Also the most blocks that can be resident at once, which bounds the partials.
      */
     private void chooseFusedKernel() {
         int blocksPerMultiprocessor;
+        int chunks = 1;
+        while (32 * chunks < features) {
+            chunks *= 2;
+        }
         int tiledColumns = 1;
         while (TILED_THREADS * tiledColumns < features) {
             tiledColumns *= 2;
         }
         int tiledBudget = Math.min(TILED_SHARED_BYTES, device.sharedMemoryPerBlock() - TILED_STATIC_SHARED_BYTES);
         int tileRows = Math.min(TILED_MAX_TILE_ROWS, tiledBudget / (Float.BYTES * (features + outputs + 2)));
-        boolean wideOnly = forcedWide();
+        String kernels = chosenKernels();
+        boolean wideOnly = kernels.equals("wide");
         if (!wideOnly && outputs == 1 && features <= NARROW_MAX_FEATURES) {
-            int chunks = 1;
-            while (32 * chunks < features) {
-                chunks *= 2;
-            }
             fusedKind = FusedKind.NARROW;
             fusedName = "fused_narrow_" + chunks;
+            fused = function(modules.get(0), fusedName);
+            fusedThreads = NARROW_THREADS;
+            fusedSharedBytes = 0;
+        } else if (kernels.equals("auto") && outputs > 1 && chunks <= SOFTMAX_MAX_CHUNKS
+                && outputs <= (chunks == SOFTMAX_MAX_CHUNKS ? SOFTMAX_CLASSES_AT_MAX_CHUNKS : SOFTMAX_CLASSES)) {
+            fusedKind = FusedKind.SOFTMAX;
+            fusedName = "fused_softmax_" + chunks;
             fused = function(modules.get(0), fusedName);
             fusedThreads = NARROW_THREADS;
             fusedSharedBytes = 0;
@@ -490,13 +506,12 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
     }
 
-    /** Whether {@link #KERNELS_PROPERTY} asks for fused_wide everywhere; any value but auto and wide is refused. */
-    static boolean forcedWide() {
+    /** {@link #KERNELS_PROPERTY}'s value: auto, tiled or wide; any other is refused. */
+    static String chosenKernels() {
         String value = System.getProperty(KERNELS_PROPERTY, "auto");
         return switch (value) {
-            case "auto" -> false;
-            case "wide" -> true;
-            default -> throw new InvalidInputException("-D" + KERNELS_PROPERTY + " takes auto or wide, not " + value);
+            case "auto", "tiled", "wide" -> value;
+            default -> throw new InvalidInputException("-D" + KERNELS_PROPERTY + " takes auto, tiled or wide, not " + value);
         };
     }
 
@@ -793,11 +808,16 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     }
 
     /**
-     * This upload's fused_tiled (for k up to the problem's outputs, the power iteration's k = 1 too), or
-     * fused_wide for several outputs (and where chosen), else its fused_narrow.
+     * This upload's fused_softmax or fused_tiled (for k up to the problem's outputs, the power iteration's
+     * k = 1 too), or fused_wide for several outputs (and where chosen), else its fused_narrow.
      */
     private Launch fusedLaunch(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
                                CUdeviceptr slotArgs) {
+        if (fusedKind == FusedKind.SOFTMAX) {
+            return new Launch(fused, NARROW_THREADS, 0, Pointer.to(Pointer.to(x), Pointer.to(y), Pointer.to(sampleWeights),
+                    ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows),
+                    ints(features), ints(k), ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
+        }
         if (fusedKind == FusedKind.TILED) {
             return new Launch(fused, TILED_THREADS, fusedSharedBytes, Pointer.to(Pointer.to(x), Pointer.to(y),
                     Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse),

@@ -27,6 +27,7 @@ import dev.descent.optim.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -278,22 +279,55 @@ class CudaBackendTest {
             double[] start = DeviceBackendCases.start(problem, 7);
             double[] reference = sums(new ReferenceBackend(), data, problem, start, null);
             double[] tiled = sums(open(), data, problem, start, "fused_tiled");
-            String previous = System.setProperty(CudaBackend.KERNELS_PROPERTY, "wide");
-            double[] wide;
-            try {
-                wide = sums(open(), data, problem, start, "fused_wide");
-            } finally {
-                if (previous == null) {
-                    System.clearProperty(CudaBackend.KERNELS_PROPERTY);
-                } else {
-                    System.setProperty(CudaBackend.KERNELS_PROPERTY, previous);
-                }
-            }
+            double[] wide = withKernels("wide", () -> sums(open(), data, problem, start, "fused_wide"));
             String what = kind + " " + rows + " x " + columns + " x " + classes;
             Agreement.assertClose(what + ": fused_tiled against the reference", reference, tiled, DeviceBackendCases.ABSOLUTE,
                     DeviceBackendCases.RELATIVE);
             Agreement.assertClose(what + ": fused_tiled against fused_wide", wide, tiled, DeviceBackendCases.ABSOLUTE,
                     DeviceBackendCases.RELATIVE);
+        }
+    }
+
+    /**
+     * fused_softmax, where it is chosen (softmax, d <= 128, few classes), against the reference and against
+     * fused_tiled and fused_wide, which took those shapes before it (-Ddescent.cuda.kernels=tiled and wide).
+     */
+    @Test
+    void theWarpSoftmaxKernelAgreesWithTheKernelsItReplaced() {
+        requireCuda();
+        int[][] cases = {{300, 64, 10, 2}, {1000, 17, 3, 1}, {129, 128, 8, 4}, {65, 32, 16, 1}, {2, 100, 2, 4}};
+        for (int[] c : cases) {
+            int rows = c[0];
+            int columns = c[1];
+            int classes = c[2];
+            Dataset data = TestData.random(ModelKind.SOFTMAX, rows, columns, classes, rows + columns);
+            Problem problem = DeviceBackendCases.problem(ModelKind.SOFTMAX.loss(), OptimizerKind.GD, columns, 1, classes);
+            double[] start = DeviceBackendCases.start(problem, 7);
+            double[] reference = sums(new ReferenceBackend(), data, problem, start, null);
+            double[] softmax = sums(open(), data, problem, start, "fused_softmax_" + c[3]);
+            double[] tiled = withKernels("tiled", () -> sums(open(), data, problem, start, "fused_tiled"));
+            double[] wide = withKernels("wide", () -> sums(open(), data, problem, start, "fused_wide"));
+            String what = "softmax " + rows + " x " + columns + " x " + classes;
+            Agreement.assertClose(what + ": fused_softmax against the reference", reference, softmax,
+                    DeviceBackendCases.ABSOLUTE, DeviceBackendCases.RELATIVE);
+            Agreement.assertClose(what + ": fused_softmax against fused_tiled", tiled, softmax, DeviceBackendCases.ABSOLUTE,
+                    DeviceBackendCases.RELATIVE);
+            Agreement.assertClose(what + ": fused_softmax against fused_wide", wide, softmax, DeviceBackendCases.ABSOLUTE,
+                    DeviceBackendCases.RELATIVE);
+        }
+    }
+
+    /** What {@code sums} returns with -Ddescent.cuda.kernels set to {@code kernels}, the property restored after. */
+    private static double[] withKernels(String kernels, Supplier<double[]> sums) {
+        String previous = System.setProperty(CudaBackend.KERNELS_PROPERTY, kernels);
+        try {
+            return sums.get();
+        } finally {
+            if (previous == null) {
+                System.clearProperty(CudaBackend.KERNELS_PROPERTY);
+            } else {
+                System.setProperty(CudaBackend.KERNELS_PROPERTY, previous);
+            }
         }
     }
 

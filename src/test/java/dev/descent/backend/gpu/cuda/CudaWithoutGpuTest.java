@@ -27,7 +27,7 @@ class CudaWithoutGpuTest {
     /** Entry points CudaBackend looks up, per module. */
     static final List<List<String>> ENTRY_POINTS = List.of(
             List.of("fused_step", "fused_narrow_1", "fused_narrow_2", "fused_narrow_4", "fused_narrow_8", "fused_narrow_16",
-                    "fused_narrow_32", "fused_tiled_1", "fused_tiled_2", "fused_tiled_4", "fused_tiled_8", "fused_tiled_16",
+                    "fused_narrow_32", "fused_softmax_1", "fused_softmax_2", "fused_softmax_4", "fused_tiled_1", "fused_tiled_2", "fused_tiled_4", "fused_tiled_8", "fused_tiled_16",
                     "fused_tiled_32", "fused_wide"),
             List.of("reduce_partials", "reduce_partials", "stream_read"),
             List.of("update", "update"),
