@@ -9,8 +9,11 @@
 #   test-classes/        the compiled tests (src/test) and their data files
 #   junit-console.jar    the JUnit Platform console launcher (standalone)
 #   runtime/             a jlink'ed Java runtime (java.base, ..., jdk.incubator.vector; no java.desktop)
+#   sass/                the kernels' sm_90 cubins, built as the fatbins' sm_90 code is, for the SASS check
+#                        (cuobjdump there), and their registers and spills (ptxas-sm_90.txt)
 #   torch_step.py        the PyTorch peer step (bench/peers/torch_step.py)
-#   run.sh               the one command: native tests, then the benchmark (see native-test/README.md)
+#   run.sh               the one command: checks, tests, benchmark (see native-test/README.md)
+#   run-large.sh         the optional second command: the benchmark on larger shapes
 #
 # Needs nvcc on the PATH (a bundle without PTX would test nothing) and a JDK with jlink.
 set -euo pipefail
@@ -28,7 +31,14 @@ rm -rf "$out"
 mkdir -p "$out"
 cp target/native-deps/junit-platform-console-standalone-$junit_console_version.jar "$out/junit-console.jar"
 cp -r target/test-classes "$out/test-classes"
-cp bench/peers/torch_step.py native-test/run.sh "$out/"
+cp bench/peers/torch_step.py native-test/run.sh native-test/run-large.sh "$out/"
+mkdir -p "$out/sass"
+for source in kernels/*.cu; do
+  stem="$(basename "$source" .cu)"
+  echo "== $stem.cu" >> "$out/sass/ptxas-sm_90.txt"
+  nvcc -cubin -std=c++17 -I kernels -gencode arch=compute_90,code=sm_90 -Xptxas -v \
+    -o "$out/sass/$stem.sm_90.cubin" "$source" 2>> "$out/sass/ptxas-sm_90.txt"
+done
 # natives of other operating systems and architectures are dead weight on the x86-64 Linux target
 /usr/bin/python3 - target/descent-cli.jar "$out/descent.jar" <<'PY'
 import re, sys, zipfile
@@ -46,6 +56,6 @@ PY
   --strip-debug --no-header-files --no-man-pages --compress=2 --output "$out/runtime" 2>&1 | grep -v "compress" || true
 # Debian's JDK ships its native libraries with symbols; the runtime needs none of them
 find "$out/runtime" -name '*.so' -exec strip --strip-unneeded {} +
-chmod +x "$out/run.sh"
+chmod +x "$out/run.sh" "$out/run-large.sh"
 du -sh "$out"
 echo "bundle: $out ($(du -sm "$out" | cut -f1) MiB); on the GPU machine run: $out/run.sh [RESULTS_DIR]"
