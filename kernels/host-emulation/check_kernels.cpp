@@ -28,7 +28,7 @@
 
 namespace {
 
-/* Launch geometry, as CudaBackend and CublasBaseline set it (their constants of the same names). */
+/* Launch geometry, as CudaBackend, FusedKernelChoice and CublasBaseline set it (their constants of the same names). */
 constexpr int NARROW_THREADS = 256;
 constexpr int WIDE_THREADS = 64;
 constexpr int SUB = 16;
@@ -344,7 +344,7 @@ int lane_chunks(int d) {
     return chunks;
 }
 
-/* fused_narrow_C, fused_tiled_C or fused_wide on one problem, launched as CudaBackend launches it. */
+/* fused_narrow_C, fused_softmax_C, fused_tiled_C or fused_wide on one problem, launched as CudaBackend launches it. */
 void check_fused(Random &random, int rows, int d, int k, int loss_kind, bool weighted, bool shuffled, FusedKernel kernel_kind) {
     const bool wide = kernel_kind == WIDE;
     Pass p = make_pass(random, rows, d, k, loss_kind, weighted, shuffled);

@@ -69,36 +69,6 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     static final int SUMS_BATCH_SLOT = GRAPH_STEPS + 1;
     /** Slots of the args table: the graph's steps, then the two above. */
     static final int ARGS_SLOTS = GRAPH_STEPS + 2;
-    /** Threads per block of fused_narrow (8 warps) and of fused_wide (the OpenCL LOCAL). */
-    static final int NARROW_THREADS = 256;
-    static final int WIDE_THREADS = 64;
-    static final int SUB = 16;
-    /**
-     * fused_tiled: threads a block; the gradient accumulators a thread holds (its C columns times the
-     * classes); the widest rows (256 threads x 32 columns); the dynamic shared memory a tile may take
-     * (two blocks on an H100's 228 KiB); its most rows; and its static shared memory (the loss's warp sums).
-     */
-    static final int TILED_THREADS = 256;
-    static final int TILED_ACCUMULATORS = 64;
-    static final int TILED_MAX_COLUMNS = 32;
-    static final int TILED_SHARED_BYTES = 96 * 1024;
-    static final int TILED_MAX_TILE_ROWS = 32;
-    static final int TILED_STATIC_SHARED_BYTES = 1024;
-    /**
-     * fused_softmax: its widest rows (32 lanes x 4 columns), and the classes each register width holds
-     * (fused_step.cu's DESCENT_FUSED_SOFTMAX lines: 16 up to 2 columns a lane, 8 at 4).
-     */
-    static final int SOFTMAX_MAX_CHUNKS = 4;
-    static final int SOFTMAX_CLASSES = 16;
-    static final int SOFTMAX_CLASSES_AT_MAX_CHUNKS = 8;
-    /**
-     * The system property that brings back the kernels the newer ones replaced, so that the GPU benchmark
-     * can time them side by side: {@code tiled} passes fused_softmax over (fused_tiled takes its shapes),
-     * {@code wide} runs fused_wide for every problem; {@code auto}, the default, chooses by shape.
-     */
-    static final String KERNELS_PROPERTY = "descent.cuda.kernels";
-    /** Widest model fused_narrow takes (32 lanes x 32 columns in registers). */
-    static final int NARROW_MAX_FEATURES = 1024;
     /** A block takes at least this many rows, so small batches use few blocks (and few partials to reduce). */
     static final int MIN_ROWS_PER_BLOCK = 64;
     /** Cap on the floats of all partials together (64 MiB), which bounds wide softmax problems. */
@@ -139,17 +109,11 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     private final List<CUdeviceptr> buffers = new ArrayList<>();
     private final List<CUevent> events = new ArrayList<>();
 
-    /** The family of fused kernel chooseFusedKernel picks by shape. */
-    private enum FusedKind { NARROW, SOFTMAX, TILED, WIDE }
-
     private CUfunction fused;
-    private FusedKind fusedKind;
-    /** The fused kernel this upload runs (fused_narrow_C, fused_softmax_C, fused_tiled_C or fused_wide), for messages and tests. */
+    /** The fused kernel a dense upload runs, and how (FusedKernelChoice); null for sparse rows. */
+    private FusedKernelChoice fusedChoice;
+    /** The kernel this upload runs (fused_narrow_C, ..., or sparse_rows), for messages and tests. */
     private String fusedName;
-    private int fusedThreads;
-    private int fusedSharedBytes;
-    /** fused_tiled's rows a tile: as many as TILED_SHARED_BYTES holds, at most TILED_MAX_TILE_ROWS. */
-    private int fusedTileRows;
 
     private CUdeviceptr deviceArgs;
     private Launches launches;
@@ -422,6 +386,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
      * the most blocks resident at once, which bound the partials as for the fused kernels.
      */
     private void chooseSparseKernels() {
+        fusedChoice = null;
         fusedName = "sparse_rows";
         int sharedBytes = Float.BYTES * SPARSE_THREADS * outputs;
         int limit = device.sharedMemoryPerBlock();
@@ -440,79 +405,21 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     }
 
     /**
-     * fused_narrow_C for one output and d <= 1024 (C = the columns each lane holds, a power of two);
-     * fused_softmax_C for several outputs with d <= 128 and k within its classes; else fused_tiled_C
-     * where its registers hold the gradient (d <= 256 C, k <= 64 / C) and a tile of rows fits its shared
-     * memory; else fused_wide. Also the most blocks that can be resident at once, which bounds the partials.
+     * This dense upload's fused kernel (FusedKernelChoice) and the most blocks that can be resident at once,
+     * which bounds the partials.
      */
     private void chooseFusedKernel() {
-        int blocksPerMultiprocessor;
-        int chunks = 1;
-        while (32 * chunks < features) {
-            chunks *= 2;
-        }
-        int tiledColumns = 1;
-        while (TILED_THREADS * tiledColumns < features) {
-            tiledColumns *= 2;
-        }
-        int tiledBudget = Math.min(TILED_SHARED_BYTES, device.sharedMemoryPerBlock() - TILED_STATIC_SHARED_BYTES);
-        int tileRows = Math.min(TILED_MAX_TILE_ROWS, tiledBudget / (Float.BYTES * (features + outputs + 2)));
-        String kernels = chosenKernels();
-        boolean wideOnly = kernels.equals("wide");
-        if (!wideOnly && outputs == 1 && features <= NARROW_MAX_FEATURES) {
-            fusedKind = FusedKind.NARROW;
-            fusedName = "fused_narrow_" + chunks;
-            fused = function(modules.get(0), fusedName);
-            fusedThreads = NARROW_THREADS;
-            fusedSharedBytes = 0;
-        } else if (kernels.equals("auto") && outputs > 1 && chunks <= SOFTMAX_MAX_CHUNKS
-                && outputs <= (chunks == SOFTMAX_MAX_CHUNKS ? SOFTMAX_CLASSES_AT_MAX_CHUNKS : SOFTMAX_CLASSES)) {
-            fusedKind = FusedKind.SOFTMAX;
-            fusedName = "fused_softmax_" + chunks;
-            fused = function(modules.get(0), fusedName);
-            fusedThreads = NARROW_THREADS;
-            fusedSharedBytes = 0;
-        } else if (!wideOnly && tiledColumns <= TILED_MAX_COLUMNS && outputs <= TILED_ACCUMULATORS / tiledColumns
-                && tileRows >= 1) {
-            fusedKind = FusedKind.TILED;
-            fusedName = "fused_tiled_" + tiledColumns;
-            fused = function(modules.get(0), fusedName);
-            fusedTileRows = tileRows;
-            fusedThreads = TILED_THREADS;
-            fusedSharedBytes = Float.BYTES * tileRows * (features + outputs + 2);
-            if (fusedSharedBytes > 48 * 1024) {
-                JCudaDriver.cuFuncSetAttribute(fused, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedSharedBytes);
-            }
-        } else {
-            fusedKind = FusedKind.WIDE;
-            fusedName = "fused_wide";
-            fused = fusedWide;
-            fusedThreads = WIDE_THREADS;
-            fusedSharedBytes = Float.BYTES * SUB * (WIDE_THREADS + outputs);
-            int limit = device.sharedMemoryPerBlock();
-            if (fusedSharedBytes + 4 * SUB * 2 > limit) {
-                throw new InvalidInputException(String.format(Locale.ROOT,
-                        "%d classes need %,d bytes of shared memory per block on %s, which allows %,d; use the cpu backend",
-                        outputs, fusedSharedBytes, device.name(), limit));
-            }
-            if (fusedSharedBytes > 48 * 1024) {
-                JCudaDriver.cuFuncSetAttribute(fused, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedSharedBytes);
-            }
+        fusedChoice = FusedKernelChoice.choose(features, outputs, device.sharedMemoryPerBlock(), device.name(),
+                FusedKernelChoice.chosenKernels());
+        fusedName = fusedChoice.name();
+        fused = fusedChoice.family() == FusedKernelChoice.Family.WIDE ? fusedWide : function(modules.get(0), fusedName);
+        if (fusedChoice.sharedBytes() > 48 * 1024) {
+            JCudaDriver.cuFuncSetAttribute(fused, CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, fusedChoice.sharedBytes());
         }
         int[] resident = new int[1];
-        JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(resident, fused, fusedThreads, fusedSharedBytes);
-        blocksPerMultiprocessor = Math.max(1, resident[0]);
-        long residentBlocks = (long) device.multiprocessors() * blocksPerMultiprocessor;
+        JCudaDriver.cuOccupancyMaxActiveBlocksPerMultiprocessor(resident, fused, fusedChoice.threads(), fusedChoice.sharedBytes());
+        long residentBlocks = (long) device.multiprocessors() * Math.max(1, resident[0]);
         maxGroups = (int) Math.max(1, Math.min(residentBlocks, MAX_PARTIAL_FLOATS / width));
-    }
-
-    /** {@link #KERNELS_PROPERTY}'s value: auto, tiled or wide; any other is refused. */
-    static String chosenKernels() {
-        String value = System.getProperty(KERNELS_PROPERTY, "auto");
-        return switch (value) {
-            case "auto", "tiled", "wide" -> value;
-            default -> throw new InvalidInputException("-D" + KERNELS_PROPERTY + " takes auto, tiled or wide, not " + value);
-        };
     }
 
     /**
@@ -813,24 +720,25 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
      */
     private Launch fusedLaunch(CUdeviceptr params, int k, int lossKind, CUdeviceptr centre, CUdeviceptr inverse,
                                CUdeviceptr slotArgs) {
-        if (fusedKind == FusedKind.SOFTMAX) {
-            return new Launch(fused, NARROW_THREADS, 0, Pointer.to(Pointer.to(x), Pointer.to(y), Pointer.to(sampleWeights),
+        FusedKernelChoice.Family family = fusedChoice.family();
+        if (family == FusedKernelChoice.Family.SOFTMAX) {
+            return new Launch(fused, fusedChoice.threads(), 0, Pointer.to(Pointer.to(x), Pointer.to(y), Pointer.to(sampleWeights),
                     ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows),
                     ints(features), ints(k), ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
         }
-        if (fusedKind == FusedKind.TILED) {
-            return new Launch(fused, TILED_THREADS, fusedSharedBytes, Pointer.to(Pointer.to(x), Pointer.to(y),
+        if (family == FusedKernelChoice.Family.TILED) {
+            return new Launch(fused, fusedChoice.threads(), fusedChoice.sharedBytes(), Pointer.to(Pointer.to(x), Pointer.to(y),
                     Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse),
-                    Pointer.to(params), ints(rows), ints(features), ints(k), ints(lossKind), ints(fusedTileRows),
+                    Pointer.to(params), ints(rows), ints(features), ints(k), ints(lossKind), ints(fusedChoice.tileRows()),
                     Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
         }
-        if (fusedKind == FusedKind.WIDE || k != 1) {
-            return new Launch(fusedWide, WIDE_THREADS, Float.BYTES * SUB * (WIDE_THREADS + k), Pointer.to(Pointer.to(x),
+        if (family == FusedKernelChoice.Family.WIDE || k != 1) {
+            return new Launch(fusedWide, FusedKernelChoice.WIDE_THREADS, FusedKernelChoice.wideSharedBytes(k), Pointer.to(Pointer.to(x),
                     Pointer.to(y), Pointer.to(sampleWeights), ints(hasWeights ? 1 : 0), Pointer.to(centre),
                     Pointer.to(inverse), Pointer.to(params), ints(rows), ints(features), ints(k), ints(lossKind),
                     Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
         }
-        return new Launch(fused, NARROW_THREADS, 0, Pointer.to(Pointer.to(x), Pointer.to(y), Pointer.to(sampleWeights),
+        return new Launch(fused, fusedChoice.threads(), 0, Pointer.to(Pointer.to(x), Pointer.to(y), Pointer.to(sampleWeights),
                 ints(hasWeights ? 1 : 0), Pointer.to(centre), Pointer.to(inverse), Pointer.to(params), ints(rows),
                 ints(features), ints(lossKind), Pointer.to(slotArgs), Pointer.to(partial), Pointer.to(partialLoss)));
     }

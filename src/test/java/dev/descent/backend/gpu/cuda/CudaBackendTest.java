@@ -319,14 +319,14 @@ class CudaBackendTest {
 
     /** What {@code sums} returns with -Ddescent.cuda.kernels set to {@code kernels}, the property restored after. */
     private static double[] withKernels(String kernels, Supplier<double[]> sums) {
-        String previous = System.setProperty(CudaBackend.KERNELS_PROPERTY, kernels);
+        String previous = System.setProperty(FusedKernelChoice.KERNELS_PROPERTY, kernels);
         try {
             return sums.get();
         } finally {
             if (previous == null) {
-                System.clearProperty(CudaBackend.KERNELS_PROPERTY);
+                System.clearProperty(FusedKernelChoice.KERNELS_PROPERTY);
             } else {
-                System.setProperty(CudaBackend.KERNELS_PROPERTY, previous);
+                System.setProperty(FusedKernelChoice.KERNELS_PROPERTY, previous);
             }
         }
     }
