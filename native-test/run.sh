@@ -27,7 +27,7 @@
 #   DESCENT_BENCH_SOFTMAX_SHAPES (1000000x64,60000x784; 10 classes, each kernel the shape takes beside those it
 #   replaced), DESCENT_BENCH_STEPS (20),
 #   DESCENT_BENCH_WARMUP_SECONDS (0.5), DESCENT_CUDA_CYCLES (100), DESCENT_TOTAL_SECONDS (300; 3600 for all),
-#   DESCENT_STAGE_SECONDS (the most any one stage may take, 120; 3600 for all)
+#   DESCENT_STAGE_SECONDS (the most any one stage may take, 150; 3600 for all)
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 results="$(mkdir -p "${1:-$here/results}" && cd "${1:-$here/results}" && pwd)"
@@ -44,7 +44,7 @@ steps="${DESCENT_BENCH_STEPS:-20}"
 warmup_seconds="${DESCENT_BENCH_WARMUP_SECONDS:-0.5}"
 cycles="${DESCENT_CUDA_CYCLES:-100}"
 total_seconds="${DESCENT_TOTAL_SECONDS:-$([[ "$mode" == all ]] && echo 3600 || echo 300)}"
-stage_seconds="${DESCENT_STAGE_SECONDS:-$([[ "$mode" == all ]] && echo 3600 || echo 120)}"
+stage_seconds="${DESCENT_STAGE_SECONDS:-$([[ "$mode" == all ]] && echo 3600 || echo 150)}"
 jvm=(--add-modules jdk.incubator.vector -Xmx48g -XX:+UseParallelGC -Ddescent.test.cudaCycles="$cycles"
   -Ddescent.cpu.kernels=vector)
 cuda_tests=dev.descent.backend.gpu.cuda.CudaBackendTest
