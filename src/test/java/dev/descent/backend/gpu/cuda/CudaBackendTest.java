@@ -49,7 +49,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CudaBackendTest {
     /**
      * Open and close cycles of the leak test: 1,000, or the system property descent.test.cudaCycles (the
-     * GPU bundle's short run takes 200, to fit a lent machine's minutes).
+     * GPU bundle's short run takes 100, to fit a lent machine's minutes).
      */
     static final int CYCLES = Integer.getInteger("descent.test.cudaCycles", 1_000);
     /** Device memory the cycles may leave behind: allocator granularity, not a leak per cycle (1,000 x 64 KiB). */
