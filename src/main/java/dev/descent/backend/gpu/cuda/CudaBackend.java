@@ -95,7 +95,6 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
     /** Its data term, made by the constructor of a `cublas` instance; null for `cuda`. */
     private CublasBaseline baseline;
     private CUcontext context;
-    private CUdevice deviceHandle;
     private final List<CUmodule> modules = new ArrayList<>();
     private CUstream stream;
     private CUfunction fusedWide;
@@ -232,14 +231,8 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
         try {
             CUdevice handle = new CUdevice();
             JCudaDriver.cuDeviceGet(handle, device.index());
-            // each handle is kept only once the driver has made it, so close() after a failure frees what exists;
-            // the device's primary context, shared by every instance (a context of its own costs 50-200 ms and
-            // hundreds of MB, and instances in separate contexts time-slice rather than overlap)
-            CUcontext retained = new CUcontext();
-            JCudaDriver.cuDevicePrimaryCtxRetain(retained, handle);
-            deviceHandle = handle;
-            context = retained;
-            CudaDevices.holdPrimaryContext(handle, device.index());
+            // each handle is kept only once the driver has made it, so close() after a failure frees what exists
+            context = CudaDevices.primaryContext(handle, device.index());
             JCudaDriver.cuCtxSetCurrent(context);
             for (String stem : CudaDevices.MODULES) {
                 modules.add(load(stem));
@@ -895,7 +888,7 @@ public final class CudaBackend extends DeviceBackend<CUdeviceptr> {
             attempt(failures, () -> JCudaDriver.cuModuleUnload(module));
         }
         modules.clear();
-        attempt(failures, () -> JCudaDriver.cuDevicePrimaryCtxRelease(deviceHandle));
+        // the primary context stays: the process holds it (CudaDevices.primaryContext)
         context = null;
         if (!failures.isEmpty()) {
             throw failure("closing", failures.get(0));

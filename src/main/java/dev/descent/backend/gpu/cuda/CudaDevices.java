@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import jcuda.CudaException;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -35,21 +35,24 @@ public final class CudaDevices {
     static final List<String> MODULES = List.of("fused_step", "reduce_partials", "update", "cublas_baseline", "sparse_step");
 
     private static volatile String cublasReason;
-    /** Devices whose primary context this process holds until it exits (holdPrimaryContext). */
-    private static final Set<Integer> heldContexts = new HashSet<>();
+    /** Each device's primary context, retained once by this process and never released (primaryContext). */
+    private static final Map<Integer, CUcontext> primaryContexts = new HashMap<>();
 
     /**
-     * Keeps a device's primary context until the process exits, as the CUDA runtime does. Without this
-     * hold the driver destroys the context when the last backend closes and makes it again (50-200 ms,
-     * and its memory mapped anew) for the next, so cross-validation, a regularization path or a test
-     * suite that opens backends one after another pays that every time. Each backend still retains and
-     * releases the context itself; this retain is never released.
+     * The device's primary context, which every backend on it shares (a context of its own costs 50-200 ms
+     * and hundreds of MB, and instances in separate contexts time-slice rather than overlap). Retained once
+     * and kept until the process exits, as the CUDA runtime does: released with the last backend, the driver
+     * would destroy it and make it again for the next, so cross-validation, a regularization path or a test
+     * suite that opens backends one after another would pay that every time.
      */
-    static synchronized void holdPrimaryContext(CUdevice handle, int index) {
-        if (!heldContexts.contains(index)) {
-            JCudaDriver.cuDevicePrimaryCtxRetain(new CUcontext(), handle);
-            heldContexts.add(index);
+    static synchronized CUcontext primaryContext(CUdevice handle, int index) {
+        CUcontext context = primaryContexts.get(index);
+        if (context == null) {
+            context = new CUcontext();
+            JCudaDriver.cuDevicePrimaryCtxRetain(context, handle);
+            primaryContexts.put(index, context);
         }
+        return context;
     }
 
     /**
