@@ -1,6 +1,6 @@
 /*
- * sparse_step.h: the pass over sparse (CSR) rows, written once for both dialects (sparse_step.cl wraps it;
- * a CUDA twin would include it the same way). Four launches give what fused_step and reduce_partials give
+ * sparse_step.h: the pass over sparse (CSR) rows, written once for both dialects (sparse_step.cl and
+ * sparse_step.cu wrap it). Four launches give what fused_step and reduce_partials give
  * for dense rows, the sums of the step in the optimizer's standardized coordinates x'_ij = (x_ij - mean_j)
  * inv_scale_j, without making X dense (a zero of X is not a zero of x'):
  *

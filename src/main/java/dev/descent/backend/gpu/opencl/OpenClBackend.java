@@ -458,16 +458,17 @@ public final class OpenClBackend extends DeviceBackend<cl_mem> {
 
     @Override
     protected cl_mem input(float[] values) {
-        cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                (long) Sizeof.cl_float * values.length, Pointer.to(values), null);
-        buffers.add(buffer);
-        return buffer;
+        return readOnlyCopy((long) Sizeof.cl_float * values.length, Pointer.to(values));
     }
 
     @Override
     protected cl_mem input(int[] values) {
-        cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                (long) Sizeof.cl_int * values.length, Pointer.to(values), null);
+        return readOnlyCopy((long) Sizeof.cl_int * values.length, Pointer.to(values));
+    }
+
+    /** A read-only buffer holding a copy of {@code bytes} bytes of host memory, freed with the upload. */
+    private cl_mem readOnlyCopy(long bytes, Pointer host) {
+        cl_mem buffer = CL.clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes, host, null);
         buffers.add(buffer);
         return buffer;
     }
