@@ -192,6 +192,8 @@ READ_GOAL, TORCH_GOAL_LARGE, TORCH_GOAL_SMALL = 0.85, 1.8, 5.0
 def rows_of(name):
     path = out / name
     return json.loads(path.read_text())["results"] if path.exists() else []
+def available_rows(name, backend="cuda"):
+    return {r["shape"]: r for r in rows_of(name) if r["backend"] == backend and r["available"]}
 def values(shape):
     rows, columns = (int(v) for v in shape.split("x"))
     return rows * columns
@@ -211,8 +213,8 @@ for model in ("linear", "logistic"):
         print(f"{model:9} no benchmark results (the stage failed or ran out of time: see descent-{model}*.txt)")
         continue
     plain = {r["shape"]: r for r in rows if r["backend"] == "cuda"}
-    baseline = {r["shape"]: r for r in rows if r["backend"] == "cublas" and r["available"]}
-    graph = {r["shape"]: r for r in rows_of(f"descent-{model}-graph.json") if r["backend"] == "cuda" and r["available"]}
+    baseline = available_rows(f"descent-{model}.json", "cublas")
+    graph = available_rows(f"descent-{model}-graph.json")
     for shape, r in plain.items():
         if not r["available"]:
             print(f"{model:9} {shape:13} cuda unavailable: {r['reason']}")
@@ -236,10 +238,8 @@ print()
 print("softmax, 10 classes: the kernel chosen by shape (auto: fused_softmax up to 128 features, else fused_tiled) against")
 print("those it replaced (-Ddescent.cuda.kernels=tiled, wide); ratio > 1: auto faster")
 print(f"{'shape':13} {'auto ms':>9} {'tiled ms':>9} {'wide ms':>9} {'/tiled':>6} {'/wide':>6} {'cpu ms':>9} {'X GB/s':>8} {'of read':>7}")
-def cuda_rows(name, backend="cuda"):
-    return {r["shape"]: r for r in rows_of(name) if r["backend"] == backend and r["available"]}
-auto, tiled, wide = (cuda_rows(f"descent-softmax-{k}.json") for k in ("auto", "tiled", "wide"))
-cpu = cuda_rows("descent-softmax-auto.json", "cpu")
+auto, tiled, wide = (available_rows(f"descent-softmax-{k}.json") for k in ("auto", "tiled", "wide"))
+cpu = available_rows("descent-softmax-auto.json", "cpu")
 if not auto:
     print("no softmax results (the stage failed or ran out of time: see descent-softmax-*.txt)")
 for shape, r in auto.items():
